@@ -1,0 +1,50 @@
+import { type Config, readConfig } from '../config/config';
+import { Database } from '../database/database';
+import { type Output } from '../output/output';
+import { type Prompter } from './prompter';
+
+export interface GlobalOptions {
+  json: boolean;
+  color: boolean;
+  yes: boolean;
+}
+
+/**
+ * Everything a command's run function may use, injected so tests can drive it: output, prompts,
+ * configuration, and the database (opened on first use, closed when the command ends).
+ */
+export class CommandContext {
+  private database?: Promise<Database>;
+  private cachedConfig?: Config;
+
+  constructor(
+    readonly commandName: string,
+    readonly globals: GlobalOptions,
+    readonly output: Output,
+    readonly prompter: Prompter,
+    readonly env: NodeJS.ProcessEnv = process.env,
+    readonly stdin: NodeJS.ReadableStream = process.stdin,
+  ) {}
+
+  get config(): Config {
+    this.cachedConfig ??= readConfig(this.env);
+    return this.cachedConfig;
+  }
+
+  /** The database with its schema current (embedded: migrated on first use). */
+  db(): Promise<Database> {
+    this.database ??= Database.openCurrent({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    return this.database;
+  }
+
+  /** The database as it is, whatever its schema: for `db` and `init`. */
+  rawDb(): Promise<Database> {
+    this.database ??= Database.open({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    return this.database;
+  }
+
+  async close(): Promise<void> {
+    const db = await this.database?.catch(() => undefined);
+    await db?.close();
+  }
+}

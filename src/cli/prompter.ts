@@ -1,0 +1,94 @@
+import { CliError, usageError } from '../errors/cli-error';
+
+export interface MissingValue {
+  /** The flag that supplies it, e.g. `--email`. */
+  flag: string;
+  message: string;
+  /** Validation shared with the flag: returns an error text or undefined. */
+  validate?: (value: string) => string | undefined;
+  choices?: { name: string; value: string }[];
+  secret?: boolean;
+}
+
+export interface Prompter {
+  readonly interactive: boolean;
+  /** Asks for each missing value on a terminal; elsewhere fails at once naming the flags. */
+  ask(missing: MissingValue[]): Promise<Record<string, string>>;
+  confirm(message: string): Promise<boolean>;
+  /** A new password, typed twice, hidden. */
+  newPassword(message: string, validate: (value: string) => string | undefined): Promise<string>;
+}
+
+type Inquirer = typeof import('inquirer').default;
+
+/** Prompts through inquirer, loaded only when a prompt is actually shown. */
+export class TerminalPrompter implements Prompter {
+  constructor(readonly interactive: boolean) {}
+
+  async ask(missing: MissingValue[]): Promise<Record<string, string>> {
+    if (missing.length === 0) return {};
+    if (!this.interactive) {
+      throw usageError(`missing ${missing.map((m) => m.flag).join(', ')}`, 'pass them as flags when not running on a terminal');
+    }
+    const answers: Record<string, string> = {};
+    for (const value of missing) {
+      answers[value.flag] = await this.one(value);
+    }
+    return answers;
+  }
+
+  async confirm(message: string): Promise<boolean> {
+    if (!this.interactive) throw usageError('--yes is required when not running interactively');
+    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message, default: false }])).ok as boolean);
+  }
+
+  async newPassword(message: string, validate: (value: string) => string | undefined): Promise<string> {
+    if (!this.interactive) throw usageError('missing --password-stdin', 'pipe the password on stdin when not running on a terminal');
+    for (;;) {
+      const first = await this.one({ flag: 'password', message, secret: true, validate });
+      const second = await this.one({ flag: 'password', message: 'Repeat the password', secret: true });
+      if (first === second) return first;
+      process.stderr.write('The two passwords differ; try again.\n');
+    }
+  }
+
+  private one(value: MissingValue): Promise<string> {
+    const validate = (input: string) => value.validate?.(input) ?? true;
+    return guard(async (inquirer) => {
+      const question = value.choices
+        ? { type: 'select', name: 'v', message: value.message, choices: value.choices }
+        : value.secret
+          ? { type: 'password', name: 'v', message: value.message, mask: '*', validate }
+          : { type: 'input', name: 'v', message: value.message, validate };
+      const answer = await inquirer.prompt([question as never]);
+      return String((answer as { v: unknown }).v);
+    });
+  }
+}
+
+async function guard<T>(ask: (inquirer: Inquirer) => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const inquirer = (require('inquirer') as { default: Inquirer }).default;
+  try {
+    return await ask(inquirer);
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
+      throw new CliError('cancelled', 'cancelled');
+    }
+    throw error;
+  }
+}
+
+/** Reads one line from stdin (for --password-stdin): never from a flag, never echoed. */
+export async function readStdinLines(count: number, stdin: NodeJS.ReadableStream = process.stdin): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) {
+    chunks.push(Buffer.from(chunk as Buffer));
+    if (Buffer.concat(chunks).toString('utf8').split('\n').length > count) break;
+  }
+  const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).slice(0, count);
+  if (lines.length < count || lines.some((line) => line.length === 0)) {
+    throw usageError(count === 1 ? 'expected a password on stdin' : `expected ${count} lines on stdin`);
+  }
+  return lines;
+}

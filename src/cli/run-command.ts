@@ -1,0 +1,45 @@
+import { CliError, exitCodeFor } from '../errors/cli-error';
+import { translateDatabaseError } from '../database/database-errors';
+import { Output, type OutputStreams } from '../output/output';
+import { type CommandInput, type CommandSpec } from './command-spec';
+import { CommandContext, type GlobalOptions } from './context';
+import { TerminalPrompter } from './prompter';
+import { reportUnexpected } from '../observability/sentry';
+
+export interface RunEnvironment {
+  streams: OutputStreams;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs one command: the single place where errors become a message and an exit code. */
+export async function runCommand(spec: CommandSpec, input: CommandInput, globals: GlobalOptions, runtime: RunEnvironment): Promise<number> {
+  const output = new Output(runtime.streams, { json: globals.json, color: globals.color });
+  const interactive = Boolean(runtime.stdin.isTTY && runtime.streams.stdout.isTTY);
+  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin);
+  try {
+    const run = await spec.load();
+    const result = await run(ctx, input);
+    output.render(result);
+    return 0;
+  } catch (caught) {
+    const error = translateDatabaseError(caught, runtime.env.DATABASE_URL);
+    if (error instanceof CliError) {
+      output.error(error);
+      return exitCodeFor(error.code);
+    }
+    await reportUnexpected(error, ctx);
+    if (runtime.env.EPICEVENTS_DEBUG === '1') runtime.streams.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    output.error(
+      new CliError('internal', `unexpected error: ${firstLine(error)}`, 'this is a bug; set EPICEVENTS_DEBUG=1 for details'),
+    );
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 300);
+}

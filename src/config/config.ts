@@ -1,0 +1,84 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { parseDuration } from './duration';
+import { unavailable } from '../errors/cli-error';
+
+export interface Config {
+  databaseUrl?: string;
+  homeDir: string;
+  dataDir: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  keychain: 'auto' | 'off';
+  envToken?: string;
+  sentryDsn?: string;
+  debug: boolean;
+}
+
+let envLoaded = false;
+
+/** Reads `.env` from the working directory once; real environment variables win. */
+export function loadDotEnv(): void {
+  if (envLoaded) return;
+  envLoaded = true;
+  const file = path.join(process.cwd(), '.env');
+  if (!fs.existsSync(file)) return;
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith('#')) continue;
+    const [, key, raw] = match;
+    const value = raw.replace(/^(['"])(.*)\1$/, '$2');
+    if (process.env[key] === undefined) process.env[key] = value;
+  }
+}
+
+/** The config folder: $EPICEVENTS_HOME, else $XDG_CONFIG_HOME/epicevents, else ~/.config/epicevents. */
+export function configHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EPICEVENTS_HOME) return path.resolve(env.EPICEVENTS_HOME);
+  const xdg = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(xdg, 'epicevents');
+}
+
+/** The embedded database folder: $EPICEVENTS_HOME/data, else the XDG data folder. */
+export function dataHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EPICEVENTS_HOME) return path.join(path.resolve(env.EPICEVENTS_HOME), 'data');
+  const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(xdg, 'epicevents', 'data');
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw unavailable('DATABASE_URL must start with postgres:// or postgresql://', 'fix DATABASE_URL in the environment or .env');
+  }
+  const keychain = (env.EPICEVENTS_KEYCHAIN ?? 'auto').toLowerCase();
+  if (keychain !== 'auto' && keychain !== 'off' && keychain !== 'on') {
+    throw unavailable(`EPICEVENTS_KEYCHAIN must be "off" or unset (got "${env.EPICEVENTS_KEYCHAIN}")`);
+  }
+  return {
+    databaseUrl,
+    homeDir: configHome(env),
+    dataDir: dataHome(env),
+    accessTtlSeconds: durationSetting(env, 'EPICEVENTS_ACCESS_TTL', '15m'),
+    refreshTtlSeconds: durationSetting(env, 'EPICEVENTS_REFRESH_TTL', '7d'),
+    keychain: keychain === 'off' ? 'off' : 'auto',
+    envToken: env.EPICEVENTS_TOKEN?.trim() || undefined,
+    sentryDsn: env.SENTRY_DSN?.trim() || undefined,
+    debug: env.EPICEVENTS_DEBUG === '1',
+  };
+}
+
+function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  try {
+    return parseDuration(env[name] ?? fallback, name);
+  } catch (error) {
+    throw unavailable((error as Error).message, `fix ${name} in the environment or .env`);
+  }
+}
+
+/** Creates the config folder with owner-only permissions (0700). */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}

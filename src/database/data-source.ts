@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from './migrations';
+import { ensurePrivateDir } from '../config/config';
+
+export interface DatabaseTarget {
+  /** postgres://… for a server; undefined for the embedded engine. */
+  databaseUrl?: string;
+  /** Folder of the embedded database. */
+  dataDir: string;
+}
+
+const SERVER_CONNECT_TIMEOUT_MS = 3000;
+
+/** Builds (does not open) the DataSource for a server URL or for the embedded PGlite folder. */
+export function createDataSource(target: DatabaseTarget): DataSource {
+  const common = {
+    type: 'postgres',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  if (target.databaseUrl) {
+    return new DataSource({
+      ...common,
+      url: target.databaseUrl,
+      connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
+      extra: { max: 4, application_name: 'epicevents' },
+    } as DataSourceOptions);
+  }
+  // Loaded only for the embedded engine: PGlite is the heaviest module the CLI can pull in.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  ensurePrivateDir(target.dataDir);
+  return new DataSource({
+    ...common,
+    driver: new PGliteDriver({ dataDir: target.dataDir }).driver,
+  } as DataSourceOptions);
+}

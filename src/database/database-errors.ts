@@ -1,0 +1,95 @@
+import { CliError, conflict, unavailable } from '../errors/cli-error';
+
+interface DriverError {
+  code?: string;
+  errno?: string;
+  constraint?: string;
+  detail?: string;
+  message?: string;
+  address?: string;
+  port?: number;
+  driverError?: DriverError;
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** Names of constraints whose violation a user can cause, with what to tell them. */
+const CONSTRAINT_MESSAGES: Record<string, string> = {
+  employees_email_lower_key: 'an employee with this email already exists',
+  clients_email_lower_key: 'a client with this email already exists',
+  contracts_amount_due_within_total: 'the amount due cannot exceed the total amount',
+  events_end_after_start: 'the event must end after it starts',
+};
+
+export function describeServer(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'the embedded database';
+  try {
+    const url = new URL(databaseUrl);
+    return `PostgreSQL at ${url.hostname || 'localhost'}:${url.port || '5432'}`;
+  } catch {
+    return 'the PostgreSQL server';
+  }
+}
+
+/**
+ * Turns driver errors that a user can cause or fix into CliErrors: an unreachable server is
+ * "unavailable" (exit 7), a violated constraint a "conflict" (exit 6). Anything else is a bug and
+ * is returned unchanged.
+ */
+export function translateDatabaseError(error: unknown, databaseUrl: string | undefined): unknown {
+  if (error instanceof CliError) return error;
+  const e = (error ?? {}) as DriverError;
+  const inner = e.driverError ?? e;
+  const code = inner.code ?? e.code;
+  if (code && CONNECTION_ERROR_CODES.has(code)) {
+    return unavailable(`cannot reach ${describeServer(databaseUrl)}: ${connectionReason(code)}`, 'check that the server is running and DATABASE_URL is right');
+  }
+  if (/timeout expired|Connection terminated|connect ECONNREFUSED|terminating connection/i.test(inner.message ?? '')) {
+    return unavailable(`cannot reach ${describeServer(databaseUrl)}: the connection failed or timed out`, 'check that the server is running and DATABASE_URL is right');
+  }
+  if (code === '28P01' || code === '28000' || code === '3D000') {
+    return unavailable(`${describeServer(databaseUrl)} refused the connection: ${firstLine(inner.message)}`, 'check the user, password and database name in DATABASE_URL');
+  }
+  if (code === '23505' || code === '23514' || code === '23503' || code === '23P01') {
+    const known = inner.constraint ? CONSTRAINT_MESSAGES[inner.constraint] : undefined;
+    return conflict(known ?? `the database refused the change: ${firstLine(inner.message)}`);
+  }
+  if (code === '40001' || code === '40P01') {
+    return conflict('another command changed the same records at the same time; run it again');
+  }
+  return error;
+}
+
+function connectionReason(code: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    default:
+      return 'the connection was lost';
+  }
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? 'unknown error').split('\n')[0];
+}

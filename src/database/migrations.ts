@@ -1,0 +1,4 @@
+import { InitialSchema1767225600000 } from '../../migrations/1767225600000-InitialSchema';
+
+/** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
+export const MIGRATIONS = [InitialSchema1767225600000];

@@ -1,0 +1,133 @@
+import { type CliError } from '../errors/cli-error';
+import { neutralise, truncate } from './terminal-text';
+import { type Column, type CommandResult, type HumanView } from './view';
+
+export interface OutputStreams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface OutputMode {
+  json: boolean;
+  color: boolean;
+}
+
+const ANSI = { bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
+const MIN_COLUMN = 4;
+
+/**
+ * The one place that writes to the terminal. With --json, stdout receives exactly one JSON
+ * document; everything meant for a person (hints, warnings, errors) goes to stderr.
+ */
+export class Output {
+  constructor(
+    readonly streams: OutputStreams,
+    readonly mode: OutputMode,
+  ) {}
+
+  render(result: CommandResult): void {
+    if (this.mode.json) {
+      this.streams.stdout.write(JSON.stringify(result.json, null, 2) + '\n');
+      return;
+    }
+    this.streams.stdout.write(this.human(result.human));
+  }
+
+  /** A line for the person at the terminal, never part of the data (stderr). */
+  note(text: string): void {
+    this.streams.stderr.write(`${this.paint(ANSI.dim, neutralise(text))}\n`);
+  }
+
+  warn(text: string): void {
+    this.streams.stderr.write(`${this.paint(ANSI.yellow, 'warning:')} ${neutralise(text)}\n`);
+  }
+
+  error(error: CliError): void {
+    if (this.mode.json) {
+      const body: Record<string, string> = { code: error.code, message: error.message };
+      if (error.hint) body.hint = error.hint;
+      this.streams.stderr.write(JSON.stringify({ error: body }) + '\n');
+      return;
+    }
+    const hint = error.hint ? ` (${error.hint})` : '';
+    this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(error.message)}${hint}\n`);
+  }
+
+  private human(view: HumanView): string {
+    switch (view.kind) {
+      case 'message':
+        return `${neutralise(view.text)}\n`;
+      case 'text':
+        return view.text.endsWith('\n') ? view.text : `${view.text}\n`;
+      case 'record':
+        return this.record(view.fields, view.title);
+      case 'table': {
+        if (view.rows.length === 0) return `${view.empty}\n`;
+        const table = this.table(view.rows as never[], view.columns);
+        return view.footer ? `${table}${view.footer}\n` : table;
+      }
+      default: {
+        const unhandled: never = view;
+        throw new Error(`unknown view ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private record(fields: [string, string][], title?: string): string {
+    const labelWidth = Math.max(...fields.map(([label]) => label.length));
+    const valueWidth = Math.max(20, this.width() - labelWidth - 2);
+    const lines = fields.map(
+      ([label, value]) => `${this.paint(ANSI.bold, label.padEnd(labelWidth))}  ${truncate(neutralise(value), valueWidth)}`,
+    );
+    if (title) lines.unshift(this.paint(ANSI.bold, neutralise(title)));
+    return lines.join('\n') + '\n';
+  }
+
+  private table(rows: never[], columns: Column<never>[]): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Table = require('cli-table3') as typeof import('cli-table3');
+    const cells = rows.map((row) => columns.map((column) => neutralise(column.value(row) ?? '')));
+    const widths = fitWidths(
+      columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => Array.from(r[i]).length))),
+      columns.map((column) => column.flexible ?? false),
+      this.width(),
+    );
+    const table = new Table({
+      head: columns.map((c) => c.header),
+      colAligns: columns.map((c) => c.align ?? 'left'),
+      style: { head: this.mode.color ? ['cyan'] : [], border: this.mode.color ? ['grey'] : [], 'padding-left': 1, 'padding-right': 1 },
+    });
+    for (const row of cells) table.push(row.map((cell, i) => truncate(cell, widths[i])));
+    return table.toString() + '\n';
+  }
+
+  private width(): number {
+    return this.streams.stdout.isTTY && this.streams.stdout.columns ? this.streams.stdout.columns : 80;
+  }
+
+  private paint(code: string, text: string): string {
+    return this.mode.color ? `${code}${text}${ANSI.reset}` : text;
+  }
+}
+
+/**
+ * Shrinks content widths until the table fits the terminal: flexible columns (names, notes) give
+ * up width first, widest first; ids, money and dates keep theirs as long as possible.
+ */
+export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number): number[] {
+  const widths = [...natural];
+  const overhead = widths.length * 3 + 1; // borders and one space of padding each side
+  let excess = widths.reduce((a, b) => a + b, 0) + overhead - terminalWidth;
+  for (const onlyFlexible of [true, false]) {
+    while (excess > 0) {
+      let widest = -1;
+      widths.forEach((w, i) => {
+        if ((!onlyFlexible || flexible[i]) && w > MIN_COLUMN && (widest < 0 || w > widths[widest])) widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest] -= 1;
+      excess -= 1;
+    }
+  }
+  return widths;
+}

@@ -1,0 +1,23 @@
+// C0/C1 control characters and the Unicode bidirectional overrides/isolates: printed raw they can
+// move the cursor, recolour the terminal or reorder what the user reads.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Makes stored text safe to print on a terminal: control characters become visible escapes. */
+export function neutralise(text: string): string {
+  return text.replace(UNSAFE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`).replace(/\r?\n|\t/g, ' ');
+}
+
+/** Shortens text to `width` display columns, ending with an ellipsis when cut. */
+export function truncate(text: string, width: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+}
+
+/** A date in the local time zone, minute precision: what a person reads on a terminal. */
+export function localDateTime(date: Date | null | undefined): string {
+  if (!date) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
