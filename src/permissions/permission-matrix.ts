@@ -1,0 +1,70 @@
+import { type Role } from '../entities/employee.entity';
+
+/**
+ * SPEC §2 as data. Each action maps every role to one rule:
+ * - 'any': allowed on every record;
+ * - 'own': allowed only on records the actor owns (see `ownership` for what owning means);
+ * - false: refused.
+ * Services consult it through `assertAllowed`, tests iterate over it and `docs/permissions.md` is
+ * generated from it, so the three cannot disagree.
+ */
+export type Rule = 'any' | 'own' | false;
+
+export interface ActionSpec {
+  description: string;
+  rules: Record<Role, Rule>;
+  /** What "own" means for this action, for the generated documentation. */
+  ownership?: string;
+}
+
+export const PERMISSIONS = {
+  'employee.read': { description: 'read employees', rules: { MANAGEMENT: 'any', SALES: 'any', SUPPORT: 'any' } },
+  'employee.create': { description: 'create an employee', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'employee.update': { description: 'update an employee', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'employee.deactivate': { description: 'deactivate or reactivate an employee', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'employee.delete': { description: 'delete an employee', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'employee.reset-password': { description: "reset an employee's password", rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'client.read': { description: 'read clients', rules: { MANAGEMENT: 'any', SALES: 'any', SUPPORT: 'any' } },
+  'client.create': { description: 'create a client (it becomes theirs)', rules: { MANAGEMENT: false, SALES: 'any', SUPPORT: false } },
+  'client.update': {
+    description: "update a client's details",
+    rules: { MANAGEMENT: false, SALES: 'own', SUPPORT: false },
+    ownership: 'the client is theirs',
+  },
+  'client.reassign': {
+    description: "reassign a client's sales owner",
+    rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false },
+  },
+  'client.delete': { description: 'delete a client (only one with no contracts)', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'contract.read': { description: 'read contracts', rules: { MANAGEMENT: 'any', SALES: 'any', SUPPORT: 'any' } },
+  'contract.create': { description: 'create a contract', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'contract.update': {
+    description: 'update a contract, sign it, record a payment',
+    rules: { MANAGEMENT: 'any', SALES: 'own', SUPPORT: false },
+    ownership: "the contract's client is theirs",
+  },
+  'contract.delete': { description: 'delete a contract (only unsigned, without events)', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'event.read': { description: 'read events', rules: { MANAGEMENT: 'any', SALES: 'any', SUPPORT: 'any' } },
+  'event.create': {
+    description: "create an event for a signed contract",
+    rules: { MANAGEMENT: false, SALES: 'own', SUPPORT: false },
+    ownership: "the contract's client is theirs",
+  },
+  'event.update': {
+    description: 'update an event',
+    rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: 'own' },
+    ownership: 'the event is assigned to them',
+  },
+  'event.assign-support': {
+    description: "assign or change an event's support person",
+    rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false },
+  },
+  'event.delete': { description: 'delete an event', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'audit.read': { description: 'read the audit trail', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+} as const satisfies Record<string, ActionSpec>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function ruleFor(action: Action, role: Role): Rule {
+  return PERMISSIONS[action].rules[role];
+}

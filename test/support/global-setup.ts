@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { Database } from '../../src/database/database';
+import { describeServer } from '../../src/database/database-errors';
+import { serverUrl, withDatabase } from './test-database';
+
+/** Creates and migrates one template database per run; each test file clones it. */
+export default async function globalSetup(): Promise<void> {
+  const url = serverUrl();
+  const template = `epicevents_test_${process.pid}_tpl`;
+  if (url) {
+    process.stdout.write(`\nintegration tests: ${describeServer(url)} (TEST_DATABASE_URL)\n`);
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${template}`);
+    await admin.end();
+    const db = await Database.open({ databaseUrl: withDatabase(url, template), dataDir: '' });
+    await db.migrate();
+    await db.close();
+    process.env.EPICEVENTS_TEST_TEMPLATE = template;
+    return;
+  }
+  process.stdout.write('\nintegration tests: embedded PGlite (set TEST_DATABASE_URL to use a server)\n');
+  const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tpl-')), 'data');
+  const db = await Database.open({ dataDir });
+  await db.migrate();
+  await db.close();
+  process.env.EPICEVENTS_TEST_TEMPLATE = dataDir;
+}

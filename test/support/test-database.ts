@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * A database of its own for one test file, cloned from the run's migrated template:
+ * on the server (TEST_DATABASE_URL) a `CREATE DATABASE … TEMPLATE`, on the embedded engine a copy
+ * of the template's data folder.
+ */
+export interface TestDatabase {
+  /** Environment that points the CLI at this database. */
+  env: Record<string, string>;
+  /** postgres:// URL on a server; undefined on the embedded engine. */
+  url?: string;
+  /** Embedded data folder (the CLI finds it through XDG_DATA_HOME). */
+  dataDir?: string;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = process.env.EPICEVENTS_TEST_TEMPLATE;
+  if (!template) throw new Error('integration tests need the global setup (run them through jest)');
+  const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
+  const url = serverUrl();
+  if (url) {
+    await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    const dbUrl = withDatabase(url, name);
+    const client = new Client({ connectionString: dbUrl });
+    await client.connect();
+    return {
+      env: { DATABASE_URL: dbUrl },
+      url: dbUrl,
+      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+      close: async () => {
+        await client.end();
+        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      },
+    };
+  }
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
+  const dataDir = path.join(dataHome, 'epicevents', 'data');
+  fs.cpSync(template, dataDir, { recursive: true });
+  return {
+    env: { XDG_DATA_HOME: dataHome },
+    dataDir,
+    // PGlite allows one process per folder: open, query, close, so the CLI can run in between.
+    query: async (sql, params) => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = await PGlite.create({ dataDir });
+      try {
+        return (await db.query(sql, params as unknown[])).rows as never[];
+      } finally {
+        await db.close();
+      }
+    },
+    close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
+  };
+}
