@@ -1,5 +1,5 @@
 import { type Config, readConfig } from '../config/config';
-import { Database } from '../database/database';
+import { type Database } from '../database/database';
 import { type Output } from '../output/output';
 import { type Prompter } from './prompter';
 
@@ -33,13 +33,13 @@ export class CommandContext {
 
   /** The database with its schema current (embedded: migrated on first use). */
   db(): Promise<Database> {
-    this.database ??= Database.openCurrent({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    this.database ??= loadDatabase().then((Db) => Db.openCurrent({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
     return this.database;
   }
 
   /** The database as it is, whatever its schema: for `db` and `init`. */
   rawDb(): Promise<Database> {
-    this.database ??= Database.open({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    this.database ??= loadDatabase().then((Db) => Db.open({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
     return this.database;
   }
 
@@ -47,4 +47,9 @@ export class CommandContext {
     const db = await this.database?.catch(() => undefined);
     await db?.close();
   }
+}
+
+/** TypeORM and the entities load on the first database use, so `--help` and `help` never pay for them. */
+async function loadDatabase(): Promise<typeof Database> {
+  return (await import('../database/database')).Database;
 }
