@@ -1,16 +1,123 @@
 import { type CommandContext } from '../cli/context';
+import { unauthenticated } from '../errors/cli-error';
 import { type Actor } from './actor';
+import { CredentialStore, type StoreKind } from './credential-store';
+import { jwtSecret } from './jwt-secret';
+import { refreshSession, type TokenSettings } from './session.service';
+import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
+import { type Role } from '../entities/employee.entity';
 
 export interface AuthenticateOptions {
   /** `password change`, `logout` and `whoami` still run while a password change is due. */
   allowPendingPasswordChange?: boolean;
 }
 
+export interface AuthenticatedSession {
+  actor: Actor;
+  familyId: string;
+  accessExpiresAt: Date;
+  store: StoreKind;
+}
+
+const sessions = new WeakMap<CommandContext, Promise<AuthenticatedSession>>();
+
+export function credentialStoreFor(ctx: CommandContext): CredentialStore {
+  return new CredentialStore({ homeDir: ctx.config.homeDir, keychain: ctx.config.keychain, warn: (m) => ctx.output.warn(m) });
+}
+
+export function tokenSettings(ctx: CommandContext): TokenSettings {
+  return {
+    secret: jwtSecret(ctx.config, ctx.env),
+    accessTtlSeconds: ctx.config.accessTtlSeconds,
+    refreshTtlSeconds: ctx.config.refreshTtlSeconds,
+  };
+}
+
 /**
  * The employee behind the command: from EPICEVENTS_TOKEN or the stored session (refreshed
  * transparently when the access token expired), re-read from the database so the current role
- * and active flag count. Throws exit 3 when nobody is logged in or the session is not valid.
+ * and active flag count, and the login checked against server-side revocation. Exit 3 otherwise.
  */
-export async function requireActor(_ctx: CommandContext, _options: AuthenticateOptions = {}): Promise<Actor> {
-  throw new Error('authentication is being built');
+export async function requireActor(ctx: CommandContext, options: AuthenticateOptions = {}): Promise<Actor> {
+  return (await authenticate(ctx, options)).actor;
+}
+
+export async function authenticate(ctx: CommandContext, options: AuthenticateOptions = {}): Promise<AuthenticatedSession> {
+  let pending = sessions.get(ctx);
+  if (!pending) {
+    pending = resolveSession(ctx);
+    sessions.set(ctx, pending);
+  }
+  const session = await pending;
+  if (session.actor.mustChangePassword && !options.allowPendingPasswordChange) {
+    throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
+  }
+  return session;
+}
+
+async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession> {
+  const settings = tokenSettings(ctx);
+  let claims: TokenClaims;
+  let store: StoreKind;
+  if (ctx.config.envToken) {
+    store = 'environment';
+    try {
+      claims = verifyToken(settings.secret, ctx.config.envToken, 'access');
+    } catch (error) {
+      if (error instanceof ExpiredTokenError) throw unauthenticated('EPICEVENTS_TOKEN has expired', 'issue a new access token');
+      throw error;
+    }
+  } else {
+    const credentials = credentialStoreFor(ctx);
+    const loaded = await credentials.load();
+    if (!loaded) throw unauthenticated('you are not logged in', 'run `epicevents login`');
+    store = loaded.store;
+    try {
+      claims = verifyToken(settings.secret, loaded.session.accessToken, 'access');
+    } catch (error) {
+      if (!(error instanceof ExpiredTokenError)) throw error;
+      const refreshed = await refreshSession(await ctx.db(), loaded.session.refreshToken, settings);
+      await credentials.save({ accessToken: refreshed.access.token, refreshToken: refreshed.refresh.token }, loaded.store);
+      claims = verifyToken(settings.secret, refreshed.access.token, 'access');
+    }
+  }
+  const actor = await currentEmployee(ctx, claims);
+  return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
+}
+
+interface SessionRow {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  role: Role;
+  is_active: boolean;
+  must_change_password: boolean;
+  revoked_at: Date | null;
+  family_found: boolean;
+}
+
+/** One query: the employee as of now and whether their login was revoked. */
+async function currentEmployee(ctx: CommandContext, claims: TokenClaims): Promise<Actor> {
+  const db = await ctx.db();
+  const rows: SessionRow[] = await db.dataSource.query(
+    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
+            f.revoked_at, f.id IS NOT NULL AS family_found
+       FROM employees e
+       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
+      WHERE e.id = $1`,
+    [Number(claims.sub), claims.sid],
+  );
+  const row = rows[0];
+  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+  if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
+  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  return {
+    id: row.id,
+    role: row.role,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    mustChangePassword: row.must_change_password,
+  };
 }

@@ -1,11 +1,19 @@
 import { type CommandSpec } from '../cli/command-spec';
 import { type NounSpec } from '../cli/program';
+import { AUTH_COMMANDS } from './auth';
 import { DB_COMMANDS } from './db';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
 export const NOUNS: NounSpec[] = [
+  { name: 'employee', summary: 'employees and their roles (writes: MANAGEMENT)' },
+  { name: 'client', summary: 'clients, owned by a SALES employee' },
+  { name: 'contract', summary: 'contracts: amounts, signature, payments' },
+  { name: 'event', summary: 'events of signed contracts and their support person' },
+  { name: 'notification', summary: 'your notifications' },
+  { name: 'audit', summary: 'the audit trail of every write (MANAGEMENT)' },
+  { name: 'password', summary: 'change your password' },
   { name: 'db', summary: 'schema migrations, demo data and database roles' },
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...DB_COMMANDS];

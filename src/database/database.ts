@@ -4,6 +4,9 @@ import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
 
+/** Arbitrary constant naming the advisory lock that guards migrations. */
+const MIGRATION_LOCK_KEY = 7_120_826_401;
+
 export interface MigrationState {
   name: string;
   applied: boolean;
@@ -81,24 +84,38 @@ export class Database {
 
   /** Applies every pending migration, each in its own transaction; returns their names. */
   async migrate(): Promise<string[]> {
-    try {
-      const done = await this.dataSource.runMigrations({ transaction: 'each' });
-      return done.map((m) => m.name);
-    } catch (error) {
-      throw translateDatabaseError(error, this.target.databaseUrl);
-    }
+    return this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name));
   }
 
   /** Reverts the newest applied migration; returns its name, or undefined at zero. */
   async revert(): Promise<string | undefined> {
-    const applied = (await this.migrationStates()).filter((m) => m.applied);
-    if (applied.length === 0) return undefined;
-    try {
+    return this.withMigrationLock(async () => {
+      const applied = (await this.migrationStates()).filter((m) => m.applied);
+      if (applied.length === 0) return undefined;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
+      return applied[applied.length - 1].name;
+    });
+  }
+
+  /**
+   * Serialises schema changes across processes (two `init`s on an empty server would otherwise
+   * both create the tables): a session-level advisory lock held while the migrations run.
+   */
+  private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
     } catch (error) {
       throw translateDatabaseError(error, this.target.databaseUrl);
+    } finally {
+      await runner.release();
     }
-    return applied[applied.length - 1].name;
   }
 
   async close(): Promise<void> {

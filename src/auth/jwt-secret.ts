@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { type Config, ensurePrivateDir } from '../config/config';
+import { unavailable } from '../errors/cli-error';
+
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * The HS256 key. On a server it must come from EPICEVENTS_JWT_SECRET (at least 32 bytes), since
+ * every machine using that database must share it. The embedded database is private to this
+ * machine, so a random key is generated on first use and kept beside it (mode 0600).
+ */
+export function jwtSecret(config: Config, env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.EPICEVENTS_JWT_SECRET;
+  if (configured !== undefined && configured !== '') {
+    if (Buffer.byteLength(configured, 'utf8') < MIN_SECRET_BYTES) {
+      throw unavailable(`EPICEVENTS_JWT_SECRET is too short: it needs at least ${MIN_SECRET_BYTES} bytes`, 'generate one with `openssl rand -base64 48`');
+    }
+    return configured;
+  }
+  if (config.databaseUrl) {
+    throw unavailable('EPICEVENTS_JWT_SECRET is not set; it is required with DATABASE_URL', 'set it (at least 32 bytes, e.g. `openssl rand -base64 48`) in the environment or .env');
+  }
+  const file = path.join(config.homeDir, 'jwt-secret');
+  if (fs.existsSync(file)) {
+    const stored = fs.readFileSync(file, 'utf8').trim();
+    if (Buffer.byteLength(stored) >= MIN_SECRET_BYTES) return stored;
+  }
+  ensurePrivateDir(config.homeDir);
+  const secret = randomBytes(48).toString('base64');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { type EntityManager } from 'typeorm';
+import { type Database } from '../database/database';
+import { type Role } from '../entities/employee.entity';
+import { conflict, unauthenticated, validationError } from '../errors/cli-error';
+import { recordAudit } from '../services/audit.service';
+import { type Actor } from './actor';
+import { dummyPasswordHash, hashPassword, passwordPolicyError, verifyPassword } from './passwords';
+import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+const BAD_CREDENTIALS = 'invalid email or password';
+
+export interface TokenSettings {
+  secret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+export interface Session {
+  actor: Actor;
+  access: IssuedToken;
+  refresh: IssuedToken;
+  familyId: string;
+}
+
+interface EmployeeRow {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  role: Role;
+  is_active: boolean;
+  must_change_password: boolean;
+  password_hash: string;
+  failed_login_count: number;
+  locked_until: Date | null;
+}
+
+const toActor = (row: EmployeeRow): Actor => ({
+  id: row.id,
+  role: row.role,
+  email: row.email,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  mustChangePassword: row.must_change_password,
+});
+
+/**
+ * Logs in with email and password. Unknown emails are verified against a dummy hash and get the
+ * same message as a wrong password; 5 failures in a row lock the account for 15 minutes.
+ */
+export async function login(db: Database, email: string, password: string, settings: TokenSettings, now = new Date()): Promise<Session> {
+  const row = await findByEmail(db.dataSource.manager, email);
+  if (!row) {
+    await verifyPassword(await dummyPasswordHash(), password);
+    throw unauthenticated(BAD_CREDENTIALS);
+  }
+  if (row.locked_until && row.locked_until > now) throw lockedError(row.locked_until, now);
+  if (!(await verifyPassword(row.password_hash, password))) {
+    const lockedUntil = await recordFailedLogin(db, row.id, now);
+    if (lockedUntil) throw lockedError(lockedUntil, now);
+    throw unauthenticated(BAD_CREDENTIALS);
+  }
+  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  return db.transaction(async (manager) => {
+    await manager.query('UPDATE employees SET failed_login_count = 0, locked_until = NULL WHERE id = $1', [row.id]);
+    const actor = toActor(row);
+    const session = await startSession(manager, actor, settings, now);
+    await recordAudit(manager, { actor, action: 'session.login', entityType: 'session', entityId: actor.id });
+    return session;
+  });
+}
+
+/** Counts a failure in its own transaction (it must stick although the command fails). */
+async function recordFailedLogin(db: Database, employeeId: number, now: Date): Promise<Date | undefined> {
+  const rows: { failed_login_count: number; locked_until: Date | null }[] = await db.transaction((manager) =>
+    manager.query(
+      `UPDATE employees
+          SET failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
+              locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN $3::timestamptz ELSE NULL END
+        WHERE id = $1
+        RETURNING failed_login_count, locked_until`,
+      [employeeId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS)],
+    ),
+  );
+  return rows[0]?.locked_until ?? undefined;
+}
+
+function lockedError(until: Date, now: Date) {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60000));
+  return unauthenticated(`too many failed logins: the account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`);
+}
+
+async function findByEmail(manager: EntityManager, email: string): Promise<EmployeeRow | undefined> {
+  const rows: EmployeeRow[] = await manager.query(
+    `SELECT id, first_name, last_name, email, role, is_active, must_change_password, password_hash, failed_login_count, locked_until
+       FROM employees WHERE lower(email) = lower($1)`,
+    [email],
+  );
+  return rows[0];
+}
+
+async function startSession(manager: EntityManager, actor: Actor, settings: TokenSettings, now: Date): Promise<Session> {
+  const familyId = randomUUID();
+  await manager.query('INSERT INTO session_families (id, employee_id) VALUES ($1, $2)', [familyId, actor.id]);
+  return issueTokens(manager, actor, familyId, settings, now);
+}
+
+async function issueTokens(manager: EntityManager, actor: Actor, familyId: string, settings: TokenSettings, now: Date): Promise<Session> {
+  const access = signToken(settings.secret, 'access', actor, familyId, settings.accessTtlSeconds, now);
+  const refresh = signToken(settings.secret, 'refresh', actor, familyId, settings.refreshTtlSeconds, now);
+  await manager.query('INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
+    refresh.jti,
+    familyId,
+    hashToken(refresh.token),
+    refresh.expiresAt,
+  ]);
+  return { actor, access, refresh, familyId };
+}
+
+/**
+ * Trades a refresh token for a new pair (rotation). A token that was already used means it was
+ * copied: the whole family is revoked, so the thief and the victim both have to log in again.
+ */
+export async function refreshSession(db: Database, refreshToken: string, settings: TokenSettings, now = new Date()): Promise<Session> {
+  const claims = verifyOrExpired(settings.secret, refreshToken, now);
+  const outcome = await db.transaction(async (manager) => {
+    const rows: { family_id: string; used_at: Date | null; revoked_at: Date | null }[] = await manager.query(
+      `SELECT t.family_id, t.used_at, f.revoked_at
+         FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id
+        WHERE t.token_hash = $1
+        FOR UPDATE OF t, f`,
+      [hashToken(refreshToken)],
+    );
+    const token = rows[0];
+    if (!token || token.revoked_at) return { kind: 'revoked' as const };
+    if (token.used_at) {
+      await manager.query(`UPDATE session_families SET revoked_at = now(), revoked_reason = 'refresh_replay' WHERE id = $1`, [token.family_id]);
+      return { kind: 'replay' as const };
+    }
+    await manager.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [hashToken(refreshToken)]);
+    const employee = await loadActiveEmployee(manager, Number(claims.sub));
+    return { kind: 'rotated' as const, session: await issueTokens(manager, employee, token.family_id, settings, now) };
+  });
+  if (outcome.kind === 'rotated') return outcome.session;
+  if (outcome.kind === 'replay') {
+    throw unauthenticated('this session was revoked: a refresh token was used twice, which means it was copied', 'log in again with `epicevents login`');
+  }
+  throw unauthenticated('the session has ended', 'log in again with `epicevents login`');
+}
+
+function verifyOrExpired(secret: string, token: string, now: Date) {
+  try {
+    return verifyToken(secret, token, 'refresh', now);
+  } catch (error) {
+    if (error instanceof ExpiredTokenError) throw unauthenticated('the session has expired', 'log in again with `epicevents login`');
+    throw error;
+  }
+}
+
+/** The employee as the database says now; a deactivated or deleted account ends the session. */
+export async function loadActiveEmployee(manager: EntityManager, id: number): Promise<Actor> {
+  const rows: EmployeeRow[] = await manager.query(
+    'SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1',
+    [id],
+  );
+  const row = rows[0];
+  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  return toActor(row);
+}
+
+/** Revokes the login (refresh family) server-side. */
+export async function logout(db: Database, actor: Actor | undefined, familyId: string): Promise<void> {
+  await db.transaction(async (manager) => {
+    await manager.query(`UPDATE session_families SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [familyId]);
+    await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'session', entityId: actor?.id ?? null });
+  });
+}
+
+export interface NewManager {
+  firstName: string;
+  lastName: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * Creates the first MANAGEMENT account. The table lock makes concurrent `init`s queue: the first
+ * inserts, every other one then sees an employee and is refused.
+ */
+export async function bootstrapFirstManager(db: Database, input: NewManager): Promise<Actor> {
+  const policy = passwordPolicyError(input.password);
+  if (policy) throw validationError(policy);
+  const hash = await hashPassword(input.password);
+  return db.transaction(async (manager) => {
+    await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
+    const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
+    if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
+    const rows: EmployeeRow[] = await manager.query(
+      `INSERT INTO employees (first_name, last_name, email, role, password_hash)
+       VALUES ($1, $2, $3, 'MANAGEMENT', $4)
+       RETURNING id, first_name, last_name, email, role, is_active, must_change_password`,
+      [input.firstName, input.lastName, input.email, hash],
+    );
+    const actor = toActor(rows[0]);
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.create',
+      entityType: 'employee',
+      entityId: actor.id,
+      changes: {
+        firstName: { before: null, after: actor.firstName },
+        lastName: { before: null, after: actor.lastName },
+        email: { before: null, after: actor.email },
+        role: { before: null, after: actor.role },
+      },
+    });
+    return actor;
+  });
+}
+
+/**
+ * Changes the caller's own password after checking the current one; clears the must-change flag
+ * and ends every other login of the account.
+ */
+export async function changePassword(db: Database, actor: Actor, familyId: string | undefined, current: string, next: string): Promise<void> {
+  const rows: { password_hash: string }[] = await db.dataSource.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
+  if (!rows[0] || !(await verifyPassword(rows[0].password_hash, current))) throw unauthenticated('the current password is wrong');
+  const policy = passwordPolicyError(next);
+  if (policy) throw validationError(policy);
+  if (next === current) throw validationError('the new password must differ from the current one');
+  const hash = await hashPassword(next);
+  await db.transaction(async (manager) => {
+    await manager.query('UPDATE employees SET password_hash = $2, must_change_password = false, updated_at = now() WHERE id = $1', [actor.id, hash]);
+    await manager.query(
+      `UPDATE session_families SET revoked_at = now(), revoked_reason = 'password_change'
+        WHERE employee_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid`,
+      [actor.id, familyId ?? null],
+    );
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.password-change',
+      entityType: 'employee',
+      entityId: actor.id,
+      changes: { mustChangePassword: { before: actor.mustChangePassword, after: false } },
+    });
+  });
+}

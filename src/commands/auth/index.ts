@@ -1,0 +1,48 @@
+import { type CommandSpec } from '../../cli/command-spec';
+
+export const AUTH_COMMANDS: CommandSpec[] = [
+  {
+    name: 'init',
+    summary: 'first run: migrate the database and create the first MANAGEMENT account',
+    options: [
+      { flags: '--first-name <name>', description: 'first name of the first manager' },
+      { flags: '--last-name <name>', description: 'last name of the first manager' },
+      { flags: '--email <email>', description: 'email of the first manager (used to log in)' },
+      { flags: '--password-stdin', description: 'read the password from the first line of stdin' },
+    ],
+    examples: [
+      'epicevents init',
+      "printf '%s\\n' \"$PASSWORD\" | epicevents init --first-name Ada --last-name Lovelace --email ada@epic.events --password-stdin",
+    ],
+    load: async () => (await import('./init')).run,
+  },
+  {
+    name: 'login',
+    summary: 'log in and keep the session in the OS keychain (or a private file)',
+    options: [
+      { flags: '--email <email>', description: 'your email' },
+      { flags: '--password-stdin', description: 'read the password from the first line of stdin' },
+    ],
+    examples: ['epicevents login', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
+    load: async () => (await import('./login')).run,
+  },
+  {
+    name: 'logout',
+    summary: 'end the session on the server and remove the local copy',
+    examples: ['epicevents logout'],
+    load: async () => (await import('./logout')).run,
+  },
+  {
+    name: 'whoami',
+    summary: 'show who is logged in, the role, token expiry and credential store',
+    examples: ['epicevents whoami', 'epicevents whoami --json'],
+    load: async () => (await import('./whoami')).run,
+  },
+  {
+    name: 'password change',
+    summary: 'change your own password',
+    options: [{ flags: '--stdin', description: 'read the current password, then the new one, one per line from stdin' }],
+    examples: ['epicevents password change', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents password change --stdin"],
+    load: async () => (await import('./password-change')).run,
+  },
+];

@@ -1,0 +1,45 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { type MissingValue, readStdinLines } from '../../cli/prompter';
+import { bootstrapFirstManager } from '../../auth/session.service';
+import { passwordPolicyError } from '../../auth/passwords';
+import { usageError } from '../../errors/cli-error';
+import { message } from '../../output/view';
+import { parseEmail, parseText } from '../../validation/parse';
+import { asOptionalString, validatorFor } from './input';
+
+export const run: RunFunction = async (ctx, { options }) => {
+  const given = {
+    '--first-name': asOptionalString(options.firstName),
+    '--last-name': asOptionalString(options.lastName),
+    '--email': asOptionalString(options.email),
+  };
+  const questions: Record<keyof typeof given, MissingValue> = {
+    '--first-name': { flag: '--first-name', message: 'First name', validate: validatorFor((v) => parseText(v, 'first name', 100)) },
+    '--last-name': { flag: '--last-name', message: 'Last name', validate: validatorFor((v) => parseText(v, 'last name', 100)) },
+    '--email': { flag: '--email', message: 'Email (used to log in)', validate: validatorFor((v) => parseEmail(v)) },
+  };
+  const missing = (Object.keys(given) as (keyof typeof given)[]).filter((flag) => given[flag] === undefined);
+  if (!ctx.prompter.interactive && (missing.length > 0 || !options.passwordStdin)) {
+    const flags = [...missing, ...(options.passwordStdin ? [] : ['--password-stdin'])];
+    throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
+  }
+  const answers = await ctx.prompter.ask(missing.map((flag) => questions[flag]));
+  const firstName = parseText(given['--first-name'] ?? answers['--first-name'], 'first name', 100);
+  const lastName = parseText(given['--last-name'] ?? answers['--last-name'], 'last name', 100);
+  const email = parseEmail(given['--email'] ?? answers['--email']);
+  const password = options.passwordStdin
+    ? (await readStdinLines(1, ctx.stdin))[0]
+    : await ctx.prompter.newPassword('Password (at least 12 characters)', (v) => passwordPolicyError(v));
+
+  const db = await ctx.rawDb();
+  const applied = await db.migrate();
+  if (applied.length > 0) ctx.output.note(`${db.description}: applied ${applied.join(', ')}`);
+  const actor = await bootstrapFirstManager(db, { firstName, lastName, email, password });
+  return message(`created ${actor.firstName} ${actor.lastName} <${actor.email}> (MANAGEMENT); next: epicevents login --email ${actor.email}`, {
+    id: actor.id,
+    email: actor.email,
+    firstName: actor.firstName,
+    lastName: actor.lastName,
+    role: actor.role,
+  });
+};

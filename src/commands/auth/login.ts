@@ -1,0 +1,42 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { readStdinLines } from '../../cli/prompter';
+import { credentialStoreFor, tokenSettings } from '../../auth/authenticate';
+import { login } from '../../auth/session.service';
+import { usageError } from '../../errors/cli-error';
+import { countUnread } from '../../services/notification.service';
+import { message } from '../../output/view';
+import { parseEmail } from '../../validation/parse';
+import { asOptionalString, validatorFor } from './input';
+
+export const run: RunFunction = async (ctx, { options }) => {
+  let email = asOptionalString(options.email);
+  if (!ctx.prompter.interactive && (email === undefined || !options.passwordStdin)) {
+    const flags = [...(email === undefined ? ['--email'] : []), ...(options.passwordStdin ? [] : ['--password-stdin'])];
+    throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
+  }
+  if (email === undefined) {
+    email = (await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: validatorFor((v) => parseEmail(v)) }]))['--email'];
+  }
+  email = parseEmail(email);
+  const password = options.passwordStdin
+    ? (await readStdinLines(1, ctx.stdin))[0]
+    : (await ctx.prompter.ask([{ flag: '--password-stdin', message: 'Password', secret: true }]))['--password-stdin'];
+
+  const settings = tokenSettings(ctx);
+  const db = await ctx.db();
+  const session = await login(db, email, password, settings);
+  const store = await credentialStoreFor(ctx).save({ accessToken: session.access.token, refreshToken: session.refresh.token });
+  const unread = await countUnread(db.dataSource.manager, session.actor.id);
+  if (unread > 0) ctx.output.note(`${unread} unread notification${unread === 1 ? '' : 's'}: epicevents notification list --unread`);
+  if (session.actor.mustChangePassword) ctx.output.warn('your password must be changed now: run `epicevents password change`');
+  const { actor } = session;
+  return message(`logged in as ${actor.firstName} ${actor.lastName} <${actor.email}> (${actor.role}); session kept in the ${store === 'keychain' ? 'OS keychain' : 'credentials file'}`, {
+    id: actor.id,
+    email: actor.email,
+    firstName: actor.firstName,
+    lastName: actor.lastName,
+    role: actor.role,
+    tokenExpiresAt: session.access.expiresAt.toISOString(),
+    credentialStore: store,
+  });
+};
