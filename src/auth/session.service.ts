@@ -4,6 +4,7 @@ import { type Database } from '../database/database';
 import { type Role } from '../entities/employee.entity';
 import { conflict, unauthenticated, validationError } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
+import { returningRows } from '../services/returning-rows';
 import { type Actor } from './actor';
 import { dummyPasswordHash, hashPassword, passwordPolicyError, verifyPassword } from './passwords';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
@@ -75,13 +76,14 @@ export async function login(db: Database, email: string, password: string, setti
 
 /** Counts a failure in its own transaction (it must stick although the command fails). */
 async function recordFailedLogin(db: Database, employeeId: number, now: Date): Promise<Date | undefined> {
-  const rows: { failed_login_count: number; locked_until: Date | null }[] = await db.transaction((manager) =>
-    manager.query(
+  const rows = await db.transaction((manager) =>
+    returningRows<{ locked_until: Date | null }>(
+      manager,
       `UPDATE employees
           SET failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
               locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN $3::timestamptz ELSE NULL END
         WHERE id = $1
-        RETURNING failed_login_count, locked_until`,
+        RETURNING locked_until`,
       [employeeId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS)],
     ),
   );
