@@ -1,0 +1,32 @@
+import { type OptionSpec } from '../../cli/command-spec';
+import { type CommandContext } from '../../cli/context';
+import { type Page, type PageRequest } from '../../services/pagination';
+import { parseId, parseLimit } from '../../validation/parse';
+import { type CommandResult, type HumanView } from '../../output/view';
+import { type JsonValue } from '../../output/json-values';
+
+/** `--limit` and `--cursor`, for every list command. */
+export const PAGE_OPTIONS: OptionSpec[] = [
+  { flags: '--limit <n>', description: 'show at most N rows (default 50, at most 500)' },
+  { flags: '--cursor <id>', description: 'continue after this id (printed as "next page: --cursor N")' },
+];
+
+export function parsePageRequest(options: Record<string, unknown>): PageRequest {
+  const limit = parseLimit(options.limit);
+  return options.cursor === undefined ? { limit } : { limit, cursor: parseId(options.cursor, '--cursor') };
+}
+
+/**
+ * The result of a list command. With --json stdout stays a plain array (SPEC §3); in both modes
+ * the cursor of the next page, when there is one, goes to stderr, where a script can read it
+ * without breaking the JSON document.
+ */
+export function pagedResult<T>(
+  ctx: CommandContext,
+  page: Page<T>,
+  toJson: (item: T) => JsonValue,
+  toHuman: (items: T[]) => HumanView,
+): CommandResult {
+  if (page.nextCursor !== undefined) ctx.output.note(`next page: --cursor ${page.nextCursor}`);
+  return { json: page.items.map(toJson), human: toHuman(page.items) };
+}

@@ -1,0 +1,29 @@
+import { Database } from '../../src/database/database';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { type Queryable, queryable } from './factories';
+
+/** A private migrated database opened in-process, for service-level tests. */
+export interface ServiceDatabase {
+  testDb: TestDatabase;
+  db: Database;
+  /** SQL through the same connection pool (PGlite allows one opener per data folder). */
+  sql: Queryable;
+  /** True on a PostgreSQL server (TEST_DATABASE_URL), where concurrent transactions really interleave. */
+  server: boolean;
+  close(): Promise<void>;
+}
+
+export async function openServiceDatabase(): Promise<ServiceDatabase> {
+  const testDb = await createTestDatabase();
+  const db = await Database.open({ databaseUrl: testDb.url, dataDir: testDb.dataDir ?? '' });
+  return {
+    testDb,
+    db,
+    sql: queryable(db),
+    server: Boolean(testDb.url),
+    close: async () => {
+      await db.close();
+      await testDb.close();
+    },
+  };
+}
