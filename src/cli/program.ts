@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, type CommanderError, Option } from 'commander';
 import { CliError, EXIT_CODES, exitCodeFor, usageError } from '../errors/cli-error';
 import { Output } from '../output/output';
 import { type CommandSpec } from './command-spec';
