@@ -5,7 +5,8 @@ const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202
 
 /** Makes stored text safe to print on a terminal: control characters become visible escapes. */
 export function neutralise(text: string): string {
-  return text.replace(UNSAFE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`).replace(/\r?\n|\t/g, ' ');
+  // Line breaks and tabs first, so a CRLF becomes one space rather than an escaped CR.
+  return text.replace(/\r\n|[\n\t]/g, ' ').replace(UNSAFE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }
 
 /** Shortens text to `width` display columns, ending with an ellipsis when cut. */
