@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CliError } from '../../src/errors/cli-error';
+import { configHome, dataHome, readConfig } from '../../src/config/config';
+import { parseDuration } from '../../src/config/duration';
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90],
+    ['15m', 900],
+    ['12h', 43200],
+    ['7d', 604800],
+    ['900', 900],
+    [' 30m ', 1800],
+  ])('should read %p as %p seconds when it uses a known unit or none', (input, seconds) => {
+    expect(parseDuration(input, 'EPICEVENTS_ACCESS_TTL')).toBe(seconds);
+  });
+
+  it.each(['0', '0m', '-5m', '1.5h', '15 min', '15M', '2w', '', 'soon'])('should refuse %p naming the setting when it is not a positive duration', (input) => {
+    expect(() => parseDuration(input, 'EPICEVENTS_ACCESS_TTL')).toThrow(/EPICEVENTS_ACCESS_TTL must be a positive duration/);
+  });
+});
+
+describe('configHome', () => {
+  it('should use EPICEVENTS_HOME when it is set', () => {
+    expect(configHome({ EPICEVENTS_HOME: '/srv/epic', XDG_CONFIG_HOME: '/xdg' })).toBe('/srv/epic');
+  });
+
+  it('should resolve a relative EPICEVENTS_HOME against the working directory when it is relative', () => {
+    expect(configHome({ EPICEVENTS_HOME: 'epic-home' })).toBe(path.resolve('epic-home'));
+  });
+
+  it('should use XDG_CONFIG_HOME/epicevents when EPICEVENTS_HOME is not set', () => {
+    expect(configHome({ XDG_CONFIG_HOME: '/xdg' })).toBe(path.join('/xdg', 'epicevents'));
+  });
+
+  it('should use ~/.config/epicevents when neither variable is set', () => {
+    expect(configHome({})).toBe(path.join(os.homedir(), '.config', 'epicevents'));
+  });
+});
+
+describe('dataHome', () => {
+  it('should keep the embedded database under EPICEVENTS_HOME when it is set', () => {
+    expect(dataHome({ EPICEVENTS_HOME: '/srv/epic', XDG_DATA_HOME: '/xdg-data' })).toBe(path.join('/srv/epic', 'data'));
+  });
+
+  it('should use XDG_DATA_HOME/epicevents/data when EPICEVENTS_HOME is not set', () => {
+    expect(dataHome({ XDG_DATA_HOME: '/xdg-data' })).toBe(path.join('/xdg-data', 'epicevents', 'data'));
+  });
+
+  it('should use ~/.local/share/epicevents/data when neither variable is set', () => {
+    expect(dataHome({})).toBe(path.join(os.homedir(), '.local', 'share', 'epicevents', 'data'));
+  });
+});
+
+describe('readConfig', () => {
+  it('should apply the documented defaults when nothing is set', () => {
+    const config = readConfig({ EPICEVENTS_HOME: '/srv/epic' });
+    expect(config).toEqual({
+      databaseUrl: undefined,
+      homeDir: '/srv/epic',
+      dataDir: path.join('/srv/epic', 'data'),
+      accessTtlSeconds: 15 * 60,
+      refreshTtlSeconds: 7 * 24 * 3600,
+      keychain: 'auto',
+      envToken: undefined,
+      sentryDsn: undefined,
+      debug: false,
+    });
+  });
+
+  it('should read every setting when each is given', () => {
+    const config = readConfig({
+      DATABASE_URL: 'postgresql://app@db.internal:5433/epic',
+      EPICEVENTS_HOME: '/srv/epic',
+      EPICEVENTS_ACCESS_TTL: '90s',
+      EPICEVENTS_REFRESH_TTL: '12h',
+      EPICEVENTS_KEYCHAIN: 'OFF',
+      EPICEVENTS_TOKEN: ' token ',
+      SENTRY_DSN: 'http://key@127.0.0.1:9/1',
+      EPICEVENTS_DEBUG: '1',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://app@db.internal:5433/epic',
+      accessTtlSeconds: 90,
+      refreshTtlSeconds: 43200,
+      keychain: 'off',
+      envToken: 'token',
+      sentryDsn: 'http://key@127.0.0.1:9/1',
+      debug: true,
+    });
+  });
+
+  it('should treat a blank DATABASE_URL as unset when it holds only spaces', () => {
+    expect(readConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://root@localhost/epic' }, /DATABASE_URL must start with postgres/],
+    [{ EPICEVENTS_ACCESS_TTL: '15 minutes' }, /EPICEVENTS_ACCESS_TTL/],
+    [{ EPICEVENTS_REFRESH_TTL: '0' }, /EPICEVENTS_REFRESH_TTL/],
+    [{ EPICEVENTS_KEYCHAIN: 'maybe' }, /EPICEVENTS_KEYCHAIN/],
+  ])('should refuse %p with an "unavailable" error when the setting is malformed', (env, message) => {
+    let caught: unknown;
+    try {
+      readConfig(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CliError);
+    expect((caught as CliError).code).toBe('unavailable');
+    expect((caught as CliError).message).toMatch(message);
+  });
+});
+
+describe('loadDotEnv', () => {
+  const savedCwd = process.cwd();
+  const keys = ['EPICEVENTS_TEST_FROM_FILE', 'EPICEVENTS_TEST_QUOTED', 'EPICEVENTS_TEST_EXPORTED', 'EPICEVENTS_TEST_REAL'];
+  afterEach(() => {
+    process.chdir(savedCwd);
+    for (const key of keys) delete process.env[key];
+  });
+
+  it('should read .env from the working directory without overriding the real environment when both set a value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-dotenv-'));
+    fs.writeFileSync(
+      path.join(dir, '.env'),
+      [
+        '# a comment',
+        'EPICEVENTS_TEST_FROM_FILE=from-file',
+        'EPICEVENTS_TEST_QUOTED="quoted value"',
+        'export EPICEVENTS_TEST_EXPORTED=exported',
+        'EPICEVENTS_TEST_REAL=from-file',
+        '# EPICEVENTS_TEST_COMMENTED=no',
+      ].join('\n'),
+    );
+    process.env.EPICEVENTS_TEST_REAL = 'from-environment';
+    process.chdir(dir);
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../../src/config/config') as typeof import('../../src/config/config')).loadDotEnv();
+    });
+    expect(process.env.EPICEVENTS_TEST_FROM_FILE).toBe('from-file');
+    expect(process.env.EPICEVENTS_TEST_QUOTED).toBe('quoted value');
+    expect(process.env.EPICEVENTS_TEST_EXPORTED).toBe('exported');
+    expect(process.env.EPICEVENTS_TEST_REAL).toBe('from-environment');
+    expect(process.env.EPICEVENTS_TEST_COMMENTED).toBeUndefined();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

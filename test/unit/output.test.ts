@@ -1,0 +1,135 @@
+import { Writable } from 'node:stream';
+import { CliError } from '../../src/errors/cli-error';
+import { fitWidths, Output } from '../../src/output/output';
+import { neutralise, truncate } from '../../src/output/terminal-text';
+import { message, tableView } from '../../src/output/view';
+
+class Capture extends Writable {
+  text = '';
+  writes = 0;
+  isTTY = false;
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    this.writes += 1;
+    done();
+  }
+}
+
+function outputFor(json: boolean) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  return { stdout, stderr, output: new Output({ stdout, stderr }, { json, color: false }) };
+}
+
+const widthOf = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + widths.length * 3 + 1;
+
+describe('fitWidths', () => {
+  it('should keep natural widths when the table fits the terminal', () => {
+    expect(fitWidths([4, 20, 10], [false, true, false], 80)).toEqual([4, 20, 10]);
+  });
+
+  it('should shrink flexible columns first, widest first, when the table is too wide', () => {
+    const widths = fitWidths([6, 40, 30, 12], [false, true, true, false], 80);
+    expect(widthOf(widths)).toBe(80);
+    expect(widths[0]).toBe(6);
+    expect(widths[3]).toBe(12);
+    expect(Math.abs(widths[1] - widths[2])).toBeLessThanOrEqual(1);
+  });
+
+  it('should shrink fixed columns too when flexible ones alone cannot make it fit', () => {
+    const widths = fitWidths([30, 30, 30], [false, true, false], 40);
+    expect(widthOf(widths)).toBeLessThanOrEqual(40);
+    expect(widths[1]).toBe(4);
+  });
+
+  it('should never go below four characters a column when the terminal is tiny', () => {
+    expect(fitWidths([10, 10, 10], [true, true, false], 5)).toEqual([4, 4, 4]);
+  });
+});
+
+describe('neutralise', () => {
+  it.each([
+    ['an escape sequence', 'evil\x1b[2J', 'evil\\u{1b}[2J'],
+    ['a bell', 'ding\x07', 'ding\\u{7}'],
+    ['a C1 control', 'x\u009by', 'x\\u{9b}y'],
+    ['a right-to-left override', 'invoice\u202Efdp.exe', 'invoice\\u{202e}fdp.exe'],
+    ['a bidi isolate', 'a\u2066b\u2069', 'a\\u{2066}b\\u{2069}'],
+    ['a left-to-right mark', 'a\u200eb', 'a\\u{200e}b'],
+    ['a DEL', 'a\x7fb', 'a\\u{7f}b'],
+    ['a bare carriage return', 'paid\rUNPAID', 'paid\\u{d}UNPAID'],
+  ])('should make %s visible when stored text contains one', (_name, input, expected) => {
+    expect(neutralise(input)).toBe(expected);
+  });
+
+  it('should turn line breaks and tabs into spaces when text spans lines', () => {
+    expect(neutralise('line one\nline two\r\nthree\tfour')).toBe('line one line two three four');
+  });
+
+  it('should leave ordinary text unchanged when it has accents and emoji', () => {
+    expect(neutralise('53 Rue du Château, Candé-sur-Beuvron 🎉')).toBe('53 Rue du Château, Candé-sur-Beuvron 🎉');
+  });
+});
+
+describe('truncate', () => {
+  it('should end with an ellipsis at the given width when the text is longer', () => {
+    expect(truncate('Candé-sur-Beuvron', 6)).toBe('Candé…');
+  });
+
+  it('should return the text unchanged when it fits', () => {
+    expect(truncate('Candé', 5)).toBe('Candé');
+  });
+});
+
+describe('Output', () => {
+  const result = {
+    json: [{ id: 1, name: 'John Quick Wedding' }],
+    human: tableView([{ id: 1, name: 'John Quick Wedding' }], [
+      { header: 'id', value: (r: { id: number }) => String(r.id) },
+      { header: 'name', value: (r: { name: string }) => r.name },
+    ], 'no events'),
+  };
+
+  it('should write exactly one JSON document on stdout when in JSON mode', () => {
+    const { stdout, stderr, output } = outputFor(true);
+    output.note('a hint for the person');
+    output.warn('careful');
+    output.render(result);
+    expect(stdout.writes).toBe(1);
+    expect(JSON.parse(stdout.text)).toEqual([{ id: 1, name: 'John Quick Wedding' }]);
+    expect(stderr.text).toContain('a hint for the person');
+    expect(stderr.text).toContain('warning: careful');
+  });
+
+  it('should write an error as {"error":{code,message,hint}} on stderr and nothing on stdout when in JSON mode', () => {
+    const { stdout, stderr, output } = outputFor(true);
+    output.error(new CliError('not_found', 'client 9 not found', 'run `epicevents client list`'));
+    expect(stdout.text).toBe('');
+    expect(JSON.parse(stderr.text)).toEqual({ error: { code: 'not_found', message: 'client 9 not found', hint: 'run `epicevents client list`' } });
+  });
+
+  it('should write an error as one plain line on stderr when not in JSON mode', () => {
+    const { stdout, stderr, output } = outputFor(false);
+    output.error(new CliError('conflict', 'bad\x1b[31m\nvalue', 'try again'));
+    expect(stdout.text).toBe('');
+    expect(stderr.text).toBe('error: bad\\u{1b}[31m value (try again)\n');
+  });
+
+  it('should print a table without colour codes when colour is off', () => {
+    const { stdout, output } = outputFor(false);
+    output.render(result);
+    expect(stdout.text).toContain('John Quick Wedding');
+    expect(stdout.text).not.toContain('\x1b[');
+  });
+
+  it('should print the empty text instead of a table when there are no rows', () => {
+    const { stdout, output } = outputFor(false);
+    output.render({ json: [], human: tableView([], [{ header: 'id', value: () => '' }], 'no events') });
+    expect(stdout.text).toBe('no events\n');
+  });
+
+  it('should neutralise control characters in a message when it is printed for a person', () => {
+    const { stdout, output } = outputFor(false);
+    output.render(message('hello\x1b]0;owned\x07'));
+    expect(stdout.text).toBe('hello\\u{1b}]0;owned\\u{7}\n');
+  });
+});
