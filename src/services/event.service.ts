@@ -1,0 +1,335 @@
+import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { type Actor } from '../auth/actor';
+import { Contract } from '../entities/contract.entity';
+import { Employee } from '../entities/employee.entity';
+import { Event } from '../entities/event.entity';
+import { type Database } from '../database/database';
+import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
+import { assertAllowed } from '../permissions/assert-allowed';
+import { changedFields, recordAudit } from './audit.service';
+import { notify } from './notify';
+import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
+import { returningRows } from './returning-rows';
+import { updateVersioned } from './versioned-update';
+
+/** An event as the CLI shows it, with its client reached through the contract. */
+export interface EventRecord {
+  id: number;
+  name: string;
+  contractId: number;
+  clientId: number;
+  clientName: string;
+  clientEmail: string;
+  clientPhone: string;
+  supportContactId: number | null;
+  supportContactName: string | null;
+  startAt: Date;
+  endAt: Date;
+  location: string;
+  attendees: number;
+  notes: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface EventFilters {
+  /** SUPPORT: events assigned to them; SALES: events of the clients they own. */
+  mine?: boolean;
+  /** Only events nobody supports yet. */
+  noSupport?: boolean;
+  supportId?: number;
+  clientId?: number;
+  contractId?: number;
+  /** Events starting at or after this instant. */
+  from?: Date;
+  /** Events starting strictly before this instant. */
+  to?: Date;
+}
+
+export interface NewEvent {
+  contractId: number;
+  name: string;
+  startAt: Date;
+  endAt: Date;
+  location: string;
+  attendees: number;
+  notes?: string;
+}
+
+export interface EventChanges {
+  name?: string;
+  startAt?: Date;
+  endAt?: Date;
+  location?: string;
+  attendees?: number;
+  notes?: string;
+  /** An employee id, or null to leave the event without support. */
+  supportContactId?: number | null;
+}
+
+export interface SupportChoice {
+  id: number;
+  name: string;
+  email: string;
+}
+
+const EDITABLE_FIELDS = ['name', 'startAt', 'endAt', 'location', 'attendees', 'notes', 'supportContactId'] as const;
+/** Column of each editable field, for the versioned UPDATE. */
+const COLUMNS: Record<(typeof EDITABLE_FIELDS)[number], string> = {
+  name: 'name',
+  startAt: 'start_at',
+  endAt: 'end_at',
+  location: 'location',
+  attendees: 'attendees',
+  notes: 'notes',
+  supportContactId: 'support_contact_id',
+};
+const AUDITED_FIELDS: (keyof EventRecord & string)[] = ['contractId', ...EDITABLE_FIELDS];
+
+function baseQuery(manager: EntityManager): SelectQueryBuilder<Event> {
+  return manager
+    .createQueryBuilder(Event, 'event')
+    .innerJoinAndSelect('event.contract', 'contract')
+    .innerJoinAndSelect('contract.client', 'client')
+    .leftJoinAndSelect('event.supportContact', 'support');
+}
+
+function toRecord(event: Event): EventRecord {
+  const client = event.contract?.client;
+  const support = event.supportContact;
+  return {
+    id: event.id,
+    name: event.name,
+    contractId: event.contractId,
+    clientId: client?.id ?? 0,
+    clientName: client?.fullName ?? '',
+    clientEmail: client?.email ?? '',
+    clientPhone: client?.phone ?? '',
+    supportContactId: event.supportContactId,
+    supportContactName: support ? `${support.firstName} ${support.lastName}` : null,
+    startAt: event.startAt,
+    endAt: event.endAt,
+    location: event.location,
+    attendees: event.attendees,
+    notes: event.notes,
+    createdAt: event.createdAt,
+    updatedAt: event.updatedAt,
+    version: event.version,
+  };
+}
+
+async function findEvent(manager: EntityManager, id: number): Promise<Event> {
+  const event = await baseQuery(manager).where('event.id = :id', { id }).getOne();
+  if (!event) throw notFound('event', id);
+  return event;
+}
+
+const staleWrite = (id: number) => conflict(`event ${id} was changed by someone else; show it again and retry`);
+
+const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) =>
+  `event #${event.id} "${event.name}" (${event.startAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+
+export async function listEvents(db: Database, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
+  assertAllowed(actor, 'event.read');
+  if (filters.noSupport && filters.supportId !== undefined) throw usageError('--no-support and --support cannot be used together');
+  if (filters.from && filters.to && filters.to <= filters.from) throw validationError('--to must be after --from');
+  const query = baseQuery(db.dataSource.manager);
+  if (filters.mine) {
+    if (actor.role === 'SUPPORT') query.andWhere('event.supportContactId = :me', { me: actor.id });
+    else if (actor.role === 'SALES') query.andWhere('client.salesContactId = :me', { me: actor.id });
+    else throw usageError('--mine is for SUPPORT (events assigned to you) and SALES (events of your clients)');
+  }
+  if (filters.noSupport) query.andWhere('event.supportContactId IS NULL');
+  if (filters.supportId !== undefined) query.andWhere('event.supportContactId = :supportId', { supportId: filters.supportId });
+  if (filters.clientId !== undefined) query.andWhere('contract.clientId = :clientId', { clientId: filters.clientId });
+  if (filters.contractId !== undefined) query.andWhere('event.contractId = :contractId', { contractId: filters.contractId });
+  // Half-open range [from, to): consecutive ranges never list an event twice.
+  if (filters.from) query.andWhere('event.startAt >= :from', { from: filters.from });
+  if (filters.to) query.andWhere('event.startAt < :to', { to: filters.to });
+  const events = await applyKeyset(query, 'event.id', page).getMany();
+  return toPage(events.map(toRecord), page);
+}
+
+export async function getEvent(db: Database, actor: Actor, id: number): Promise<EventRecord> {
+  assertAllowed(actor, 'event.read');
+  return toRecord(await findEvent(db.dataSource.manager, id));
+}
+
+/** Active SUPPORT employees, for the support prompt of `event update`. */
+export async function supportChoices(db: Database): Promise<SupportChoice[]> {
+  const employees = await db.dataSource.manager.find(Employee, {
+    where: { role: 'SUPPORT', isActive: true },
+    order: { lastName: 'ASC', firstName: 'ASC', id: 'ASC' },
+  });
+  return employees.map((e) => ({ id: e.id, name: `${e.firstName} ${e.lastName}`, email: e.email }));
+}
+
+/**
+ * The SALES owner of the contract's client creates its event, only once the contract is signed.
+ * Nobody supports it yet, so every active manager is told it needs someone.
+ */
+export async function createEvent(db: Database, actor: Actor, input: NewEvent): Promise<EventRecord> {
+  assertAllowed(actor, 'event.create');
+  if (input.endAt <= input.startAt) throw validationError('--end must be after --start');
+  return db.transaction(async (manager) => {
+    const contract = await manager
+      .createQueryBuilder(Contract, 'contract')
+      .innerJoinAndSelect('contract.client', 'client')
+      .where('contract.id = :id', { id: input.contractId })
+      .getOne();
+    if (!contract) throw notFound('contract', input.contractId);
+    assertAllowed(actor, 'event.create', () => contract.client?.salesContactId === actor.id);
+    if (!contract.isSigned) {
+      throw conflict(`contract ${contract.id} is not signed: events can only be created for signed contracts`);
+    }
+    const inserted = await manager.insert(Event, {
+      contractId: contract.id,
+      name: input.name,
+      startAt: input.startAt,
+      endAt: input.endAt,
+      location: input.location,
+      attendees: input.attendees,
+      notes: input.notes ?? '',
+      supportContactId: null,
+    });
+    const id = Number((inserted.identifiers[0] as { id: number }).id);
+    const created = toRecord(await findEvent(manager, id));
+    await recordAudit(manager, {
+      actor,
+      action: 'event.create',
+      entityType: 'event',
+      entityId: id,
+      changes: changedFields<EventRecord>(null, created, AUDITED_FIELDS),
+    });
+    const managers = await manager.find(Employee, { select: { id: true }, where: { role: 'MANAGEMENT', isActive: true } });
+    await notify(
+      manager,
+      managers.map((m) => m.id),
+      {
+        kind: 'event_needs_support',
+        message: `New ${describe(created)} for ${created.clientName} has no support person yet`,
+        entityType: 'event',
+        entityId: id,
+      },
+    );
+    return created;
+  });
+}
+
+/**
+ * MANAGEMENT edits any event and alone chooses its support person; SUPPORT edits only the events
+ * assigned to them. The write is guarded by the version read (or `expectedVersion`), so of two
+ * concurrent edits one wins and the other is refused rather than silently overwritten.
+ */
+export async function updateEvent(
+  db: Database,
+  actor: Actor,
+  id: number,
+  changes: EventChanges,
+  expectedVersion?: number,
+): Promise<EventRecord> {
+  assertAllowed(actor, 'event.update');
+  if (changes.supportContactId !== undefined) assertAllowed(actor, 'event.assign-support');
+  const given = EDITABLE_FIELDS.filter((field) => changes[field] !== undefined);
+  if (given.length === 0) {
+    throw usageError('nothing to update', 'pass at least one of --name, --start, --end, --location, --attendees, --notes, --support');
+  }
+  if (changes.startAt && changes.endAt && changes.endAt <= changes.startAt) throw validationError('--end must be after --start');
+  return db.transaction(async (manager) => {
+    const event = await findEvent(manager, id);
+    assertAllowed(actor, 'event.update', () => event.supportContactId === actor.id);
+    const version = expectedVersion ?? event.version;
+    if (version !== event.version) throw staleWrite(id);
+    if (changes.supportContactId !== undefined && changes.supportContactId !== null) {
+      await assertSupportEmployee(manager, changes.supportContactId);
+    }
+
+    const before = toRecord(event);
+    const after: EventRecord = { ...before };
+    for (const field of given) Object.assign(after, { [field]: changes[field] });
+    if (after.endAt <= after.startAt) {
+      throw conflict(
+        `the event would end (${after.endAt.toISOString()}) before it starts (${after.startAt.toISOString()})`,
+        'change --start and --end together',
+      );
+    }
+    const fieldChanges = changedFields<EventRecord>(before, after, [...EDITABLE_FIELDS]);
+    if (Object.keys(fieldChanges).length === 0) return before;
+
+    const set: Record<string, unknown> = {};
+    for (const field of Object.keys(fieldChanges) as (typeof EDITABLE_FIELDS)[number][]) set[COLUMNS[field]] = after[field];
+    await updateVersioned(manager, { table: 'events', entity: 'event', id, expectedVersion: version, set });
+
+    const supportChanged = 'supportContactId' in fieldChanges;
+    await recordAudit(manager, {
+      actor,
+      action: supportChanged ? 'event.assign-support' : 'event.update',
+      entityType: 'event',
+      entityId: id,
+      changes: fieldChanges,
+    });
+    const updated = toRecord(await findEvent(manager, id));
+    if (supportChanged) await notifySupportChange(manager, before.supportContactId, updated);
+    return updated;
+  });
+}
+
+export async function deleteEvent(db: Database, actor: Actor, id: number): Promise<EventRecord> {
+  assertAllowed(actor, 'event.delete');
+  return db.transaction(async (manager) => {
+    const event = toRecord(await findEvent(manager, id));
+    const rows = await returningRows<{ id: number }>(manager, 'DELETE FROM events WHERE id = $1 RETURNING id', [id]);
+    if (rows.length === 0) throw notFound('event', id);
+    await recordAudit(manager, {
+      actor,
+      action: 'event.delete',
+      entityType: 'event',
+      entityId: id,
+      changes: changedFields<EventRecord>(event, {}, AUDITED_FIELDS),
+    });
+    if (event.supportContactId !== null) {
+      await notify(manager, [event.supportContactId], {
+        kind: 'event_deleted',
+        message: `${describe(event)}, which you supported, was deleted`,
+        entityType: 'event',
+        entityId: id,
+      });
+    }
+    return event;
+  });
+}
+
+/** The support person must be an active SUPPORT employee; the row is share-locked until commit. */
+async function assertSupportEmployee(manager: EntityManager, employeeId: number): Promise<void> {
+  const employee = await manager
+    .createQueryBuilder(Employee, 'employee')
+    .setLock('pessimistic_read')
+    .where('employee.id = :id', { id: employeeId })
+    .getOne();
+  if (!employee) throw notFound('employee', employeeId);
+  if (employee.role !== 'SUPPORT') {
+    throw conflict(`employee ${employeeId} is ${employee.role}, not SUPPORT: only a SUPPORT employee can support an event`);
+  }
+  if (!employee.isActive) throw conflict(`employee ${employeeId} is deactivated and cannot support an event`);
+}
+
+/** The new support person learns of the assignment; the previous one of the unassignment. */
+async function notifySupportChange(manager: EntityManager, previousId: number | null, event: EventRecord): Promise<void> {
+  if (previousId !== null) {
+    await notify(manager, [previousId], {
+      kind: 'event_unassigned',
+      message: `You are no longer the support person of ${describe(event)}`,
+      entityType: 'event',
+      entityId: event.id,
+    });
+  }
+  if (event.supportContactId !== null) {
+    await notify(manager, [event.supportContactId], {
+      kind: 'event_assigned',
+      message: `You are the support person of ${describe(event)} for ${event.clientName}, at ${event.location}`,
+      entityType: 'event',
+      entityId: event.id,
+    });
+  }
+}
