@@ -76,9 +76,12 @@ async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession
       claims = verifyToken(settings.secret, loaded.session.accessToken, 'access');
     } catch (error) {
       if (!(error instanceof ExpiredTokenError)) throw error;
-      const refreshed = await refreshSession(await ctx.db(), loaded.session.refreshToken, settings);
+      const issuedAt = new Date();
+      const refreshed = await refreshSession(await ctx.db(), loaded.session.refreshToken, settings, issuedAt);
       await credentials.save({ accessToken: refreshed.access.token, refreshToken: refreshed.refresh.token }, loaded.store);
-      claims = verifyToken(settings.secret, refreshed.access.token, 'access');
+      // Checked as of issuance: with a very short TTL it may already have expired again, and the
+      // employee is re-read below anyway.
+      claims = verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt);
     }
   }
   const actor = await currentEmployee(ctx, claims);

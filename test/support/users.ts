@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { type CliOptions, type CliResult, runCli, tempHome } from './cli';
 import { type TestDatabase } from './test-database';
 
@@ -11,9 +13,16 @@ export interface TestUser {
   run(args: string[], options?: CliOptions): Promise<CliResult>;
 }
 
+/**
+ * On a server each user gets EPICEVENTS_HOME; on the embedded engine that would also move the
+ * database (it lives in $EPICEVENTS_HOME/data), so users get their own XDG_CONFIG_HOME instead
+ * and share the test database's XDG_DATA_HOME.
+ */
 export function userFor(db: TestDatabase, email: string, extraEnv: Record<string, string> = {}): TestUser {
-  const home = tempHome();
-  const env = { ...db.env, EPICEVENTS_HOME: home, ...extraEnv };
+  const base = tempHome();
+  const home = db.url ? base : path.join(base, 'epicevents');
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const env = { ...db.env, ...(db.url ? { EPICEVENTS_HOME: base } : { XDG_CONFIG_HOME: base }), ...extraEnv };
   return {
     home,
     email,
