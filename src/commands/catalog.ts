@@ -1,7 +1,9 @@
 import { type CommandSpec } from '../cli/command-spec';
 import { type NounSpec } from '../cli/program';
 import { AUTH_COMMANDS } from './auth';
+import { CONTRACT_COMMANDS } from './contract';
 import { DB_COMMANDS } from './db';
+import { EVENT_COMMANDS } from './event';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
 export const NOUNS: NounSpec[] = [
@@ -16,4 +18,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];

@@ -1,0 +1,25 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { usageError } from '../../errors/cli-error';
+import { tableView } from '../../output/view';
+import { listContracts } from '../../services/contract.service';
+import { parseId } from '../../validation/parse';
+import { flagSet } from '../shared/flags';
+import { pagedResult, parsePageRequest } from '../shared/pagination';
+import { CONTRACT_COLUMNS, contractJson } from './contract-view';
+
+export const run: RunFunction = async (ctx, { options }) => {
+  const signed = flagSet(options, 'signed');
+  const unsigned = flagSet(options, 'unsigned');
+  if (signed && unsigned) throw usageError('--signed and --unsigned cannot be used together');
+  const filters = {
+    mine: flagSet(options, 'mine'),
+    clientId: options.client === undefined ? undefined : parseId(options.client, '--client'),
+    signed: signed ? true : unsigned ? false : undefined,
+    unpaid: flagSet(options, 'unpaid'),
+  };
+  const page = parsePageRequest(options);
+  const actor = await requireActor(ctx);
+  const contracts = await listContracts(await ctx.db(), actor, filters, page);
+  return pagedResult(ctx, contracts, contractJson, (items) => tableView(items, CONTRACT_COLUMNS, 'no contracts match'));
+};

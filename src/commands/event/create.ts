@@ -1,0 +1,43 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { assertAllowed } from '../../permissions/assert-allowed';
+import { listContracts } from '../../services/contract.service';
+import { createEvent } from '../../services/event.service';
+import { parseId } from '../../validation/parse';
+import { flagString, promptValidator } from '../shared/flags';
+import { requireValues } from '../shared/required-values';
+import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
+import { eventJson, eventRecordView } from './event-view';
+
+export const run: RunFunction = async (ctx, { options }) => {
+  const actor = await requireActor(ctx);
+  // Refused before any prompt: nobody should type values for a write they cannot make.
+  assertAllowed(actor, 'event.create');
+  const db = await ctx.db();
+  const contractChoices =
+    ctx.prompter.interactive && options.contract === undefined
+      ? (await listContracts(db, actor, { mine: true, signed: true }, { limit: 100 })).items.map((c) => ({
+          name: `#${c.id} ${c.clientName} (${c.totalAmount})`,
+          value: String(c.id),
+        }))
+      : undefined;
+  const values = await requireValues(ctx, options, [
+    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices },
+    { option: 'name', flag: '--name', message: 'Event name', validate: promptValidator(parseName) },
+    { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', validate: promptValidator(parseStart) },
+    { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', validate: promptValidator(parseEnd) },
+    { option: 'location', flag: '--location', message: 'Location', validate: promptValidator(parseLocation) },
+    { option: 'attendees', flag: '--attendees', message: 'Number of attendees', validate: promptValidator(parseAttendees) },
+  ]);
+  const notes = flagString(options, 'notes');
+  const event = await createEvent(db, actor, {
+    contractId: parseId(values.contract, '--contract'),
+    name: parseName(values.name),
+    startAt: parseStart(values.start),
+    endAt: parseEnd(values.end),
+    location: parseLocation(values.location),
+    attendees: parseAttendees(values.attendees),
+    notes: notes === undefined ? undefined : parseNotes(notes),
+  });
+  return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} created; management has been told it needs support`) };
+};

@@ -1,0 +1,28 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { tableView } from '../../output/view';
+import { listEvents } from '../../services/event.service';
+import { parseDateTime, parseId } from '../../validation/parse';
+import { flagSet } from '../shared/flags';
+import { pagedResult, parsePageRequest } from '../shared/pagination';
+import { EVENT_COLUMNS, eventJson } from './event-view';
+
+export const run: RunFunction = async (ctx, { options }) => {
+  // commander gives `--support <id>` as a string and `--no-support` as false (the last one typed wins).
+  const support = options.support;
+  const optionalId = (key: string, flag: string) => (options[key] === undefined ? undefined : parseId(options[key], flag));
+  const optionalDate = (key: string, flag: string) => (options[key] === undefined ? undefined : parseDateTime(options[key], flag));
+  const filters = {
+    mine: flagSet(options, 'mine'),
+    noSupport: support === false,
+    supportId: typeof support === 'string' ? parseId(support, '--support') : undefined,
+    clientId: optionalId('client', '--client'),
+    contractId: optionalId('contract', '--contract'),
+    from: optionalDate('from', '--from'),
+    to: optionalDate('to', '--to'),
+  };
+  const page = parsePageRequest(options);
+  const actor = await requireActor(ctx);
+  const events = await listEvents(await ctx.db(), actor, filters, page);
+  return pagedResult(ctx, events, eventJson, (items) => tableView(items, EVENT_COLUMNS, 'no events match'));
+};

@@ -1,0 +1,50 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { type CommandContext } from '../../cli/context';
+import { requireActor } from '../../auth/authenticate';
+import { type Database } from '../../database/database';
+import { assertAllowed } from '../../permissions/assert-allowed';
+import { type EventChanges, supportChoices, updateEvent } from '../../services/event.service';
+import { parseId } from '../../validation/parse';
+import { parseExpectedVersion } from '../shared/expected-version';
+import { flagString } from '../shared/flags';
+import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
+import { eventJson, eventRecordView } from './event-view';
+
+export const run: RunFunction = async (ctx, { args, options }) => {
+  const id = parseId(args[0], 'event id');
+  const given = (key: string) => flagString(options, key);
+  const changes: EventChanges = {
+    name: given('name') === undefined ? undefined : parseName(given('name')),
+    startAt: given('start') === undefined ? undefined : parseStart(given('start')),
+    endAt: given('end') === undefined ? undefined : parseEnd(given('end')),
+    location: given('location') === undefined ? undefined : parseLocation(given('location')),
+    attendees: given('attendees') === undefined ? undefined : parseAttendees(given('attendees')),
+    notes: given('notes') === undefined ? undefined : parseNotes(given('notes')),
+  };
+  const expectedVersion = parseExpectedVersion(options);
+  const actor = await requireActor(ctx);
+  const db = await ctx.db();
+  if (options.support !== undefined) {
+    assertAllowed(actor, 'event.assign-support');
+    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, db) : String(options.support));
+  }
+  const event = await updateEvent(db, actor, id, changes, expectedVersion);
+  return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} updated`) };
+};
+
+/** `none` leaves the event without support; anything else must be an employee id. */
+function parseSupport(value: string): number | null {
+  return value.trim().toLowerCase() === 'none' ? null : parseId(value, '--support');
+}
+
+/** A bare `--support` on a terminal: pick among the active SUPPORT employees (exit 2 elsewhere). */
+async function pickSupport(ctx: CommandContext, db: Database): Promise<string> {
+  const choices = ctx.prompter.interactive
+    ? [
+        ...(await supportChoices(db)).map((e) => ({ name: `${e.name} <${e.email}> #${e.id}`, value: String(e.id) })),
+        { name: 'nobody (leave the event without support)', value: 'none' },
+      ]
+    : undefined;
+  const answers = await ctx.prompter.ask([{ flag: '--support', message: 'Support person', choices }]);
+  return answers['--support'];
+}
