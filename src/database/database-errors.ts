@@ -66,7 +66,8 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (code === '28P01' || code === '28000' || code === '3D000') {
     return unavailable(`${describeServer(databaseUrl)} refused the connection: ${firstLine(inner.message)}`, 'check the user, password and database name in DATABASE_URL');
   }
-  if (code === '23505' || code === '23514' || code === '23503' || code === '23P01') {
+  // 23001: newer PostgreSQL versions (the embedded engine among them) report ON DELETE RESTRICT so.
+  if (code === '23505' || code === '23514' || code === '23503' || code === '23001' || code === '23P01') {
     const known = inner.constraint ? CONSTRAINT_MESSAGES[inner.constraint] : undefined;
     return conflict(known ?? `the database refused the change: ${firstLine(inner.message)}`);
   }
