@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 
 /**
@@ -65,15 +66,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     env: { XDG_DATA_HOME: dataHome },
     dataDir,
     // PGlite allows one process per folder: open, query, close, so the CLI can run in between.
-    query: async (sql, params) => {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const db = await PGlite.create({ dataDir });
-      try {
-        return (await db.query(sql, params as unknown[])).rows as never[];
-      } finally {
-        await db.close();
-      }
-    },
+    query: (sql, params) => embeddedQuery(dataDir, sql, params),
     close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
   };
+}
+
+/** One query on an embedded data folder, in a child process (see pglite-query.js for why). */
+function embeddedQuery<T>(dataDir: string, sql: string, params?: unknown[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [path.join(__dirname, 'pglite-query.js')], { maxBuffer: 64 * 1024 * 1024 }, (failure, stdout, stderr) => {
+      if (failure) return reject(new Error(`embedded query failed: ${stderr || failure.message}`));
+      const result = JSON.parse(stdout) as { rows?: T[]; error?: Record<string, string | undefined> };
+      if (result.error) return reject(Object.assign(new Error(result.error.message), result.error));
+      resolve(result.rows ?? []);
+    });
+    child.stdin?.end(JSON.stringify({ dataDir, sql, params: params ?? [] }));
+  });
 }
