@@ -1,0 +1,376 @@
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * Every invariant the migration states, checked by writing a bad row with raw SQL: the database
+ * must refuse it on its own, with the SQLSTATE and the constraint a service would translate.
+ */
+
+type Row = Record<string, unknown>;
+
+const ARGON2_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA';
+
+let db: TestDatabase;
+let sequence = 0;
+const next = () => ++sequence;
+
+async function insert(table: string, row: Row): Promise<number> {
+  const columns = Object.keys(row);
+  const rows = await db.query<{ id: number | string }>(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    columns.map((c) => row[c]),
+  );
+  return Number(rows[0].id); // audit_log ids are bigint, which the driver returns as text
+}
+
+const employeeRow = (overrides: Row = {}): Row => ({
+  first_name: 'Bill',
+  last_name: 'Boquet',
+  email: `employee${next()}@epic.events`,
+  phone: '+33612345678',
+  role: 'SALES',
+  password_hash: ARGON2_HASH,
+  ...overrides,
+});
+const clientRow = (salesContactId: number, overrides: Row = {}): Row => ({
+  full_name: 'Kevin Casey',
+  email: `client${next()}@startup.io`,
+  phone: '+67812345678',
+  company_name: 'Cool Startup LLC',
+  sales_contact_id: salesContactId,
+  ...overrides,
+});
+const contractRow = (clientId: number, salesContactId: number, overrides: Row = {}): Row => ({
+  client_id: clientId,
+  sales_contact_id: salesContactId,
+  total_amount: '1500.00',
+  amount_due: '500.00',
+  ...overrides,
+});
+const signedContractRow = (clientId: number, salesContactId: number, overrides: Row = {}): Row =>
+  contractRow(clientId, salesContactId, { is_signed: true, signed_at: '2026-01-10T10:00:00Z', ...overrides });
+const eventRow = (contractId: number, overrides: Row = {}): Row => ({
+  contract_id: contractId,
+  name: 'John Quick Wedding',
+  start_at: '2026-06-04T13:00:00+02:00',
+  end_at: '2026-06-05T02:00:00+02:00',
+  location: '53 Rue du Château, 41120 Candé-sur-Beuvron, France',
+  attendees: 75,
+  ...overrides,
+});
+
+interface DatabaseErrorShape {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
+
+/** Runs `write` and returns the database error it must raise. */
+async function refusal(write: () => Promise<unknown>): Promise<DatabaseErrorShape> {
+  try {
+    await write();
+  } catch (error) {
+    return error as DatabaseErrorShape;
+  }
+  throw new Error('the database accepted a write it must refuse');
+}
+
+const fixture = { sales: 0, support: 0, client: 0, unsignedContract: 0, signedContract: 0, event: 0 };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fixture.sales = await insert('employees', employeeRow({ email: 'bill@epic.events' }));
+  fixture.support = await insert('employees', employeeRow({ first_name: 'Kate', last_name: 'Hastings', role: 'SUPPORT' }));
+  fixture.client = await insert('clients', clientRow(fixture.sales, { email: 'kevin@startup.io' }));
+  fixture.unsignedContract = await insert('contracts', contractRow(fixture.client, fixture.sales));
+  fixture.signedContract = await insert('contracts', signedContractRow(fixture.client, fixture.sales));
+  fixture.event = await insert('events', eventRow(fixture.signedContract, { support_contact_id: fixture.support }));
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+interface Case {
+  name: string;
+  /** The SQLSTATE, or the ones that PostgreSQL versions use for the same refusal. */
+  sqlstate: string | string[];
+  /** The constraint the error names (absent for triggers and type errors). */
+  constraint?: string;
+  message?: RegExp;
+  /** Constraints this case proves too, when they cannot fail on their own. */
+  alsoCovers?: string[];
+  write: () => Promise<unknown>;
+}
+
+const CHECK = '23514';
+const UNIQUE = '23505';
+const FOREIGN_KEY = '23503';
+/** ON DELETE RESTRICT: foreign_key_violation up to PostgreSQL 17, restrict_violation after. */
+const RESTRICTED = ['23503', '23001'];
+const NOT_NULL = '23502';
+
+const CASES: Case[] = [
+  // employees
+  { name: 'a blank employee first name', sqlstate: CHECK, constraint: 'employees_first_name_check', write: () => insert('employees', employeeRow({ first_name: '   ' })) },
+  { name: 'a blank employee last name', sqlstate: CHECK, constraint: 'employees_last_name_check', write: () => insert('employees', employeeRow({ last_name: '' })) },
+  { name: 'an employee email without @', sqlstate: CHECK, constraint: 'employees_email_check', write: () => insert('employees', employeeRow({ email: 'bill.epic.events' })) },
+  { name: 'an employee email starting with @', sqlstate: CHECK, constraint: 'employees_email_check', write: () => insert('employees', employeeRow({ email: '@epic.events' })) },
+  { name: 'an employee phone not in E.164', sqlstate: CHECK, constraint: 'employees_phone_check', write: () => insert('employees', employeeRow({ phone: '06 12 34 56 78' })) },
+  { name: 'an employee phone with a leading zero country code', sqlstate: CHECK, constraint: 'employees_phone_check', write: () => insert('employees', employeeRow({ phone: '+0612345678' })) },
+  { name: 'an unknown role', sqlstate: CHECK, constraint: 'employees_role_check', write: () => insert('employees', employeeRow({ role: 'ADMIN' })) },
+  { name: 'a role in lower case', sqlstate: CHECK, constraint: 'employees_role_check', write: () => insert('employees', employeeRow({ role: 'sales' })) },
+  { name: 'a plain-text password', sqlstate: CHECK, constraint: 'employees_password_hash_check', write: () => insert('employees', employeeRow({ password_hash: 'hunter2hunter2' })) },
+  { name: 'a bcrypt password hash', sqlstate: CHECK, constraint: 'employees_password_hash_check', write: () => insert('employees', employeeRow({ password_hash: '$2b$12$abcdefghijklmnopqrstuv' })) },
+  { name: 'a negative failed-login count', sqlstate: CHECK, constraint: 'employees_failed_login_count_check', write: () => insert('employees', employeeRow({ failed_login_count: -1 })) },
+  { name: 'an employee email differing only in case', sqlstate: UNIQUE, constraint: 'employees_email_lower_key', write: () => insert('employees', employeeRow({ email: 'BILL@Epic.Events' })) },
+  { name: 'an employee without an email', sqlstate: NOT_NULL, write: () => insert('employees', employeeRow({ email: null })) },
+  // clients
+  { name: 'a blank client name', sqlstate: CHECK, constraint: 'clients_full_name_check', write: () => insert('clients', clientRow(fixture.sales, { full_name: ' ' })) },
+  { name: 'a client email without @', sqlstate: CHECK, constraint: 'clients_email_check', write: () => insert('clients', clientRow(fixture.sales, { email: 'kevin' })) },
+  { name: 'a client phone not in E.164', sqlstate: CHECK, constraint: 'clients_phone_check', write: () => insert('clients', clientRow(fixture.sales, { phone: '+678 123 456 78' })) },
+  { name: 'a client without a phone', sqlstate: NOT_NULL, write: () => insert('clients', clientRow(fixture.sales, { phone: null })) },
+  { name: 'a blank company name', sqlstate: CHECK, constraint: 'clients_company_name_check', write: () => insert('clients', clientRow(fixture.sales, { company_name: '' })) },
+  { name: 'a client version of zero', sqlstate: CHECK, constraint: 'clients_version_check', write: () => insert('clients', clientRow(fixture.sales, { version: 0 })) },
+  { name: 'a client email differing only in case', sqlstate: UNIQUE, constraint: 'clients_email_lower_key', write: () => insert('clients', clientRow(fixture.sales, { email: 'Kevin@StartUp.IO' })) },
+  { name: 'a client owned by nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'clients_sales_contact_id_fkey', write: () => insert('clients', clientRow(999999)) },
+  {
+    name: 'a client moved to an owner who does not exist',
+    sqlstate: FOREIGN_KEY,
+    constraint: 'clients_sales_contact_id_fkey',
+    write: () => db.query('UPDATE clients SET sales_contact_id = 999999 WHERE id = $1', [fixture.client]),
+  },
+  // contracts
+  // total_amount >= 0 follows from 0 <= amount_due <= total_amount, and PostgreSQL checks CHECK
+  // constraints in name order, so a negative total is always reported as "within total".
+  {
+    name: 'a negative total amount',
+    sqlstate: CHECK,
+    constraint: 'contracts_amount_due_within_total',
+    alsoCovers: ['contracts_total_amount_check'],
+    write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { total_amount: '-1.00', amount_due: '0' })),
+  },
+  { name: 'a negative amount due', sqlstate: CHECK, constraint: 'contracts_amount_due_check', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { amount_due: '-0.01' })) },
+  { name: 'an amount due greater than the total', sqlstate: CHECK, constraint: 'contracts_amount_due_within_total', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { total_amount: '100.00', amount_due: '100.01' })) },
+  {
+    name: 'a payment that leaves more due than the total',
+    sqlstate: CHECK,
+    constraint: 'contracts_amount_due_within_total',
+    write: () => db.query('UPDATE contracts SET amount_due = total_amount + 1 WHERE id = $1', [fixture.unsignedContract]),
+  },
+  { name: 'a signed contract without a signature time', sqlstate: CHECK, constraint: 'contracts_signed_at_matches', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { is_signed: true })) },
+  { name: 'an unsigned contract with a signature time', sqlstate: CHECK, constraint: 'contracts_signed_at_matches', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { signed_at: '2026-01-10T10:00:00Z' })) },
+  { name: 'a contract version of zero', sqlstate: CHECK, constraint: 'contracts_version_check', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { version: 0 })) },
+  { name: 'a contract for a client who does not exist', sqlstate: FOREIGN_KEY, constraint: 'contracts_client_id_fkey', write: () => insert('contracts', contractRow(999999, fixture.sales)) },
+  { name: 'a contract whose sales contact does not exist', sqlstate: FOREIGN_KEY, constraint: 'contracts_sales_contact_id_fkey', write: () => insert('contracts', contractRow(fixture.client, 999999)) },
+  { name: 'an amount beyond numeric(12,2)', sqlstate: '22003', write: () => insert('contracts', contractRow(fixture.client, fixture.sales, { total_amount: '10000000000.00' })) },
+  {
+    name: 'unsigning a signed contract',
+    sqlstate: CHECK,
+    message: /is signed and cannot be unsigned/,
+    write: () => db.query('UPDATE contracts SET is_signed = false, signed_at = NULL WHERE id = $1', [fixture.signedContract]),
+  },
+  // events
+  { name: 'an event ending when it starts', sqlstate: CHECK, constraint: 'events_end_after_start', write: () => insert('events', eventRow(fixture.signedContract, { end_at: '2026-06-04T13:00:00+02:00' })) },
+  { name: 'an event ending before it starts', sqlstate: CHECK, constraint: 'events_end_after_start', write: () => insert('events', eventRow(fixture.signedContract, { end_at: '2026-06-03T13:00:00+02:00' })) },
+  { name: 'a negative number of attendees', sqlstate: CHECK, constraint: 'events_attendees_check', write: () => insert('events', eventRow(fixture.signedContract, { attendees: -1 })) },
+  { name: 'a blank event name', sqlstate: CHECK, constraint: 'events_name_check', write: () => insert('events', eventRow(fixture.signedContract, { name: '  ' })) },
+  { name: 'a blank location', sqlstate: CHECK, constraint: 'events_location_check', write: () => insert('events', eventRow(fixture.signedContract, { location: '' })) },
+  { name: 'an event version of zero', sqlstate: CHECK, constraint: 'events_version_check', write: () => insert('events', eventRow(fixture.signedContract, { version: 0 })) },
+  { name: 'an event supported by nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'events_support_contact_id_fkey', write: () => insert('events', eventRow(fixture.signedContract, { support_contact_id: 999999 })) },
+  { name: 'an event for an unsigned contract', sqlstate: CHECK, message: /contract \d+ is not signed/, write: () => insert('events', eventRow(fixture.unsignedContract)) },
+  // The trigger runs before the foreign key: a missing contract is "not signed" too.
+  { name: 'an event for a contract that does not exist', sqlstate: CHECK, message: /contract 999999 is not signed/, write: () => insert('events', eventRow(999999)) },
+  {
+    name: 'an event moved to an unsigned contract',
+    sqlstate: CHECK,
+    message: /is not signed/,
+    write: () => db.query('UPDATE events SET contract_id = $1 WHERE id = $2', [fixture.unsignedContract, fixture.event]),
+  },
+  {
+    name: 'a contract deleted while it has events',
+    sqlstate: RESTRICTED,
+    constraint: 'events_contract_id_fkey',
+    write: () => db.query('DELETE FROM contracts WHERE id = $1', [fixture.signedContract]),
+  },
+  // sessions and notifications
+  { name: 'a session family for nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'session_families_employee_id_fkey', write: () => db.query('INSERT INTO session_families (id, employee_id) VALUES (gen_random_uuid(), 999999)') },
+  {
+    name: 'a refresh token in a family that does not exist',
+    sqlstate: FOREIGN_KEY,
+    constraint: 'refresh_tokens_family_id_fkey',
+    write: () => db.query(`INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), gen_random_uuid(), repeat('f', 64), now())`),
+  },
+  {
+    name: 'a refresh token hash stored twice',
+    sqlstate: UNIQUE,
+    constraint: 'refresh_tokens_token_hash_key',
+    write: async () => {
+      const [family] = await db.query<{ id: string }>('INSERT INTO session_families (id, employee_id) VALUES (gen_random_uuid(), $1) RETURNING id', [fixture.sales]);
+      const token = `INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, repeat('a', 64), now() + interval '7 days')`;
+      await db.query(token, [family.id]);
+      await db.query(token, [family.id]);
+    },
+  },
+  { name: 'a notification for nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'notifications_recipient_id_fkey', write: () => insert('notifications', { recipient_id: 999999, kind: 'event_assigned', message: 'hello' }) },
+  {
+    name: 'a second "event upcoming" reminder for the same event and person',
+    sqlstate: UNIQUE,
+    constraint: 'notifications_once_per_event_key',
+    write: async () => {
+      const reminder = { recipient_id: fixture.support, kind: 'event_upcoming', message: 'tomorrow', entity_type: 'event', entity_id: fixture.event };
+      await insert('notifications', reminder);
+      await insert('notifications', reminder);
+    },
+  },
+  // audit trail
+  { name: 'an audit entry with a blank action', sqlstate: CHECK, constraint: 'audit_log_action_check', write: () => insert('audit_log', { action: ' ', entity_type: 'client' }) },
+  { name: 'an audit entry about an unknown kind of record', sqlstate: CHECK, constraint: 'audit_log_entity_type_check', write: () => insert('audit_log', { action: 'create', entity_type: 'invoice' }) },
+];
+
+describe('database constraints', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('should refuse %s with the right SQLSTATE when it is written with raw SQL', async (_name, c) => {
+    const error = await refusal(c.write);
+    expect([c.sqlstate].flat()).toContain(error.code);
+    expect(error.constraint ?? undefined).toBe(c.constraint);
+    if (c.message) expect(error.message).toMatch(c.message);
+  });
+
+  it('should exercise every CHECK, UNIQUE and FOREIGN KEY constraint and unique index of the schema when the cases above run', async () => {
+    const declared = await db.query<{ name: string }>(`
+      SELECT conname AS name FROM pg_constraint
+       WHERE connamespace = 'public'::regnamespace AND contype IN ('c', 'u', 'f')
+      UNION
+      SELECT indexname FROM pg_indexes i
+       WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE INDEX%'
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`);
+    const exercised = new Set(CASES.flatMap((c) => [c.constraint, ...(c.alsoCovers ?? [])]).filter(Boolean));
+    expect(declared.map((d) => d.name).filter((name) => !exercised.has(name)).sort()).toEqual([]);
+  });
+
+  it('should accept the same email for a client and an employee when they are different kinds of record', async () => {
+    await expect(insert('clients', clientRow(fixture.sales, { email: 'bill@epic.events' }))).resolves.toEqual(expect.any(Number));
+  });
+
+  it('should accept an amount due equal to the total and zero when both are at the bounds', async () => {
+    await expect(insert('contracts', contractRow(fixture.client, fixture.sales, { total_amount: '0', amount_due: '0' }))).resolves.toEqual(expect.any(Number));
+    await expect(insert('contracts', contractRow(fixture.client, fixture.sales, { total_amount: '9999999999.99', amount_due: '9999999999.99' }))).resolves.toEqual(
+      expect.any(Number),
+    );
+  });
+
+  it('should let a signed contract be paid and updated when it stays signed', async () => {
+    await db.query('UPDATE contracts SET amount_due = 0, version = version + 1 WHERE id = $1', [fixture.signedContract]);
+    const [row] = await db.query<{ amount_due: string; is_signed: boolean }>('SELECT amount_due, is_signed FROM contracts WHERE id = $1', [fixture.signedContract]);
+    expect(row).toEqual({ amount_due: '0.00', is_signed: true });
+  });
+
+  it('should let an unsigned contract be signed when the signature time is set with it', async () => {
+    const id = await insert('contracts', contractRow(fixture.client, fixture.sales));
+    await db.query('UPDATE contracts SET is_signed = true, signed_at = now() WHERE id = $1', [id]);
+    await expect(insert('events', eventRow(id))).resolves.toEqual(expect.any(Number));
+  });
+
+  it('should accept an event with zero attendees and no support person when both are allowed', async () => {
+    await expect(insert('events', eventRow(fixture.signedContract, { attendees: 0, support_contact_id: null }))).resolves.toEqual(expect.any(Number));
+  });
+});
+
+function expectRestricted(error: DatabaseErrorShape, constraint: string): void {
+  expect(RESTRICTED).toContain(error.code);
+  expect(error.constraint).toBe(constraint);
+}
+
+describe('foreign keys on delete', () => {
+  it('should declare RESTRICT for business records and CASCADE for sessions and notifications when the schema is migrated', async () => {
+    const rows = await db.query<{ name: string; on_delete: string }>(
+      `SELECT conname AS name, confdeltype AS on_delete FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'f' ORDER BY conname`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.on_delete]))).toEqual({
+      clients_sales_contact_id_fkey: 'r',
+      contracts_client_id_fkey: 'r',
+      contracts_sales_contact_id_fkey: 'r',
+      events_contract_id_fkey: 'r',
+      events_support_contact_id_fkey: 'r',
+      notifications_recipient_id_fkey: 'c',
+      refresh_tokens_family_id_fkey: 'c',
+      session_families_employee_id_fkey: 'c',
+    });
+  });
+
+  it('should refuse to delete an employee when they still own a client', async () => {
+    const owner = await insert('employees', employeeRow());
+    await insert('clients', clientRow(owner));
+    const error = await refusal(() => db.query('DELETE FROM employees WHERE id = $1', [owner]));
+    expectRestricted(error, 'clients_sales_contact_id_fkey');
+  });
+
+  it('should refuse to delete an employee when they are still the sales contact of a contract', async () => {
+    const contact = await insert('employees', employeeRow());
+    await insert('contracts', contractRow(fixture.client, contact));
+    const error = await refusal(() => db.query('DELETE FROM employees WHERE id = $1', [contact]));
+    expectRestricted(error, 'contracts_sales_contact_id_fkey');
+  });
+
+  it('should refuse to delete an employee when they still support an event', async () => {
+    const support = await insert('employees', employeeRow({ role: 'SUPPORT' }));
+    await insert('events', eventRow(fixture.signedContract, { support_contact_id: support }));
+    const error = await refusal(() => db.query('DELETE FROM employees WHERE id = $1', [support]));
+    expectRestricted(error, 'events_support_contact_id_fkey');
+  });
+
+  it('should refuse to delete a client when it still has contracts', async () => {
+    const client = await insert('clients', clientRow(fixture.sales));
+    await insert('contracts', contractRow(client, fixture.sales));
+    const error = await refusal(() => db.query('DELETE FROM clients WHERE id = $1', [client]));
+    expectRestricted(error, 'contracts_client_id_fkey');
+  });
+
+  it('should delete sessions, refresh tokens and notifications but keep the audit trail when an employee is deleted', async () => {
+    const employee = await insert('employees', employeeRow());
+    const [family] = await db.query<{ id: string }>('INSERT INTO session_families (id, employee_id) VALUES (gen_random_uuid(), $1) RETURNING id', [employee]);
+    await db.query(`INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, md5(random()::text) || md5(random()::text), now())`, [family.id]);
+    await insert('notifications', { recipient_id: employee, kind: 'event_assigned', message: 'you support an event' });
+    await insert('audit_log', { actor_id: employee, actor_label: 'Bill Boquet', action: 'login', entity_type: 'session', entity_id: employee });
+
+    await db.query('DELETE FROM employees WHERE id = $1', [employee]);
+
+    const [left] = await db.query<{ families: number; tokens: number; notifications: number; audit: number }>(
+      `SELECT (SELECT count(*)::int FROM session_families WHERE employee_id = $1) AS families,
+              (SELECT count(*)::int FROM refresh_tokens WHERE family_id = $2) AS tokens,
+              (SELECT count(*)::int FROM notifications WHERE recipient_id = $1) AS notifications,
+              (SELECT count(*)::int FROM audit_log WHERE actor_id = $1) AS audit`,
+      [employee, family.id],
+    );
+    expect(left).toEqual({ families: 0, tokens: 0, notifications: 0, audit: 1 });
+  });
+
+  it('should delete the refresh tokens of a family when the family is deleted', async () => {
+    const [family] = await db.query<{ id: string }>('INSERT INTO session_families (id, employee_id) VALUES (gen_random_uuid(), $1) RETURNING id', [fixture.sales]);
+    await db.query(`INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, repeat('b', 64), now())`, [family.id]);
+    await db.query('DELETE FROM session_families WHERE id = $1', [family.id]);
+    expect(await db.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1', [family.id])).toEqual([]);
+  });
+});
+
+describe('audit trail', () => {
+  let entry = 0;
+  beforeAll(async () => {
+    entry = await insert('audit_log', { actor_id: fixture.sales, actor_label: 'Bill Boquet', action: 'create', entity_type: 'client', entity_id: fixture.client, changes: { fullName: [null, 'Kevin Casey'] } });
+  });
+
+  it('should accept an entry about a record or actor that does not exist when history outlives it', async () => {
+    await expect(insert('audit_log', { actor_id: 999999, action: 'delete', entity_type: 'client', entity_id: 999999 })).resolves.toEqual(expect.any(Number));
+  });
+
+  it.each([
+    ['UPDATE', () => db.query(`UPDATE audit_log SET action = 'forged' WHERE id = $1`, [entry])],
+    ['DELETE', () => db.query('DELETE FROM audit_log WHERE id = $1', [entry])],
+    ['TRUNCATE', () => db.query('TRUNCATE audit_log')],
+  ])('should refuse %s with insufficient_privilege when someone tries to rewrite history', async (operation, write) => {
+    const error = await refusal(write);
+    expect(error.code).toBe('42501');
+    expect(error.message).toContain(`audit_log is append-only: ${operation} is not allowed`);
+    const [row] = await db.query<{ action: string }>('SELECT action FROM audit_log WHERE id = $1', [entry]);
+    expect(row).toEqual({ action: 'create' });
+  });
+});
