@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../support/cli';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** The schema migrates from zero, reverts to zero and migrates again through the real binary. */
+
+const MIGRATION = 'InitialSchema1767225600000';
+const TABLES = ['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families'];
+
+interface StatusDocument {
+  database: 'server' | 'embedded';
+  migrations: { name: string; applied: boolean }[];
+  pending: number;
+}
+
+let db: TestDatabase;
+const cli = (args: string[]) => runCli(args, { env: db.env, timeoutMs: 60000 });
+
+async function tables(): Promise<string[]> {
+  const rows = await db.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+/** Everything the migration creates, as text, so two states of the schema can be compared. */
+async function schemaSnapshot(): Promise<string[]> {
+  const rows = await db.query<{ line: string }>(`
+    SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' ||
+           coalesce(character_maximum_length::text, '') || ' ' || coalesce(numeric_precision::text || ',' || numeric_scale::text, '') || ' ' ||
+           is_nullable || ' ' || coalesce(column_default, '') || ' ' || is_identity AS line
+      FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations'
+    UNION ALL
+    SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+      FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'migrations'
+    UNION ALL
+    SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'migrations'
+    UNION ALL
+    SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL
+    SELECT 'function ' || proname || ' ' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+    ORDER BY 1`);
+  return rows.map((r) => r.line);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('migrations through the CLI', () => {
+  let migrated: string[] = [];
+
+  it('should report the migration applied when the database starts from the migrated template', async () => {
+    const status = await cli(['db', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(status.stderr).toBe('');
+    expect(status.json<StatusDocument>()).toEqual({
+      database: db.url ? 'server' : 'embedded',
+      migrations: [{ name: MIGRATION, applied: true }],
+      pending: 0,
+    });
+    expect(await tables()).toEqual([...TABLES, 'migrations'].sort());
+    migrated = await schemaSnapshot();
+    expect(migrated.length).toBeGreaterThan(100);
+  });
+
+  it('should drop every table, trigger and function when the migration is reverted', async () => {
+    const revert = await cli(['db', 'revert', '--json']);
+    expect(revert.code).toBe(0);
+    expect(revert.json()).toEqual({ reverted: MIGRATION });
+    expect(await tables()).toEqual(['migrations']);
+    expect(await schemaSnapshot()).toEqual([]);
+  });
+
+  it('should list the migration as pending when the schema is empty', async () => {
+    const status = await cli(['db', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(status.json<StatusDocument>()).toMatchObject({ migrations: [{ name: MIGRATION, applied: false }], pending: 1 });
+    const human = await cli(['db', 'status']);
+    expect(human.stdout).toMatch(/InitialSchema1767225600000\s.*pending/);
+    expect(human.stdout).toContain('1 pending: run `epicevents db migrate`');
+  });
+
+  it('should do nothing and say so when revert is run at zero', async () => {
+    const revert = await cli(['db', 'revert']);
+    expect(revert.code).toBe(0);
+    expect(revert.stdout).toBe('nothing to revert: the schema is empty\n');
+    expect(await tables()).toEqual(['migrations']);
+  });
+
+  it('should recreate exactly the same schema when migrated again', async () => {
+    const migrate = await cli(['db', 'migrate', '--json']);
+    expect(migrate.code).toBe(0);
+    expect(migrate.json()).toEqual({ applied: [MIGRATION] });
+    expect(await schemaSnapshot()).toEqual(migrated);
+  });
+
+  it('should report the schema up to date when migrate runs twice', async () => {
+    const again = await cli(['db', 'migrate']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/schema already up to date\n$/);
+    const status = await cli(['db', 'status', '--json']);
+    expect(status.json<StatusDocument>().pending).toBe(0);
+  });
+});
+
+/**
+ * docs/erd.md must describe the schema the migration creates: every table, every column with
+ * its type, and which columns are primary or foreign keys.
+ */
+describe('docs/erd.md', () => {
+  const ERD_TYPE: Record<string, (length: number | null) => string> = {
+    integer: () => 'int',
+    bigint: () => 'bigint',
+    text: () => 'text',
+    boolean: () => 'boolean',
+    numeric: () => 'numeric',
+    uuid: () => 'uuid',
+    jsonb: () => 'jsonb',
+    'timestamp with time zone': () => 'timestamptz',
+    'character varying': (n) => `varchar(${n})`,
+    character: (n) => `char(${n})`,
+  };
+
+  function documented(): Map<string, string> {
+    const text = fs.readFileSync(path.resolve(__dirname, '../../docs/erd.md'), 'utf8');
+    const diagram = /```mermaid\n(erDiagram[\s\S]*?)```/.exec(text);
+    if (!diagram) throw new Error('docs/erd.md has no mermaid erDiagram');
+    const columns = new Map<string, string>();
+    let table: string | undefined;
+    for (const line of diagram[1].split('\n').map((l) => l.trim())) {
+      const open = /^(\w+)\s*\{$/.exec(line);
+      if (open) {
+        table = open[1];
+        continue;
+      }
+      if (line === '}') {
+        table = undefined;
+        continue;
+      }
+      const attribute = /^([\w()]+)\s+(\w+)((?:\s+(?:PK|FK|UK)(?:\s*,\s*(?:PK|FK|UK))*)?)(?:\s+"[^"]*")?$/.exec(line);
+      if (table && attribute) {
+        const keys = attribute[3].replace(/\s/g, '').split(',').filter(Boolean).filter((k) => k !== 'UK').sort().join(',');
+        columns.set(`${table}.${attribute[2]}`, `${attribute[1]} ${keys}`.trim());
+      }
+    }
+    return columns;
+  }
+
+  it('should list every column of every table with its type and keys when compared with the migrated schema', async () => {
+    const rows = await db.query<{ name: string; data_type: string; length: number | null; keys: string }>(`
+      SELECT c.table_name || '.' || c.column_name AS name, c.data_type, c.character_maximum_length AS length,
+             coalesce((SELECT string_agg(key, ',' ORDER BY key) FROM (
+                         SELECT DISTINCT CASE tc.constraint_type WHEN 'PRIMARY KEY' THEN 'PK' ELSE 'FK' END AS key
+                           FROM information_schema.key_column_usage k
+                           JOIN information_schema.table_constraints tc ON tc.constraint_name = k.constraint_name AND tc.table_schema = k.table_schema
+                          WHERE k.table_schema = 'public' AND k.table_name = c.table_name AND k.column_name = c.column_name
+                            AND tc.constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')) keys), '') AS keys
+        FROM information_schema.columns c
+       WHERE c.table_schema = 'public' AND c.table_name <> 'migrations'`);
+    const actual = new Map(rows.map((r) => [r.name, `${ERD_TYPE[r.data_type](r.length)} ${r.keys}`.trim()]));
+    expect(Object.fromEntries([...documented()].sort())).toEqual(Object.fromEntries([...actual].sort()));
+  });
+});
