@@ -3,6 +3,7 @@ import { type NounSpec } from '../cli/program';
 import { AUTH_COMMANDS } from './auth';
 import { CONTRACT_COMMANDS } from './contract';
 import { DB_COMMANDS } from './db';
+import { EMPLOYEE_COMMANDS } from './employee';
 import { EVENT_COMMANDS } from './event';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
@@ -18,4 +19,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];

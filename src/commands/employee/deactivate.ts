@@ -1,0 +1,12 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { deactivateEmployee } from '../../services/employee.service';
+import { parseId } from '../../validation/parse';
+import { employeeResult } from './employee-view';
+
+export const run: RunFunction = async (ctx, { args }) => {
+  const id = parseId(args[0], 'employee id');
+  const actor = await requireActor(ctx);
+  const employee = await deactivateEmployee(await ctx.db(), actor, id);
+  return employeeResult(employee, `deactivated employee ${id}: their sessions are ended, their records kept`);
+};

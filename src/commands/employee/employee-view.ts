@@ -1,0 +1,41 @@
+import { EMPLOYEE_JSON_KEYS, type JsonValue, humanTime, jsonRecord } from '../../output/json-values';
+import { type CommandResult, type HumanView, tableView } from '../../output/view';
+import { type EmployeeRecord, employeeName } from '../../services/employee.service';
+
+export function employeeJson(employee: EmployeeRecord): JsonValue {
+  return jsonRecord(employee, EMPLOYEE_JSON_KEYS);
+}
+
+export function employeeFields(employee: EmployeeRecord): [string, string][] {
+  return [
+    ['id', String(employee.id)],
+    ['name', employeeName(employee)],
+    ['email', employee.email],
+    ['phone', employee.phone ?? ''],
+    ['role', employee.role],
+    ['active', employee.isActive ? 'yes' : 'no (deactivated)'],
+    ['must change password', employee.mustChangePassword ? 'yes' : 'no'],
+    ['created', humanTime(employee.createdAt)],
+    ['updated', humanTime(employee.updatedAt)],
+  ];
+}
+
+/** One employee: the record on a terminal, the SPEC JSON object with --json. */
+export function employeeResult(employee: EmployeeRecord, title?: string): CommandResult {
+  return { json: employeeJson(employee), human: { kind: 'record', fields: employeeFields(employee), title } };
+}
+
+export function employeeTable(employees: EmployeeRecord[], empty: string): HumanView {
+  return tableView(
+    employees,
+    [
+      { header: 'id', value: (e) => String(e.id), align: 'right' },
+      { header: 'name', value: (e) => employeeName(e), flexible: true },
+      { header: 'email', value: (e) => e.email, flexible: true },
+      { header: 'phone', value: (e) => e.phone ?? '' },
+      { header: 'role', value: (e) => e.role },
+      { header: 'active', value: (e) => (e.isActive ? 'yes' : 'no') },
+    ],
+    empty,
+  );
+}

@@ -1,0 +1,19 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { updateEmployee } from '../../services/employee.service';
+import { parseId } from '../../validation/parse';
+import { flagString } from '../shared/flags';
+import { employeeResult } from './employee-view';
+
+export const run: RunFunction = async (ctx, { args, options }) => {
+  const id = parseId(args[0], 'employee id');
+  const actor = await requireActor(ctx);
+  const employee = await updateEmployee(await ctx.db(), actor, id, {
+    firstName: flagString(options, 'firstName'),
+    lastName: flagString(options, 'lastName'),
+    email: flagString(options, 'email'),
+    phone: flagString(options, 'phone'),
+    role: flagString(options, 'role'),
+  });
+  return employeeResult(employee, `updated employee ${id}`);
+};

@@ -1,0 +1,415 @@
+import { type EntityManager } from 'typeorm';
+import { type Actor } from '../auth/actor';
+import { generateOneTimePassword, hashPassword, passwordPolicyError } from '../auth/passwords';
+import { type Database } from '../database/database';
+import { Employee, ROLES, type Role } from '../entities/employee.entity';
+import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
+import { assertAllowed } from '../permissions/assert-allowed';
+import { parseEmail, parsePhone, parseText } from '../validation/parse';
+import { changedFields, recordAudit } from './audit.service';
+import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
+
+/** An employee as the CLI shows it (never the password hash). */
+export interface EmployeeRecord {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+  role: Role;
+  isActive: boolean;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EmployeeFilters {
+  role?: Role;
+  /** true: only deactivated employees; otherwise only active ones. */
+  inactive?: boolean;
+}
+
+/** Raw values from flags or prompts; the service validates and normalises them. */
+export interface NewEmployee {
+  firstName: string;
+  lastName: string;
+  email: string;
+  role: string;
+  phone?: string;
+  /** From --password-stdin; without it a one-time password is generated. */
+  password?: string;
+}
+
+export interface EmployeeChanges {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** An empty string removes the phone number. */
+  phone?: string;
+  role?: string;
+}
+
+export interface EmployeeWithPassword {
+  employee: EmployeeRecord;
+  /** Shown once, never stored in clear; set when the service generated the password. */
+  oneTimePassword?: string;
+}
+
+export interface HandedOver {
+  clients: number;
+  contracts: number;
+  events: number;
+}
+
+export interface DeletedEmployee {
+  employee: EmployeeRecord;
+  reassignedTo?: EmployeeRecord;
+  handedOver: HandedOver;
+}
+
+const AUDITED_FIELDS: (keyof EmployeeRecord & string)[] = ['firstName', 'lastName', 'email', 'phone', 'role', 'isActive', 'mustChangePassword'];
+
+export function parseRole(value: string, field = 'role'): Role {
+  const role = value.trim().toUpperCase();
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw validationError(`${field} must be one of ${ROLES.join(', ')} (got "${value.trim().slice(0, 40)}")`);
+  }
+  return role as Role;
+}
+
+export const employeeName = (e: Pick<EmployeeRecord, 'firstName' | 'lastName'>): string => `${e.firstName} ${e.lastName}`;
+
+function toRecord(e: Employee): EmployeeRecord {
+  return {
+    id: e.id,
+    firstName: e.firstName,
+    lastName: e.lastName,
+    email: e.email,
+    phone: e.phone,
+    role: e.role,
+    isActive: e.isActive,
+    mustChangePassword: e.mustChangePassword,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+export async function listEmployees(db: Database, actor: Actor, filters: EmployeeFilters, page: PageRequest): Promise<Page<EmployeeRecord>> {
+  assertAllowed(actor, 'employee.read');
+  const query = db.dataSource.manager
+    .createQueryBuilder(Employee, 'employee')
+    .where('employee.is_active = :active', { active: !filters.inactive });
+  if (filters.role) query.andWhere('employee.role = :role', { role: filters.role });
+  const rows = await applyKeyset(query, 'employee.id', page).getMany();
+  return toPage(rows.map(toRecord), page);
+}
+
+export async function getEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+  assertAllowed(actor, 'employee.read');
+  const employee = await db.dataSource.manager.findOneBy(Employee, { id });
+  if (!employee) throw notFound('employee', id);
+  return toRecord(employee);
+}
+
+export async function createEmployee(db: Database, actor: Actor, input: NewEmployee): Promise<EmployeeWithPassword> {
+  assertAllowed(actor, 'employee.create');
+  const values = {
+    firstName: parseText(input.firstName, 'first name', 100),
+    lastName: parseText(input.lastName, 'last name', 100),
+    email: parseEmail(input.email),
+    phone: blank(input.phone) ? null : parsePhone(input.phone),
+    role: parseRole(input.role),
+  };
+  if (input.password !== undefined) {
+    const rule = passwordPolicyError(input.password);
+    if (rule) throw validationError(rule);
+  }
+  const oneTimePassword = input.password === undefined ? generateOneTimePassword() : undefined;
+  const passwordHash = await hashPassword(input.password ?? (oneTimePassword as string));
+  return db.transaction(async (manager) => {
+    await assertEmailFree(manager, values.email);
+    const inserted = await manager.insert(Employee, {
+      ...values,
+      passwordHash,
+      mustChangePassword: oneTimePassword !== undefined,
+    });
+    const id = Number(inserted.identifiers[0].id);
+    const employee = await loadEmployee(manager, id);
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.create',
+      entityType: 'employee',
+      entityId: id,
+      changes: changedFields(null, employee, AUDITED_FIELDS),
+    });
+    return { employee, oneTimePassword };
+  });
+}
+
+export async function updateEmployee(db: Database, actor: Actor, id: number, input: EmployeeChanges): Promise<EmployeeRecord> {
+  assertAllowed(actor, 'employee.update');
+  const changes: Partial<EmployeeRecord> = {};
+  if (input.firstName !== undefined) changes.firstName = parseText(input.firstName, 'first name', 100);
+  if (input.lastName !== undefined) changes.lastName = parseText(input.lastName, 'last name', 100);
+  if (input.email !== undefined) changes.email = parseEmail(input.email);
+  if (input.phone !== undefined) changes.phone = blank(input.phone) ? null : parsePhone(input.phone);
+  if (input.role !== undefined) changes.role = parseRole(input.role);
+  if (Object.keys(changes).length === 0) {
+    throw usageError('nothing to update', 'pass at least one of --first-name, --last-name, --email, --phone, --role');
+  }
+  return db.transaction(async (manager) => {
+    const activeManagers = changes.role !== undefined ? await lockActiveManagers(manager) : [];
+    const before = await lockEmployee(manager, id);
+    if (changes.email !== undefined && changes.email.toLowerCase() !== before.email.toLowerCase()) {
+      await assertEmailFree(manager, changes.email, id);
+    }
+    if (changes.role !== undefined && changes.role !== before.role) {
+      if (id === actor.id) throw conflict('you cannot change your own role', 'ask another manager to do it');
+      assertAnotherActiveManager(before, activeManagers, 'moved out of MANAGEMENT');
+      await assertRoleChangeAllowed(manager, before, changes.role);
+    }
+    const after = { ...before, ...changes };
+    const diff = changedFields(before, after, AUDITED_FIELDS);
+    if (Object.keys(diff).length === 0) return before;
+    await manager.update(Employee, { id }, { ...changes, updatedAt: () => 'now()' });
+    await recordAudit(manager, { actor, action: 'employee.update', entityType: 'employee', entityId: id, changes: diff });
+    return loadEmployee(manager, id);
+  });
+}
+
+/** Deactivation keeps every record and ends the employee's sessions at once. */
+export async function deactivateEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+  assertAllowed(actor, 'employee.deactivate');
+  if (id === actor.id) throw conflict('you cannot deactivate yourself', 'ask another manager to do it');
+  return db.transaction(async (manager) => {
+    const activeManagers = await lockActiveManagers(manager);
+    const before = await lockEmployee(manager, id);
+    if (!before.isActive) throw conflict(`employee ${id} is already deactivated`);
+    assertAnotherActiveManager(before, activeManagers, 'deactivated');
+    await manager.update(Employee, { id }, { isActive: false, updatedAt: () => 'now()' });
+    await revokeSessions(manager, id, 'deactivated');
+    const after = await loadEmployee(manager, id);
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.deactivate',
+      entityType: 'employee',
+      entityId: id,
+      changes: changedFields(before, after, AUDITED_FIELDS),
+    });
+    return after;
+  });
+}
+
+export async function reactivateEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+  assertAllowed(actor, 'employee.deactivate');
+  return db.transaction(async (manager) => {
+    const before = await lockEmployee(manager, id);
+    if (before.isActive) throw conflict(`employee ${id} is already active`);
+    await manager.update(Employee, { id }, { isActive: true, updatedAt: () => 'now()' });
+    const after = await loadEmployee(manager, id);
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.reactivate',
+      entityType: 'employee',
+      entityId: id,
+      changes: changedFields(before, after, AUDITED_FIELDS),
+    });
+    return after;
+  });
+}
+
+/**
+ * A new one-time password (shown once), a forced change at next login, the lockout cleared and
+ * every session of the employee revoked: whoever held the old password is out.
+ */
+export async function resetEmployeePassword(db: Database, actor: Actor, id: number): Promise<EmployeeWithPassword> {
+  assertAllowed(actor, 'employee.reset-password');
+  if (id === actor.id) throw usageError('you cannot reset your own password', 'run `epicevents password change`');
+  const oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  return db.transaction(async (manager) => {
+    const before = await lockEmployee(manager, id);
+    await manager.update(
+      Employee,
+      { id },
+      { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null, updatedAt: () => 'now()' },
+    );
+    const revoked = await revokeSessions(manager, id, 'password_reset');
+    const after = await loadEmployee(manager, id);
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.reset-password',
+      entityType: 'employee',
+      entityId: id,
+      // Which fields changed, never the hash itself.
+      changes: { ...changedFields(before, after, AUDITED_FIELDS), password: { before: '(hidden)', after: '(reset)' }, sessionsRevoked: { before: null, after: revoked } },
+    });
+    return { employee: after, oneTimePassword };
+  });
+}
+
+/**
+ * Deletes an employee who owns nothing, or who hands everything over to `reassignTo` (an active
+ * employee of the same role) in the same transaction. Deactivation is the normal way out.
+ */
+export async function deleteEmployee(db: Database, actor: Actor, id: number, options: { reassignTo?: number } = {}): Promise<DeletedEmployee> {
+  assertAllowed(actor, 'employee.delete');
+  if (id === actor.id) throw conflict('you cannot delete yourself', 'ask another manager to do it');
+  if (options.reassignTo === id) throw usageError('--reassign-to must name another employee');
+  return db.transaction(async (manager) => {
+    const activeManagers = await lockActiveManagers(manager);
+    const employee = await lockEmployee(manager, id);
+    assertAnotherActiveManager(employee, activeManagers, 'deleted');
+    const owned = await countOwned(manager, id);
+    const total = owned.clients + owned.contracts + owned.events;
+    let reassignedTo: EmployeeRecord | undefined;
+    if (options.reassignTo !== undefined) {
+      reassignedTo = await lockEmployee(manager, options.reassignTo);
+      if (!reassignedTo.isActive) throw conflict(`employee ${reassignedTo.id} is deactivated and cannot receive records`);
+      if (reassignedTo.role !== employee.role) {
+        throw conflict(`employee ${reassignedTo.id} is ${reassignedTo.role}; records of a ${employee.role} employee go to another ${employee.role} employee`);
+      }
+      if (total > 0) await handOver(manager, actor, employee.id, reassignedTo.id);
+    } else if (total > 0) {
+      throw conflict(
+        `employee ${id} still has ${describeOwned(owned)}`,
+        `hand them over with --reassign-to <id of an active ${employee.role} employee>, or run \`epicevents employee deactivate ${id}\``,
+      );
+    }
+    await manager.delete(Employee, { id });
+    await recordAudit(manager, {
+      actor,
+      action: 'employee.delete',
+      entityType: 'employee',
+      entityId: id,
+      changes: {
+        ...changedFields(employee, {}, AUDITED_FIELDS),
+        ...(reassignedTo && total > 0 ? { reassignedTo: { before: null, after: reassignedTo.id } } : {}),
+      },
+    });
+    return { employee, reassignedTo, handedOver: owned };
+  });
+}
+
+function blank(value: string | undefined): value is undefined | '' {
+  return value === undefined || value.trim() === '';
+}
+
+async function loadEmployee(manager: EntityManager, id: number): Promise<EmployeeRecord> {
+  const employee = await manager.findOneBy(Employee, { id });
+  if (!employee) throw notFound('employee', id);
+  return toRecord(employee);
+}
+
+/** Reads the employee and locks the row until the transaction ends, so checks and write agree. */
+async function lockEmployee(manager: EntityManager, id: number): Promise<EmployeeRecord> {
+  const employee = await manager.findOne(Employee, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!employee) throw notFound('employee', id);
+  return toRecord(employee);
+}
+
+async function assertEmailFree(manager: EntityManager, email: string, exceptId?: number): Promise<void> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM employees WHERE lower(email) = lower($1) AND id <> $2', [email, exceptId ?? 0]);
+  if (rows.length > 0) throw conflict(`an employee with the email ${email} already exists`);
+}
+
+/**
+ * Locks the rows of every active manager (in id order, before any other employee row, so that
+ * concurrent commands take their locks in the same order). Two concurrent deactivations of the
+ * last two managers serialise here: the second sees the first one's change and is refused.
+ */
+async function lockActiveManagers(manager: EntityManager): Promise<number[]> {
+  const rows: { id: number }[] = await manager.query(`SELECT id FROM employees WHERE role = 'MANAGEMENT' AND is_active ORDER BY id FOR UPDATE`);
+  return rows.map((row) => Number(row.id));
+}
+
+function assertAnotherActiveManager(employee: EmployeeRecord, activeManagers: number[], what: string): void {
+  if (employee.role !== 'MANAGEMENT' || !employee.isActive) return;
+  if (!activeManagers.some((id) => id !== employee.id)) {
+    throw conflict(`employee ${employee.id} is the last active MANAGEMENT account and cannot be ${what}`, 'create or reactivate another manager first');
+  }
+}
+
+async function assertRoleChangeAllowed(manager: EntityManager, employee: EmployeeRecord, role: Role): Promise<void> {
+  const owned = await countOwned(manager, employee.id);
+  const kept = { ...owned };
+  if (employee.role !== 'SUPPORT') kept.events = 0;
+  if (employee.role !== 'SALES') {
+    kept.clients = 0;
+    kept.contracts = 0;
+  }
+  if (kept.clients + kept.contracts + kept.events > 0) {
+    throw conflict(
+      `employee ${employee.id} still has ${describeOwned(kept)} as ${employee.role} and cannot become ${role}`,
+      employee.role === 'SALES'
+        ? 'reassign their clients first with `epicevents client update <id> --sales <employeeId>`'
+        : 'reassign their events first with `epicevents event update <id> --support <employeeId>`',
+    );
+  }
+}
+
+async function countOwned(manager: EntityManager, id: number): Promise<HandedOver> {
+  const [row]: { clients: string; contracts: string; events: string }[] = await manager.query(
+    `SELECT (SELECT count(*) FROM clients WHERE sales_contact_id = $1) AS clients,
+            (SELECT count(*) FROM contracts WHERE sales_contact_id = $1) AS contracts,
+            (SELECT count(*) FROM events WHERE support_contact_id = $1) AS events`,
+    [id],
+  );
+  return { clients: Number(row.clients), contracts: Number(row.contracts), events: Number(row.events) };
+}
+
+function describeOwned(owned: HandedOver): string {
+  const parts = [
+    [owned.clients, 'client'],
+    [owned.contracts, 'contract'],
+    [owned.events, 'event'],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+/** Moves every client, contract and event of `fromId` to `toId`, with one audit entry per record. */
+async function handOver(manager: EntityManager, actor: Actor, fromId: number, toId: number): Promise<void> {
+  const moves = [
+    { table: 'clients', column: 'sales_contact_id', entityType: 'client', action: 'client.update', field: 'salesContactId' },
+    { table: 'contracts', column: 'sales_contact_id', entityType: 'contract', action: 'contract.update', field: 'salesContactId' },
+    { table: 'events', column: 'support_contact_id', entityType: 'event', action: 'event.update', field: 'supportContactId' },
+  ] as const;
+  for (const move of moves) {
+    // Bumping `version` makes a concurrent edit of a moved record fail instead of undoing the move.
+    const rows: { id: number }[] = await manager.query(
+      `SELECT id FROM ${move.table} WHERE ${move.column} = $1 ORDER BY id FOR UPDATE`,
+      [fromId],
+    );
+    if (rows.length === 0) continue;
+    await manager.query(
+      `UPDATE ${move.table} SET ${move.column} = $2, version = version + 1, updated_at = now() WHERE ${move.column} = $1`,
+      [fromId, toId],
+    );
+    for (const row of rows) {
+      await recordAudit(manager, {
+        actor,
+        action: move.action,
+        entityType: move.entityType,
+        entityId: Number(row.id),
+        changes: { [move.field]: { before: fromId, after: toId } },
+      });
+    }
+  }
+}
+
+/** Ends every open session of the employee; returns how many were open. */
+async function revokeSessions(manager: EntityManager, employeeId: number, reason: 'password_reset' | 'deactivated'): Promise<number> {
+  const rows: unknown[] = await manager.query(
+    `SELECT id FROM session_families WHERE employee_id = $1 AND revoked_at IS NULL FOR UPDATE`,
+    [employeeId],
+  );
+  if (rows.length === 0) return 0;
+  await manager.query(
+    `UPDATE session_families SET revoked_at = now(), revoked_reason = $2 WHERE employee_id = $1 AND revoked_at IS NULL`,
+    [employeeId, reason],
+  );
+  return rows.length;
+}
