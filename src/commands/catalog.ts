@@ -1,6 +1,7 @@
 import { type CommandSpec } from '../cli/command-spec';
 import { type NounSpec } from '../cli/program';
 import { AUTH_COMMANDS } from './auth';
+import { CLIENT_COMMANDS } from './client';
 import { CONTRACT_COMMANDS } from './contract';
 import { DB_COMMANDS } from './db';
 import { EMPLOYEE_COMMANDS } from './employee';
@@ -19,4 +20,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];

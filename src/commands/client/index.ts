@@ -1,0 +1,67 @@
+import { type CommandSpec } from '../../cli/command-spec';
+import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
+import { PAGE_OPTIONS } from '../shared/pagination';
+
+export const CLIENT_COMMANDS: CommandSpec[] = [
+  {
+    name: 'client list',
+    summary: 'list clients, optionally only yours, one salesperson\'s, or matching a text',
+    options: [
+      { flags: '--mine', description: 'only the clients you own (SALES)' },
+      { flags: '--sales <employeeId>', description: 'only the clients of this SALES employee' },
+      { flags: '--search <text>', description: 'case-insensitive text in the full name, email or company' },
+      ...PAGE_OPTIONS,
+    ],
+    examples: ['epicevents client list --mine', 'epicevents client list --search "startup" --json', 'epicevents client list --sales 4 --limit 100 --cursor 250'],
+    load: async () => (await import('./list')).run,
+  },
+  {
+    name: 'client show',
+    summary: 'show one client and its sales contact',
+    args: '<id>',
+    examples: ['epicevents client show 12', 'epicevents client show 12 --json'],
+    load: async () => (await import('./show')).run,
+  },
+  {
+    name: 'client create',
+    summary: 'create a client that you own (SALES)',
+    options: [
+      { flags: '--full-name <name>', description: "the client's full name" },
+      { flags: '--email <email>', description: 'email (unique)' },
+      { flags: '--phone <phone>', description: 'phone number, stored in E.164' },
+      { flags: '--company <name>', description: 'company name' },
+    ],
+    examples: [
+      'epicevents client create',
+      'epicevents client create --full-name "Kevin Casey" --email kevin@startup.io --phone "+33 6 12 34 56 78" --company "Cool Startup LLC"',
+      'epicevents client create --full-name "Kevin Casey" --email kevin@startup.io --phone 0612345678 --company "Cool Startup LLC" --json',
+    ],
+    load: async () => (await import('./create')).run,
+  },
+  {
+    name: 'client update',
+    summary: "change your client's details (SALES), or hand a client to another salesperson (MANAGEMENT)",
+    args: '<id>',
+    options: [
+      { flags: '--full-name <name>', description: 'new full name' },
+      { flags: '--email <email>', description: 'new email' },
+      { flags: '--phone <phone>', description: 'new phone number' },
+      { flags: '--company <name>', description: 'new company name' },
+      { flags: '--sales <employeeId>', description: 'new owner: an active SALES employee (MANAGEMENT only)' },
+      EXPECTED_VERSION_OPTION,
+    ],
+    examples: [
+      'epicevents client update 12 --phone "+33 6 12 34 56 78"',
+      'epicevents client update 12 --sales 7',
+      'epicevents client update 12 --company "Cool Startup SAS" --expected-version 3 --json',
+    ],
+    load: async () => (await import('./update')).run,
+  },
+  {
+    name: 'client delete',
+    summary: 'delete a client that has no contracts (MANAGEMENT)',
+    args: '<id>',
+    examples: ['epicevents client delete 12', 'epicevents client delete 12 --yes --json'],
+    load: async () => (await import('./delete')).run,
+  },
+];

@@ -1,0 +1,220 @@
+import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { type Actor } from '../auth/actor';
+import { type Database } from '../database/database';
+import { Client } from '../entities/client.entity';
+import { Employee } from '../entities/employee.entity';
+import { conflict, notFound, usageError } from '../errors/cli-error';
+import { assertAllowed } from '../permissions/assert-allowed';
+import { parseEmail, parsePhone, parseText } from '../validation/parse';
+import { changedFields, recordAudit } from './audit.service';
+import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
+import { updateVersioned } from './versioned-update';
+
+/** A client as the CLI shows it, with the name of its SALES owner. */
+export interface ClientRecord {
+  id: number;
+  fullName: string;
+  email: string;
+  phone: string;
+  companyName: string;
+  salesContactId: number;
+  salesContactName: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface ClientFilters {
+  /** SALES only: the clients the actor owns. */
+  mine?: boolean;
+  salesContactId?: number;
+  /** Case-insensitive substring of the full name, email or company name. */
+  search?: string;
+}
+
+/** Raw values from flags or prompts; the service validates and normalises them. */
+export interface NewClient {
+  fullName: string;
+  email: string;
+  phone: string;
+  companyName: string;
+}
+
+export interface ClientChanges {
+  fullName?: string;
+  email?: string;
+  phone?: string;
+  companyName?: string;
+  /** MANAGEMENT only: the new SALES owner. */
+  salesContactId?: number;
+  /** Refuse unless the client is still at this version (scripts); default: the version read now. */
+  expectedVersion?: number;
+}
+
+type ClientDetails = Pick<ClientRecord, 'fullName' | 'email' | 'phone' | 'companyName'>;
+
+const AUDITED_FIELDS: (keyof ClientRecord & string)[] = ['fullName', 'email', 'phone', 'companyName', 'salesContactId'];
+const DETAIL_COLUMNS: Record<keyof ClientDetails, string> = {
+  fullName: 'full_name',
+  email: 'email',
+  phone: 'phone',
+  companyName: 'company_name',
+};
+
+function baseQuery(manager: EntityManager): SelectQueryBuilder<Client> {
+  return manager.createQueryBuilder(Client, 'client').innerJoinAndSelect('client.salesContact', 'salesContact');
+}
+
+function toRecord(client: Client): ClientRecord {
+  const owner = client.salesContact as Employee;
+  return {
+    id: client.id,
+    fullName: client.fullName,
+    email: client.email,
+    phone: client.phone,
+    companyName: client.companyName,
+    salesContactId: client.salesContactId,
+    salesContactName: `${owner.firstName} ${owner.lastName}`,
+    createdAt: client.createdAt,
+    updatedAt: client.updatedAt,
+    version: client.version,
+  };
+}
+
+/** `%` and `_` typed by the user are literal characters, not wildcards. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listClients(db: Database, actor: Actor, filters: ClientFilters, page: PageRequest): Promise<Page<ClientRecord>> {
+  assertAllowed(actor, 'client.read');
+  if (filters.mine && actor.role !== 'SALES') {
+    throw usageError(`--mine lists the clients a SALES employee owns; you are ${actor.role}`, 'use --sales <employeeId> to list the clients of one salesperson');
+  }
+  if (filters.mine && filters.salesContactId !== undefined) throw usageError('use either --mine or --sales, not both');
+  const query = baseQuery(db.dataSource.manager);
+  const ownerId = filters.mine ? actor.id : filters.salesContactId;
+  if (ownerId !== undefined) query.andWhere('client.sales_contact_id = :ownerId', { ownerId });
+  if (filters.search !== undefined) {
+    const search = parseText(filters.search, '--search', 150);
+    query.andWhere(
+      `(client.full_name ILIKE :pattern ESCAPE '\\' OR client.email ILIKE :pattern ESCAPE '\\' OR client.company_name ILIKE :pattern ESCAPE '\\')`,
+      { pattern: likePattern(search) },
+    );
+  }
+  const rows = await applyKeyset(query, 'client.id', page).getMany();
+  return toPage(rows.map(toRecord), page);
+}
+
+export async function getClient(db: Database, actor: Actor, id: number): Promise<ClientRecord> {
+  assertAllowed(actor, 'client.read');
+  return loadClient(db.dataSource.manager, id);
+}
+
+/** A SALES employee creates a client; it becomes theirs. */
+export async function createClient(db: Database, actor: Actor, input: NewClient): Promise<ClientRecord> {
+  assertAllowed(actor, 'client.create');
+  const values = parseDetails(input);
+  return db.transaction(async (manager) => {
+    // The role as the database says now, locked until commit: a just-demoted employee cannot slip through.
+    await assertActiveSales(manager, actor.id);
+    await assertEmailFree(manager, values.email);
+    const inserted = await manager.insert(Client, { ...values, salesContactId: actor.id });
+    const id = Number(inserted.identifiers[0].id);
+    const client = await loadClient(manager, id);
+    await recordAudit(manager, { actor, action: 'client.create', entityType: 'client', entityId: id, changes: changedFields(null, client, AUDITED_FIELDS) });
+    return client;
+  });
+}
+
+/**
+ * SALES edit the details of their own clients; MANAGEMENT may only hand a client to another
+ * SALES employee (`salesContactId`). Optimistic locking refuses a write based on a stale read.
+ */
+export async function updateClient(db: Database, actor: Actor, id: number, input: ClientChanges): Promise<ClientRecord> {
+  const details: Partial<ClientDetails> = {};
+  const wantsDetails = input.fullName !== undefined || input.email !== undefined || input.phone !== undefined || input.companyName !== undefined;
+  const wantsReassign = input.salesContactId !== undefined;
+  if (!wantsDetails && !wantsReassign) {
+    throw usageError('nothing to update', 'pass at least one of --full-name, --email, --phone, --company, --sales');
+  }
+  // The role alone decides first, so a refused caller learns it before any validation message.
+  if (wantsDetails) assertAllowed(actor, 'client.update');
+  if (wantsReassign) assertAllowed(actor, 'client.reassign');
+  if (input.fullName !== undefined) details.fullName = parseText(input.fullName, 'full name', 150);
+  if (input.email !== undefined) details.email = parseEmail(input.email);
+  if (input.phone !== undefined) details.phone = parsePhone(input.phone);
+  if (input.companyName !== undefined) details.companyName = parseText(input.companyName, 'company name', 150);
+
+  return db.transaction(async (manager) => {
+    const before = await loadClient(manager, id);
+    if (wantsDetails) assertAllowed(actor, 'client.update', () => before.salesContactId === actor.id);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw conflict(`client ${id} was changed by someone else; show it again and retry`, `it is at version ${before.version}, not ${input.expectedVersion}`);
+    }
+    if (details.email !== undefined && details.email.toLowerCase() !== before.email.toLowerCase()) await assertEmailFree(manager, details.email, id);
+    if (input.salesContactId !== undefined && input.salesContactId !== before.salesContactId) {
+      await assertActiveSales(manager, input.salesContactId);
+    }
+    const after: ClientRecord = { ...before, ...details, salesContactId: input.salesContactId ?? before.salesContactId };
+    const changes = changedFields(before, after, AUDITED_FIELDS);
+    if (Object.keys(changes).length === 0) return before;
+
+    const set: Record<string, unknown> = {};
+    for (const field of Object.keys(details) as (keyof ClientDetails)[]) set[DETAIL_COLUMNS[field]] = details[field];
+    if (changes.salesContactId) set.sales_contact_id = after.salesContactId;
+    await updateVersioned(manager, { table: 'clients', entity: 'client', id, expectedVersion: before.version, set });
+    await recordAudit(manager, { actor, action: 'client.update', entityType: 'client', entityId: id, changes });
+    return loadClient(manager, id);
+  });
+}
+
+/** MANAGEMENT deletes a client that has no contracts (its history stays in the audit trail). */
+export async function deleteClient(db: Database, actor: Actor, id: number): Promise<ClientRecord> {
+  assertAllowed(actor, 'client.delete');
+  return db.transaction(async (manager) => {
+    // Locking the row makes a contract created meanwhile wait, then fail on the foreign key.
+    const locked = await manager.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!locked) throw notFound('client', id);
+    const client = await loadClient(manager, id);
+    const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM contracts WHERE client_id = $1', [id]);
+    if (Number(count) > 0) {
+      throw conflict(
+        `client ${id} has ${count} contract${count === '1' ? '' : 's'} and cannot be deleted`,
+        'only a client without contracts can be deleted',
+      );
+    }
+    await manager.delete(Client, { id });
+    await recordAudit(manager, { actor, action: 'client.delete', entityType: 'client', entityId: id, changes: changedFields(client, {}, AUDITED_FIELDS) });
+    return client;
+  });
+}
+
+function parseDetails(input: NewClient): ClientDetails {
+  return {
+    fullName: parseText(input.fullName, 'full name', 150),
+    email: parseEmail(input.email),
+    phone: parsePhone(input.phone),
+    companyName: parseText(input.companyName, 'company name', 150),
+  };
+}
+
+async function loadClient(manager: EntityManager, id: number): Promise<ClientRecord> {
+  const client = await baseQuery(manager).where('client.id = :id', { id }).getOne();
+  if (!client) throw notFound('client', id);
+  return toRecord(client);
+}
+
+async function assertEmailFree(manager: EntityManager, email: string, exceptId?: number): Promise<void> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM clients WHERE lower(email) = lower($1) AND id <> $2', [email, exceptId ?? 0]);
+  if (rows.length > 0) throw conflict(`a client with the email ${email} already exists`);
+}
+
+/** A client's owner is an active SALES employee (SPEC §1). */
+async function assertActiveSales(manager: EntityManager, employeeId: number): Promise<void> {
+  // FOR SHARE: the new owner cannot be deactivated or deleted until this transaction ends.
+  const owner = await manager.findOne(Employee, { where: { id: employeeId }, lock: { mode: 'pessimistic_read' } });
+  if (!owner) throw notFound('employee', employeeId);
+  if (owner.role !== 'SALES') throw conflict(`employee ${employeeId} is ${owner.role}; a client's owner must be a SALES employee`);
+  if (!owner.isActive) throw conflict(`employee ${employeeId} is deactivated; a client's owner must be an active SALES employee`);
+}
