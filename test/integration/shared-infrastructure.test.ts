@@ -69,6 +69,38 @@ describe('updateVersioned', () => {
     expect(row).toEqual({ full_name: 'First Writer', version: 2 });
   });
 
+  it('should refuse the later of two interleaved transactions that read the same version, even while the first is uncommitted', async () => {
+    if (!sdb.server) return; // the embedded engine has one connection: transactions cannot interleave
+    const owner = await insertEmployee(sdb.sql, { role: 'SALES' });
+    const client = await insertClient(sdb.sql, { salesContactId: owner.id });
+    const first = sdb.db.dataSource.createQueryRunner();
+    const second = sdb.db.dataSource.createQueryRunner();
+    try {
+      await first.startTransaction();
+      await second.startTransaction();
+      const readVersion = async (runner: typeof first) =>
+        Number(((await runner.query('SELECT version FROM clients WHERE id = $1', [client.id])) as { version: number }[])[0].version);
+      const [v1, v2] = [await readVersion(first), await readVersion(second)];
+      expect([v1, v2]).toEqual([1, 1]);
+      await updateVersioned(first.manager, { table: 'clients', entity: 'client', id: client.id, expectedVersion: v1, set: { company_name: 'First' } });
+      // The second UPDATE waits on the first one's row lock, then re-checks the version once it commits.
+      const pending = updateVersioned(second.manager, { table: 'clients', entity: 'client', id: client.id, expectedVersion: v2, set: { company_name: 'Second' } });
+      const settled = pending.then(
+        () => 'updated',
+        (error: CliError) => error.code,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await first.commitTransaction();
+      expect(await settled).toBe('conflict');
+      await second.rollbackTransaction();
+    } finally {
+      await first.release();
+      await second.release();
+    }
+    const [row] = (await sdb.sql.query('SELECT company_name, version FROM clients WHERE id = $1', [client.id])) as { company_name: string; version: number }[];
+    expect(row).toEqual({ company_name: 'First', version: 2 });
+  });
+
   it('should report a missing record as not found', async () => {
     const attempt = sdb.db.transaction((m) =>
       updateVersioned(m, { table: 'clients', entity: 'client', id: 999999, expectedVersion: 1, set: { full_name: 'Nobody' } }),
