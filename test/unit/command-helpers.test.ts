@@ -1,0 +1,192 @@
+import { PassThrough } from 'node:stream';
+import { CommandContext } from '../../src/cli/context';
+import { type MissingValue, type Prompter } from '../../src/cli/prompter';
+import { confirmDeletion } from '../../src/commands/shared/confirm-deletion';
+import { parseExpectedVersion } from '../../src/commands/shared/expected-version';
+import { pagedResult, parsePageRequest } from '../../src/commands/shared/pagination';
+import { requireValues } from '../../src/commands/shared/required-values';
+import { CliError, exitCodeFor } from '../../src/errors/cli-error';
+import { CLIENT_JSON_KEYS, EMPLOYEE_JSON_KEYS, jsonRecord, moneyJson } from '../../src/output/json-values';
+import { Output } from '../../src/output/output';
+import { tableView } from '../../src/output/view';
+import { toPage } from '../../src/services/pagination';
+
+class FakePrompter implements Prompter {
+  asked: MissingValue[][] = [];
+  constructor(
+    readonly interactive: boolean,
+    private readonly answers: Record<string, string> = {},
+    private readonly confirmation = true,
+  ) {}
+  async ask(missing: MissingValue[]): Promise<Record<string, string>> {
+    this.asked.push(missing);
+    if (missing.length > 0 && !this.interactive) throw new CliError('usage', `missing ${missing.map((m) => m.flag).join(', ')}`);
+    return Object.fromEntries(missing.map((m) => [m.flag, this.answers[m.flag]]));
+  }
+  async confirm(): Promise<boolean> {
+    return this.confirmation;
+  }
+  async newPassword(): Promise<string> {
+    return '';
+  }
+}
+
+function context(prompter: Prompter, globals: { json?: boolean; yes?: boolean } = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const output = new Output({ stdout, stderr }, { json: globals.json ?? false, color: false });
+  const ctx = new CommandContext('test', { json: globals.json ?? false, color: false, yes: globals.yes ?? false }, output, prompter, {});
+  return { ctx, stderr: () => err };
+}
+
+async function failure(call: Promise<unknown>): Promise<CliError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('parsePageRequest', () => {
+  it('should default to 50 rows without a cursor', () => {
+    expect(parsePageRequest({})).toEqual({ limit: 50 });
+  });
+
+  it('should accept 1 to 500 rows and a positive cursor', () => {
+    expect(parsePageRequest({ limit: '500', cursor: '42' })).toEqual({ limit: 500, cursor: 42 });
+    expect(parsePageRequest({ limit: '1' })).toEqual({ limit: 1 });
+  });
+
+  it.each([['0'], ['501'], ['-1'], ['ten'], ['1e2']])('should refuse --limit %s with exit 2', (limit) => {
+    expect(() => parsePageRequest({ limit })).toThrow(/--limit must be a whole number from 1 to 500/);
+  });
+
+  it.each([['0'], ['abc'], ['-3']])('should refuse --cursor %s with exit 2', (cursor) => {
+    expect(() => parsePageRequest({ cursor })).toThrow(/--cursor must be a positive whole number/);
+  });
+});
+
+describe('toPage', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 10 }));
+
+  it('should keep every row and give no cursor when limit + 1 rows were not all there', () => {
+    expect(toPage(rows(3), { limit: 3 })).toEqual({ items: rows(3) });
+    expect(toPage(rows(0), { limit: 3 })).toEqual({ items: [] });
+  });
+
+  it('should drop the extra row and point the cursor at the last kept id', () => {
+    expect(toPage(rows(4), { limit: 3 })).toEqual({ items: rows(3), nextCursor: 12 });
+  });
+});
+
+describe('pagedResult', () => {
+  const view = (items: { id: number }[]) => tableView(items, [{ header: 'id', value: (r) => String(r.id) }], 'none');
+
+  it('should keep the JSON a plain array and write the next cursor to stderr', () => {
+    const { ctx, stderr } = context(new FakePrompter(false), { json: true });
+    const result = pagedResult(ctx, { items: [{ id: 1 }, { id: 2 }], nextCursor: 2 }, (r) => ({ id: r.id }), view);
+    expect(result.json).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(stderr()).toBe('next page: --cursor 2\n');
+  });
+
+  it('should say nothing on the last page', () => {
+    const { ctx, stderr } = context(new FakePrompter(false));
+    pagedResult(ctx, { items: [{ id: 1 }] }, (r) => ({ id: r.id }), view);
+    expect(stderr()).toBe('');
+  });
+});
+
+describe('requireValues', () => {
+  const values = [
+    { option: 'fullName' as const, flag: '--full-name', message: 'Full name' },
+    { option: 'email' as const, flag: '--email', message: 'Email' },
+  ];
+
+  it('should take flags first and ask nothing when all are given', async () => {
+    const prompter = new FakePrompter(false);
+    const { ctx } = context(prompter);
+    expect(await requireValues(ctx, { fullName: 'Kevin', email: 'k@x.io' }, values)).toEqual({ fullName: 'Kevin', email: 'k@x.io' });
+    expect(prompter.asked).toEqual([[]]);
+  });
+
+  it('should ask only for the missing values on a terminal', async () => {
+    const prompter = new FakePrompter(true, { '--email': 'typed@x.io' });
+    const { ctx } = context(prompter);
+    expect(await requireValues(ctx, { fullName: 'Kevin' }, values)).toEqual({ fullName: 'Kevin', email: 'typed@x.io' });
+    expect(prompter.asked[0].map((m) => m.flag)).toEqual(['--email']);
+  });
+
+  it('should fail with exit 2 naming every missing flag when not on a terminal', async () => {
+    const { ctx } = context(new FakePrompter(false));
+    const error = await failure(requireValues(ctx, {}, values));
+    expect(exitCodeFor(error.code)).toBe(2);
+    expect(error.message).toBe('missing --full-name, --email');
+  });
+});
+
+describe('confirmDeletion', () => {
+  it('should go ahead with --yes without asking', async () => {
+    const { ctx } = context(new FakePrompter(false), { yes: true });
+    await expect(confirmDeletion(ctx, 'client 5')).resolves.toBeUndefined();
+  });
+
+  it('should require --yes when not running interactively (exit 2)', async () => {
+    const { ctx } = context(new FakePrompter(false));
+    const error = await failure(confirmDeletion(ctx, 'client 5'));
+    expect(exitCodeFor(error.code)).toBe(2);
+    expect(error.message).toBe('--yes is required when not running interactively');
+  });
+
+  it('should go ahead on a yes and cancel (exit 130) on a no at the terminal', async () => {
+    await expect(confirmDeletion(context(new FakePrompter(true, {}, true)).ctx, 'client 5')).resolves.toBeUndefined();
+    const error = await failure(confirmDeletion(context(new FakePrompter(true, {}, false)).ctx, 'client 5'));
+    expect(exitCodeFor(error.code)).toBe(130);
+  });
+});
+
+describe('parseExpectedVersion', () => {
+  it('should be undefined without the flag and a positive whole number with it', () => {
+    expect(parseExpectedVersion({})).toBeUndefined();
+    expect(parseExpectedVersion({ expectedVersion: '3' })).toBe(3);
+    expect(() => parseExpectedVersion({ expectedVersion: 'x' })).toThrow(/--expected-version/);
+  });
+});
+
+describe('JSON records', () => {
+  it('should pick the SPEC keys in order with times as ISO UTC strings', () => {
+    const at = new Date('2026-06-04T11:00:00.000Z');
+    const employee = {
+      id: 3,
+      firstName: 'Kate',
+      lastName: 'Hastings',
+      email: 'kate@epic.events',
+      phone: null,
+      role: 'SUPPORT',
+      isActive: true,
+      mustChangePassword: false,
+      createdAt: at,
+      updatedAt: at,
+      passwordHash: '$argon2id$secret',
+    };
+    const json = jsonRecord(employee, EMPLOYEE_JSON_KEYS);
+    expect(Object.keys(json)).toEqual([...EMPLOYEE_JSON_KEYS]);
+    expect(json).toMatchObject({ id: 3, phone: null, createdAt: '2026-06-04T11:00:00.000Z' });
+    expect(JSON.stringify(json)).not.toContain('argon2');
+  });
+
+  it('should include every key SPEC §3 requires for a client', () => {
+    expect(CLIENT_JSON_KEYS).toEqual(
+      expect.arrayContaining(['id', 'fullName', 'email', 'phone', 'companyName', 'salesContactId', 'salesContactName', 'createdAt', 'updatedAt']),
+    );
+  });
+
+  it('should write amounts with exactly two decimals', () => {
+    expect(moneyJson('1500')).toBe('1500.00');
+    expect(moneyJson('1500.5')).toBe('1500.50');
+    expect(moneyJson('0.00')).toBe('0.00');
+  });
+});
