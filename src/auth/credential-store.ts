@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from '../config/config';
@@ -14,18 +15,10 @@ export const KEYCHAIN_SERVICE = 'epicevents';
 export const KEYCHAIN_TIMEOUT_MS = 3000;
 const FILE_NAME = 'credentials.json';
 
-interface Keytar {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-}
-
 export interface CredentialStoreOptions {
   homeDir: string;
   keychain: 'auto' | 'off';
   warn: (message: string) => void;
-  /** For tests: how keytar is loaded. */
-  loadKeytar?: () => Keytar;
   timeoutMs?: number;
 }
 
@@ -50,18 +43,16 @@ export class CredentialStore {
 
   async load(): Promise<{ session: StoredSession; store: StoreKind } | undefined> {
     if (fs.existsSync(this.file)) return { session: this.readFile(), store: 'file' };
-    const keytar = this.keytar();
-    if (!keytar) return undefined;
-    const raw = await this.bounded(keytar.getPassword(KEYCHAIN_SERVICE, this.account)).catch(() => undefined);
-    if (!raw) return undefined;
+    if (!this.keychainEnabled()) return undefined;
+    const raw = await this.keychain('get').catch(() => undefined);
+    if (typeof raw !== 'string' || raw === '') return undefined;
     return { session: parseSession(raw, 'the keychain entry'), store: 'keychain' };
   }
 
   /** Saves to the keychain, or to the file with a plain-text warning; returns where it went. */
   async save(session: StoredSession, preferred?: StoreKind): Promise<StoreKind> {
-    const keytar = preferred === 'file' ? undefined : this.keytar();
-    if (keytar) {
-      const saved = await this.bounded(keytar.setPassword(KEYCHAIN_SERVICE, this.account, JSON.stringify(session))).then(
+    if (preferred !== 'file' && this.keychainEnabled()) {
+      const saved = await this.keychain('set', JSON.stringify(session)).then(
         () => true,
         () => false,
       );
@@ -80,8 +71,7 @@ export class CredentialStore {
 
   async clear(): Promise<void> {
     fs.rmSync(this.file, { force: true });
-    const keytar = this.keytar();
-    if (keytar) await this.bounded(keytar.deletePassword(KEYCHAIN_SERVICE, this.account)).catch(() => undefined);
+    if (this.keychainEnabled()) await this.keychain('delete').catch(() => undefined);
   }
 
   private readFile(): StoredSession {
@@ -101,28 +91,36 @@ export class CredentialStore {
     return parseSession(raw, this.file);
   }
 
-  private keytarModule?: Keytar | null;
-  private keytar(): Keytar | undefined {
-    if (this.options.keychain === 'off') return undefined;
-    if (this.keytarModule === undefined) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        this.keytarModule = this.options.loadKeytar ? this.options.loadKeytar() : (require('keytar') as Keytar);
-      } catch {
-        this.keytarModule = null; // not installed (optional dependency) or no libsecret
-      }
+  /** keytar is an optional dependency: resolving it is cheap and loads nothing. */
+  private keychainEnabled(): boolean {
+    if (this.options.keychain === 'off') return false;
+    try {
+      require.resolve('keytar');
+      return true;
+    } catch {
+      return false;
     }
-    return this.keytarModule ?? undefined;
   }
 
-  private bounded<T>(work: Promise<T>): Promise<T> {
+  /** One keytar call in a child process, killed after the timeout (see keychain-process.ts). */
+  private keychain(operation: 'get' | 'set' | 'delete', secret?: string): Promise<unknown> {
     const ms = this.options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the keychain did not answer within ${ms} ms`)), ms);
-      timer.unref();
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        [path.join(__dirname, 'keychain-process.js'), operation, KEYCHAIN_SERVICE, this.account],
+        { timeout: ms, killSignal: 'SIGKILL' },
+        (failure, stdout) => {
+          if (failure) return reject(new Error(`the keychain did not answer: ${failure.message.split('\n')[0]}`));
+          try {
+            resolve((JSON.parse(stdout) as { value: unknown }).value);
+          } catch (error) {
+            reject(error as Error);
+          }
+        },
+      );
+      child.stdin?.end(secret ?? '');
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 }
 
