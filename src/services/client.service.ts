@@ -177,10 +177,11 @@ export async function deleteClient(db: Database, actor: Actor, id: number): Prom
     const locked = await manager.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!locked) throw notFound('client', id);
     const client = await loadClient(manager, id);
-    const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM contracts WHERE client_id = $1', [id]);
-    if (Number(count) > 0) {
+    const [row]: { count: string | number }[] = await manager.query('SELECT count(*) AS count FROM contracts WHERE client_id = $1', [id]);
+    const contracts = Number(row.count); // a string from pg, a number from the embedded engine
+    if (contracts > 0) {
       throw conflict(
-        `client ${id} has ${count} contract${count === '1' ? '' : 's'} and cannot be deleted`,
+        `client ${id} has ${contracts} contract${contracts === 1 ? '' : 's'} and cannot be deleted`,
         'only a client without contracts can be deleted',
       );
     }
