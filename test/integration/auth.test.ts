@@ -119,6 +119,17 @@ describe('login', () => {
     expect(result.stderr).toMatch(/plain text/);
   });
 
+  it('should print only an access token with --print-token, store nothing, and the token should work as EPICEVENTS_TOKEN', async () => {
+    const user = userFor(db, manager.email);
+    const result = await user.run(['login', '--email', manager.email, '--password-stdin', '--print-token'], { stdin: `${TEST_PASSWORD}\n` });
+    expect(result.code).toBe(0);
+    const token = result.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+    expect(fs.existsSync(path.join(user.home, 'credentials.json'))).toBe(false);
+    const who = await userFor(db, '').run(['whoami', '--json'], { env: { EPICEVENTS_TOKEN: token } });
+    expect(who.json()).toMatchObject({ email: manager.email, credentialStore: 'environment' });
+  });
+
   it('should lock an account after 5 failures in a row without touching other accounts', async () => {
     await insertEmployee('locked@epic.events');
     await insertEmployee('bystander@epic.events');

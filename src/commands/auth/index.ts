@@ -22,8 +22,11 @@ export const AUTH_COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--email <email>', description: 'your email' },
       { flags: '--password-stdin', description: 'read the password from the first line of stdin' },
+      { flags: '--print-token', description: 'print an access token for EPICEVENTS_TOKEN instead of storing the session' },
     ],
-    examples: ['epicevents login', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
+    examples: [
+      'epicevents login',
+      'export EPICEVENTS_TOKEN=$(printf \'%s\\n\' "$PASSWORD" | epicevents login --email ci@epic.events --password-stdin --print-token)', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
     load: async () => (await import('./login')).run,
   },
   {

@@ -25,6 +25,13 @@ export const run: RunFunction = async (ctx, { options }) => {
   const settings = tokenSettings(ctx);
   const db = await ctx.db();
   const session = await login(db, email, password, settings);
+  if (options.printToken) {
+    // For scripts and CI: the access token alone (use it as EPICEVENTS_TOKEN); nothing is stored.
+    return {
+      json: { accessToken: session.access.token, expiresAt: session.access.expiresAt.toISOString() },
+      human: { kind: 'text', text: session.access.token },
+    };
+  }
   const store = await credentialStoreFor(ctx).save({ accessToken: session.access.token, refreshToken: session.refresh.token });
   const unread = await countUnread(db.dataSource.manager, session.actor.id);
   if (unread > 0) ctx.output.note(`${unread} unread notification${unread === 1 ? '' : 's'}: epicevents notification list --unread`);
