@@ -5,6 +5,7 @@ import { Output } from '../output/output';
 import { CATALOG, NOUNS } from '../commands/catalog';
 import { buildProgram, exitCodeForCommanderError } from './program';
 import { type RunEnvironment } from './run-command';
+import { type CommandSpec } from './command-spec';
 import { flushTelemetry } from '../observability/sentry';
 
 /** Parses argv and runs the command; resolves to the process exit code. */
@@ -13,7 +14,7 @@ export async function main(argv: string[], runtime: RunEnvironment): Promise<num
   let exitCode = 0;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('../../../package.json') as { version: string };
-  const program = buildProgram(NOUNS, CATALOG, version, runtime, (code) => (exitCode = code));
+  const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -25,6 +26,17 @@ export async function main(argv: string[], runtime: RunEnvironment): Promise<num
     throw error;
   }
   return exitCode;
+}
+
+/**
+ * The commands commander must know to parse this argv: the top-level ones and, for `noun …` or
+ * `help noun …`, that noun's verbs. `--help` and `help exit-codes` then skip building forty
+ * commands they never show (about a fifth of their start-up).
+ */
+export function specsFor(argv: string[], specs: CommandSpec[]): CommandSpec[] {
+  const words = argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const noun = words[0] === 'help' ? words[1] : words[0];
+  return specs.filter((spec) => !spec.name.includes(' ') || spec.name.startsWith(`${noun} `));
 }
 
 /** Entry point of the binary: runs, flushes telemetry (bounded), lets stdout drain, exits. */
