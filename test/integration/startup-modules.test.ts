@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../support/cli';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+
+/**
+ * Start-up pays only for what a command uses (SPEC §6, STYLE): which modules a command loads is
+ * deterministic, so it is asserted here; timings are only measured, by `npm run bench`.
+ */
+
+const PRELOAD = path.resolve(__dirname, '../../bench/loaded-modules.js');
+const HEAVY = ['@sentry/node', 'inquirer', '@electric-sql/pglite', 'argon2'];
+
+/** The packages under node_modules that the command loaded. */
+async function packagesLoaded(args: string[], env: Record<string, string> = {}): Promise<Set<string>> {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-modules-')), 'modules.txt');
+  const result = await runCli(args, { env: { ...env, NODE_OPTIONS: `--require "${PRELOAD}"`, EPICEVENTS_MODULE_LOG: log } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const packages = new Set<string>();
+  for (const file of fs.readFileSync(log, 'utf8').split('\n')) {
+    const match = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
+    if (match) packages.add(match[1].replace(/\\/g, '/'));
+  }
+  fs.rmSync(path.dirname(log), { recursive: true, force: true });
+  return packages;
+}
+
+describe('modules loaded at start-up', () => {
+  it.each([[['--help']], [['help', 'exit-codes']], [['client', '--help']], [['help', 'contract', 'create']]])(
+    'should load commander and nothing heavier when %p runs',
+    async (args) => {
+      const packages = await packagesLoaded(args);
+      expect(packages.has('commander')).toBe(true);
+      for (const heavy of [...HEAVY, 'typeorm', 'pg', 'cli-table3', 'libphonenumber-js', 'jsonwebtoken']) expect(packages).not.toContain(heavy);
+    },
+  );
+
+  // The embedded engine is PGlite itself: this check needs a server.
+  (serverUrl() ? describe : describe.skip)('against a server', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('should load TypeORM and pg but not Sentry, inquirer, PGlite or argon2 when `db status` runs', async () => {
+      const packages = await packagesLoaded(['db', 'status'], db.env);
+      expect(packages).toContain('typeorm');
+      expect(packages).toContain('pg');
+      for (const heavy of HEAVY) expect(packages).not.toContain(heavy);
+    });
+  });
+});
