@@ -1,0 +1,175 @@
+import { PassThrough } from 'node:stream';
+import { CommandContext } from '../../src/cli/context';
+import { type CommandInput } from '../../src/cli/command-spec';
+import { type MissingValue, type Prompter } from '../../src/cli/prompter';
+import { login } from '../../src/auth/session.service';
+import { CONTRACT_COMMANDS } from '../../src/commands/contract';
+import { EVENT_COMMANDS } from '../../src/commands/event';
+import { type Database } from '../../src/database/database';
+import { CliError } from '../../src/errors/cli-error';
+import { Output } from '../../src/output/output';
+import { TEST_JWT_SECRET } from '../support/cli';
+import { type EmployeeRow, FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
+
+/**
+ * What a person at a terminal sees: the run functions driven in-process with a scripted prompter
+ * (the only fake; the database is real). Checks which values are asked, which choices are offered,
+ * and that a refused write is refused before anything is asked.
+ */
+class ScriptedPrompter implements Prompter {
+  readonly interactive = true;
+  asked: MissingValue[] = [];
+  confirmations: string[] = [];
+  constructor(
+    private readonly answers: Record<string, string>,
+    private readonly confirmation = true,
+  ) {}
+  async ask(missing: MissingValue[]): Promise<Record<string, string>> {
+    this.asked.push(...missing);
+    return Object.fromEntries(missing.map((m) => [m.flag, this.answers[m.flag]]));
+  }
+  async confirm(message: string): Promise<boolean> {
+    this.confirmations.push(message);
+    return this.confirmation;
+  }
+  async newPassword(): Promise<string> {
+    throw new Error('not asked here');
+  }
+}
+
+/** A context whose database is the test's own connection and whose session is a real access token. */
+class TestContext extends CommandContext {
+  constructor(
+    prompter: Prompter,
+    env: NodeJS.ProcessEnv,
+    private readonly testDatabase: Database,
+  ) {
+    const output = new Output({ stdout: new PassThrough(), stderr: new PassThrough() }, { json: true, color: false });
+    super('test', { json: true, color: false, yes: false }, output, prompter, env);
+  }
+  override db(): Promise<Database> {
+    return Promise.resolve(this.testDatabase);
+  }
+  override async close(): Promise<void> {}
+}
+
+let sdb: ServiceDatabase;
+let managerRow: EmployeeRow;
+let salesRow: EmployeeRow;
+let kateRow: EmployeeRow;
+const tokens = new Map<number, string>();
+
+async function run(command: string, who: EmployeeRow, prompter: Prompter, input: Partial<CommandInput> = {}) {
+  const spec = [...CONTRACT_COMMANDS, ...EVENT_COMMANDS].find((s) => s.name === command);
+  if (!spec) throw new Error(`no command ${command}`);
+  let token = tokens.get(who.id);
+  if (!token) {
+    const settings = { secret: TEST_JWT_SECRET, accessTtlSeconds: 900, refreshTtlSeconds: 3600 };
+    token = (await login(sdb.db, who.email, FACTORY_PASSWORD, settings)).access.token;
+    tokens.set(who.id, token);
+  }
+  const env = { ...sdb.testDb.env, EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_TOKEN: token, EPICEVENTS_KEYCHAIN: 'off' };
+  const runFunction = await spec.load();
+  return runFunction(new TestContext(prompter, env, sdb.db), { args: input.args ?? [], options: input.options ?? {} });
+}
+
+beforeAll(async () => {
+  sdb = await openServiceDatabase();
+  managerRow = await insertEmployee(sdb.sql, { role: 'MANAGEMENT' });
+  salesRow = await insertEmployee(sdb.sql, { role: 'SALES' });
+  kateRow = await insertEmployee(sdb.sql, { role: 'SUPPORT', firstName: 'Kate', lastName: 'Hastings' });
+});
+afterAll(async () => sdb.close());
+
+describe('prompts on a terminal', () => {
+  it('should ask `contract create` for the client among the most recent clients, and for the total with its validation', async () => {
+    const older = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Older Client' });
+    const recent = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Recent Client' });
+    await sdb.sql.query(`UPDATE clients SET updated_at = now() - interval '1 day' WHERE id = $1`, [older.id]);
+    const prompter = new ScriptedPrompter({ '--client': String(recent.id), '--total': '1200' });
+    const result = await run('contract create', managerRow, prompter);
+    expect(result.json).toMatchObject({ clientId: recent.id, totalAmount: '1200.00', amountDue: '1200.00' });
+
+    const [client, total] = prompter.asked;
+    expect(client.flag).toBe('--client');
+    const offered = client.choices!.map((c) => c.value);
+    expect(offered.indexOf(String(recent.id))).toBeLessThan(offered.indexOf(String(older.id)));
+    expect(total.flag).toBe('--total');
+    expect(total.validate!('12.345')).toMatch(/--total must be an amount/);
+    expect(total.validate!('1500.5')).toBeUndefined();
+  });
+
+  it('should refuse SALES `contract create` before asking anything', async () => {
+    const prompter = new ScriptedPrompter({});
+    await expect(run('contract create', salesRow, prompter)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(prompter.asked).toEqual([]);
+  });
+
+  it('should offer the active SUPPORT employees (and nobody) for a bare `event update --support`', async () => {
+    const retired = await insertEmployee(sdb.sql, { role: 'SUPPORT', isActive: false });
+    const client = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });
+    const event = await insertEvent(sdb.sql, { contractId: contract.id });
+    const prompter = new ScriptedPrompter({ '--support': String(kateRow.id) });
+    const result = await run('event update', managerRow, prompter, { args: [String(event.id)], options: { support: true } });
+    expect(result.json).toMatchObject({ supportContactId: kateRow.id, supportContactName: 'Kate Hastings' });
+
+    const offered = prompter.asked[0].choices!.map((c) => c.value);
+    expect(offered).toContain(String(kateRow.id));
+    expect(offered).toContain('none');
+    expect(offered).not.toContain(String(retired.id));
+    expect(offered).not.toContain(String(salesRow.id));
+    expect(offered).not.toContain(String(managerRow.id));
+  });
+
+  it('should refuse a SUPPORT employee a bare `--support` before showing the list', async () => {
+    const client = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });
+    const event = await insertEvent(sdb.sql, { contractId: contract.id, supportContactId: kateRow.id });
+    const prompter = new ScriptedPrompter({});
+    await expect(run('event update', kateRow, prompter, { args: [String(event.id)], options: { support: true } })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(prompter.asked).toEqual([]);
+  });
+
+  it("should offer a SALES employee only the signed contracts of their own clients for `event create`", async () => {
+    const otherSeller = await insertEmployee(sdb.sql, { role: 'SALES' });
+    const mine = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const theirs = await insertClient(sdb.sql, { salesContactId: otherSeller.id });
+    const signed = await insertContract(sdb.sql, { clientId: mine.id, salesContactId: salesRow.id, isSigned: true });
+    const unsigned = await insertContract(sdb.sql, { clientId: mine.id, salesContactId: salesRow.id });
+    const foreign = await insertContract(sdb.sql, { clientId: theirs.id, salesContactId: otherSeller.id, isSigned: true });
+    const prompter = new ScriptedPrompter({
+      '--contract': String(signed.id),
+      '--name': 'Launch party',
+      '--start': '2031-09-01 18:00',
+      '--end': '2031-09-01 23:00',
+      '--location': 'Paris',
+      '--attendees': '120',
+    });
+    const result = await run('event create', salesRow, prompter);
+    expect(result.json).toMatchObject({ contractId: signed.id, name: 'Launch party', attendees: 120 });
+    const offered = prompter.asked[0].choices!.map((c) => c.value);
+    expect(offered).toContain(String(signed.id));
+    expect(offered).not.toContain(String(unsigned.id));
+    expect(offered).not.toContain(String(foreign.id));
+    const attendees = prompter.asked.find((m) => m.flag === '--attendees')!;
+    expect(attendees.validate!('-1')).toMatch(/whole number/);
+  });
+
+  it('should delete only after a yes, and treat a no as a cancellation that deletes nothing', async () => {
+    const client = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Doomed Client' });
+    const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id });
+    const no = new ScriptedPrompter({}, false);
+    const refused = run('contract delete', managerRow, no, { args: [String(contract.id)] });
+    await expect(refused).rejects.toBeInstanceOf(CliError);
+    await expect(refused).rejects.toMatchObject({ code: 'cancelled' });
+    expect(no.confirmations[0]).toMatch(new RegExp(`contract ${contract.id} of Doomed Client`));
+    expect(await sdb.sql.query('SELECT id FROM contracts WHERE id = $1', [contract.id])).toHaveLength(1);
+
+    await run('contract delete', managerRow, new ScriptedPrompter({}, true), { args: [String(contract.id)] });
+    expect(await sdb.sql.query('SELECT id FROM contracts WHERE id = $1', [contract.id])).toHaveLength(0);
+  });
+});
