@@ -49,6 +49,7 @@ export async function authenticate(ctx: CommandContext, options: AuthenticateOpt
     sessions.set(ctx, pending);
   }
   const session = await pending;
+  ctx.actorId = session.actor.id;
   if (session.actor.mustChangePassword && !options.allowPendingPasswordChange) {
     throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
   }

@@ -16,6 +16,8 @@ export interface GlobalOptions {
 export class CommandContext {
   private database?: Promise<Database>;
   private cachedConfig?: Config;
+  /** The authenticated employee's id, once known: context for error reports. */
+  actorId?: number;
 
   constructor(
     readonly commandName: string,

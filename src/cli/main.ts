@@ -41,6 +41,13 @@ export function specsFor(argv: string[], specs: CommandSpec[]): CommandSpec[] {
 
 /** Entry point of the binary: runs, flushes telemetry (bounded), lets stdout drain, exits. */
 export function runMain(): void {
+  // A reader that stops early (`epicevents client list | head`) closes the pipe: not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   const runtime: RunEnvironment = { streams: { stdout: process.stdout, stderr: process.stderr }, stdin: process.stdin, env: process.env };
   main(process.argv, runtime)
     .catch((error: unknown) => {

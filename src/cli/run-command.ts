@@ -4,7 +4,8 @@ import { Output, type OutputStreams } from '../output/output';
 import { type CommandInput, type CommandSpec } from './command-spec';
 import { CommandContext, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
-import { reportUnexpected } from '../observability/sentry';
+import { reportBusinessEvents, reportUnexpected } from '../observability/sentry';
+import { takeBusinessEvents } from '../observability/business-events';
 
 export interface RunEnvironment {
   streams: OutputStreams;
@@ -21,8 +22,10 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
     const run = await spec.load();
     const result = await run(ctx, input);
     output.render(result);
+    await reportBusinessEvents(takeBusinessEvents(), ctx);
     return 0;
   } catch (caught) {
+    takeBusinessEvents(); // the command failed, so what it recorded did not happen
     const error = translateDatabaseError(caught, runtime.env.DATABASE_URL);
     if (error instanceof CliError) {
       output.error(error);

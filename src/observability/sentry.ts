@@ -1,9 +1,82 @@
 import { type CommandContext } from '../cli/context';
+import { type BusinessEvent } from './business-events';
+import { scrub } from './scrub';
 
-/** Sends an unexpected error to Sentry when SENTRY_DSN is set (the module loads only then). */
-export async function reportUnexpected(_error: unknown, _ctx: CommandContext): Promise<void> {
-  // Filled in by the observability work; nothing is loaded without SENTRY_DSN.
+type SentryModule = typeof import('@sentry/node');
+
+const FLUSH_TIMEOUT_MS = 2000;
+let sentry: SentryModule | undefined;
+
+/**
+ * Loads and starts Sentry on first use, and only when SENTRY_DSN is set: importing the SDK costs
+ * a few hundred milliseconds that a command without it must not pay.
+ */
+function client(env: NodeJS.ProcessEnv): SentryModule | undefined {
+  const dsn = env.SENTRY_DSN?.trim();
+  if (!dsn) return undefined;
+  if (sentry) return sentry;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('@sentry/node') as SentryModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('../../../package.json') as { version: string };
+  loaded.init({
+    dsn,
+    release: `epicevents@${version}`,
+    environment: env.SENTRY_ENVIRONMENT || 'production',
+    // A CLI captures explicitly: no global handlers, tracing, breadcrumbs of console or HTTP.
+    defaultIntegrations: false,
+    enableOpenTelemetrySetup: false,
+    sendClientReports: false,
+    integrations: [loaded.linkedErrorsIntegration(), loaded.nodeContextIntegration()],
+    maxBreadcrumbs: 0,
+    shutdownTimeout: FLUSH_TIMEOUT_MS,
+    beforeSend: (event) => scrub(event),
+  });
+  sentry = loaded;
+  return sentry;
 }
 
-/** Waits (at most 2 s) for queued Sentry events to leave; instant when Sentry never loaded. */
-export async function flushTelemetry(): Promise<void> {}
+/** The unexpected-error path (exit 1): the exception, with the command and the employee. */
+export async function reportUnexpected(error: unknown, ctx: CommandContext): Promise<void> {
+  const sdk = safely(() => client(ctx.env));
+  if (!sdk) return;
+  safely(() =>
+    sdk.withScope((scope) => {
+      scope.setTag('command', ctx.commandName);
+      if (ctx.actorId !== undefined) scope.setTag('employee_id', String(ctx.actorId));
+      sdk.captureException(error);
+    }),
+  );
+}
+
+/** Business events of a successful command, each a readable message with ids as tags. */
+export async function reportBusinessEvents(events: BusinessEvent[], ctx: CommandContext): Promise<void> {
+  if (events.length === 0) return;
+  const sdk = safely(() => client(ctx.env));
+  if (!sdk) return;
+  for (const event of events) {
+    safely(() =>
+      sdk.withScope((scope) => {
+        scope.setTag('command', ctx.commandName);
+        scope.setTag('event', event.name);
+        for (const [key, value] of Object.entries(event.tags)) scope.setTag(key, String(value));
+        sdk.captureMessage(event.message, 'info');
+      }),
+    );
+  }
+}
+
+/** Waits at most 2 s for queued events to leave; instant when Sentry never loaded. */
+export async function flushTelemetry(): Promise<void> {
+  if (!sentry) return;
+  await sentry.close(FLUSH_TIMEOUT_MS).catch(() => false);
+}
+
+/** Telemetry must never turn a command's outcome into a failure. */
+function safely<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor, actorLabel } from '../auth/actor';
 import { AuditEntry, type AuditEntityType, type FieldChanges } from '../entities/audit-entry.entity';
+import { type BusinessEvent, businessEvent } from '../observability/business-events';
 
 export interface AuditRecord {
   actor: Actor | null;
@@ -10,8 +11,14 @@ export interface AuditRecord {
   changes?: FieldChanges;
 }
 
-/** Appends one audit entry inside the caller's transaction: it commits or rolls back with the write. */
+/**
+ * Appends one audit entry inside the caller's transaction: it commits or rolls back with the write.
+ * The audited actions that matter to the business also become Sentry events (sent only if the
+ * command succeeds), so no service can audit a signature and forget to report it.
+ */
 export async function recordAudit(manager: EntityManager, record: AuditRecord): Promise<void> {
+  const event = businessEventFor(record);
+  if (event) businessEvent(event);
   await manager.insert(AuditEntry, {
     actorId: record.actor?.id ?? null,
     actorLabel: record.actor ? actorLabel(record.actor) : null,
@@ -36,4 +43,34 @@ export function changedFields<T extends object>(before: Partial<T> | null, after
 function normalise(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   return value === undefined ? null : value;
+}
+
+const EMPLOYEE_EVENTS: Record<string, string> = {
+  'employee.create': 'created',
+  'employee.update': 'updated',
+  'employee.deactivate': 'deactivated',
+  'employee.reactivate': 'reactivated',
+  'employee.delete': 'deleted',
+  'employee.reset-password': 'had their password reset',
+};
+
+/** Employee lifecycle and contract signatures (including a contract created already signed). */
+export function businessEventFor(record: AuditRecord): BusinessEvent | undefined {
+  const by = record.actor ? ` by employee ${record.actor.id}` : '';
+  const tags: Record<string, string | number> = {};
+  if (record.actor) tags.actor_id = record.actor.id;
+  if (record.entityType === 'employee' && EMPLOYEE_EVENTS[record.action] && record.entityId !== null) {
+    const role = record.changes?.role;
+    const detail = record.action === 'employee.update' && role ? ` (role ${String(role.before)} → ${String(role.after)})` : '';
+    return {
+      name: record.action,
+      message: `employee ${record.entityId} ${EMPLOYEE_EVENTS[record.action]}${detail}${by}`,
+      tags: { ...tags, employee_id: record.entityId },
+    };
+  }
+  const signedNow = record.action === 'contract.sign' || (record.action === 'contract.create' && record.changes?.isSigned?.after === true);
+  if (record.entityType === 'contract' && signedNow && record.entityId !== null) {
+    return { name: 'contract.signed', message: `contract ${record.entityId} signed${by}`, tags: { ...tags, contract_id: record.entityId } };
+  }
+  return undefined;
 }
