@@ -6,6 +6,7 @@ import { jwtSecret } from './jwt-secret';
 import { refreshSession, type TokenSettings } from './session.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 import { type Role } from '../entities/employee.entity';
+import { notifyUpcomingEvents } from '../services/notification.service';
 
 export interface AuthenticateOptions {
   /** `password change`, `logout` and `whoami` still run while a password change is due. */
@@ -86,6 +87,7 @@ async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession
     }
   }
   const actor = await currentEmployee(ctx, claims);
+  await notifyUpcomingEvents(await ctx.db());
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 

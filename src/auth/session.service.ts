@@ -69,7 +69,7 @@ export async function login(db: Database, email: string, password: string, setti
     await manager.query('UPDATE employees SET failed_login_count = 0, locked_until = NULL WHERE id = $1', [row.id]);
     const actor = toActor(row);
     const session = await startSession(manager, actor, settings, now);
-    await recordAudit(manager, { actor, action: 'session.login', entityType: 'session', entityId: actor.id });
+    await recordAudit(manager, { actor, action: 'session.login', entityType: 'employee', entityId: actor.id });
     return session;
   });
 }
@@ -178,7 +178,7 @@ export async function loadActiveEmployee(manager: EntityManager, id: number): Pr
 export async function logout(db: Database, actor: Actor | undefined, familyId: string): Promise<void> {
   await db.transaction(async (manager) => {
     await manager.query(`UPDATE session_families SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [familyId]);
-    await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'session', entityId: actor?.id ?? null });
+    await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'employee', entityId: actor?.id ?? null });
   });
 }
 

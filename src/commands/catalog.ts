@@ -1,11 +1,13 @@
 import { type CommandSpec } from '../cli/command-spec';
 import { type NounSpec } from '../cli/program';
+import { AUDIT_COMMANDS } from './audit';
 import { AUTH_COMMANDS } from './auth';
 import { CLIENT_COMMANDS } from './client';
 import { CONTRACT_COMMANDS } from './contract';
 import { DB_COMMANDS } from './db';
 import { EMPLOYEE_COMMANDS } from './employee';
 import { EVENT_COMMANDS } from './event';
+import { NOTIFICATION_COMMANDS } from './notification';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
 export const NOUNS: NounSpec[] = [
@@ -20,4 +22,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS];

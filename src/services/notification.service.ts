@@ -1,4 +1,9 @@
 import { type EntityManager } from 'typeorm';
+import { type Actor } from '../auth/actor';
+import { type Database } from '../database/database';
+import { notFound } from '../errors/cli-error';
+import { type Page, type PageRequest } from './pagination';
+import { returningRows } from './returning-rows';
 
 export async function countUnread(manager: EntityManager, recipientId: number): Promise<number> {
   const [{ count }]: { count: string }[] = await manager.query(
@@ -6,4 +11,100 @@ export async function countUnread(manager: EntityManager, recipientId: number): 
     [recipientId],
   );
   return Number(count);
+}
+
+export interface NotificationRecord {
+  id: number;
+  kind: string;
+  message: string;
+  entityType: string | null;
+  entityId: number | null;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+interface NotificationRow {
+  id: number;
+  kind: string;
+  message: string;
+  entity_type: string | null;
+  entity_id: number | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const toRecord = (row: NotificationRow): NotificationRecord => ({
+  id: row.id,
+  kind: row.kind,
+  message: row.message,
+  entityType: row.entity_type,
+  entityId: row.entity_id,
+  createdAt: new Date(row.created_at),
+  readAt: row.read_at ? new Date(row.read_at) : null,
+});
+
+/** The caller's own notifications, newest first; `--cursor N` continues with older ones. */
+export async function listNotifications(db: Database, actor: Actor, unreadOnly: boolean, page: PageRequest): Promise<Page<NotificationRecord>> {
+  const rows: NotificationRow[] = await db.dataSource.query(
+    `SELECT id, kind, message, entity_type, entity_id, created_at, read_at
+       FROM notifications
+      WHERE recipient_id = $1 AND ($2::boolean IS FALSE OR read_at IS NULL) AND ($3::integer IS NULL OR id < $3)
+      ORDER BY id DESC LIMIT $4`,
+    [actor.id, unreadOnly, page.cursor ?? null, page.limit + 1],
+  );
+  const records = rows.map(toRecord);
+  if (records.length <= page.limit) return { items: records };
+  const items = records.slice(0, page.limit);
+  return { items, nextCursor: items[items.length - 1].id };
+}
+
+/**
+ * Marks one of the caller's notifications read. Someone else's is "not found": it must not even
+ * be confirmed to exist.
+ */
+export async function markRead(db: Database, actor: Actor, id: number): Promise<NotificationRecord> {
+  return db.transaction(async (manager) => {
+    const rows = await returningRows<NotificationRow>(
+      manager,
+      `UPDATE notifications SET read_at = COALESCE(read_at, now())
+        WHERE id = $1 AND recipient_id = $2
+        RETURNING id, kind, message, entity_type, entity_id, created_at, read_at`,
+      [id, actor.id],
+    );
+    if (rows.length === 0) throw notFound('notification', id);
+    return toRecord(rows[0]);
+  });
+}
+
+export async function markAllRead(db: Database, actor: Actor): Promise<number> {
+  return db.transaction(async (manager) => {
+    const rows = await returningRows<{ id: number }>(
+      manager,
+      'UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING id',
+      [actor.id],
+    );
+    return rows.length;
+  });
+}
+
+export const UPCOMING_WINDOW_DAYS = 7;
+
+/**
+ * Tells each sales contact about their clients' events starting within 7 days. Run lazily at the
+ * start of authenticated commands; the partial unique index makes it at most once per event and
+ * recipient, even when two commands run it at the same moment.
+ */
+export async function notifyUpcomingEvents(db: Database, now = new Date()): Promise<void> {
+  await db.dataSource.query(
+    `INSERT INTO notifications (recipient_id, kind, message, entity_type, entity_id)
+     SELECT c.sales_contact_id, 'event_upcoming',
+            left(format('event %s "%s" of %s starts on %s UTC', e.id, e.name, c.full_name, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')), 500),
+            'event', e.id
+       FROM events e
+       JOIN contracts k ON k.id = e.contract_id
+       JOIN clients c ON c.id = k.client_id
+      WHERE e.start_at >= $1 AND e.start_at < $1::timestamptz + make_interval(days => $2)
+     ON CONFLICT (kind, entity_id, recipient_id) WHERE kind = 'event_upcoming' DO NOTHING`,
+    [now, UPCOMING_WINDOW_DAYS],
+  );
 }

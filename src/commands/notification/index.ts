@@ -1,0 +1,20 @@
+import { type CommandSpec } from '../../cli/command-spec';
+import { PAGE_OPTIONS } from '../shared/pagination';
+
+export const NOTIFICATION_COMMANDS: CommandSpec[] = [
+  {
+    name: 'notification list',
+    summary: 'your notifications, newest first',
+    options: [{ flags: '--unread', description: 'only those not read yet' }, ...PAGE_OPTIONS],
+    examples: ['epicevents notification list --unread', 'epicevents notification list --json'],
+    load: async () => (await import('./list')).run,
+  },
+  {
+    name: 'notification read',
+    summary: 'mark one of your notifications read, or all of them with --all',
+    args: '[id]',
+    options: [{ flags: '--all', description: 'mark every unread notification read' }],
+    examples: ['epicevents notification read 12', 'epicevents notification read --all'],
+    load: async () => (await import('./read')).run,
+  },
+];
