@@ -43,9 +43,13 @@ export function parseText(value: unknown, field: string, max: number, options: {
 
 const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
+// Control characters (ESC, BEL, …) and invisible formatting (right-to-left overrides, zero-width
+// characters) have no place in an address: printed, they would disguise it.
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
 export function parseEmail(value: unknown, field = 'email'): string {
   const text = String(value ?? '').trim();
-  if (text.length > 254 || !EMAIL.test(text) || text.split('@')[0].length > 64) {
+  if (text.length > 254 || !EMAIL.test(text) || INVISIBLE.test(text) || text.split('@')[0].length > 64) {
     throw validationError(`${field} must be a valid email address like name@example.com (got "${preview(text)}")`);
   }
   return text;
@@ -89,6 +93,9 @@ export function fromCents(cents: bigint): string {
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
+/** The last instant an ISO 8601 string with a four-digit year can name (UTC). */
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
@@ -109,15 +116,22 @@ export function parseDateTime(value: unknown, field: string): Date {
   if (!offset) {
     const local = new Date(year, month - 1, day, hour, minute, second, ms);
     if (local.getFullYear() !== year || local.getMonth() !== month - 1 || local.getDate() !== day) throw fail();
+    if (local.getTime() > LATEST_INSTANT) throw fail();
     return local;
   }
   let offsetMinutes = 0;
   if (offset.toUpperCase() !== 'Z') {
     const digits = offset.slice(1).replace(':', '');
-    offsetMinutes = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0)) * (offset[0] === '-' ? -1 : 1);
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMinutesPart = Number(digits.slice(2, 4) || 0);
+    if (offsetMinutesPart > 59) throw fail();
+    offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (offset[0] === '-' ? -1 : 1);
     if (Math.abs(offsetMinutes) > 14 * 60) throw fail();
   }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
+  const instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
+  // An offset can push 9999-12-31 past the year 9999, which ISO 8601 JSON cannot write in four digits.
+  if (instant.getTime() > LATEST_INSTANT) throw fail();
+  return instant;
 }
 
 function daysInMonth(year: number, month: number): number {
