@@ -7,6 +7,7 @@ import { buildProgram, exitCodeForCommanderError } from './program';
 import { type RunEnvironment } from './run-command';
 import { type CommandSpec } from './command-spec';
 import { flushTelemetry } from '../observability/sentry';
+import { scrubSecrets } from '../observability/scrub';
 
 /** Parses argv and runs the command; resolves to the process exit code. */
 export async function main(argv: string[], runtime: RunEnvironment): Promise<number> {
@@ -51,7 +52,8 @@ export function runMain(): void {
   const runtime: RunEnvironment = { streams: { stdout: process.stdout, stderr: process.stderr }, stdin: process.stdin, env: process.env };
   main(process.argv, runtime)
     .catch((error: unknown) => {
-      process.stderr.write(`error: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+      const text = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`error: unexpected failure: ${scrubSecrets(text.split('\n')[0], process.env)}\n`);
       return 1;
     })
     .then(async (code) => {

@@ -6,6 +6,7 @@ import { CommandContext, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
 import { reportBusinessEvents, reportUnexpected } from '../observability/sentry';
 import { takeBusinessEvents } from '../observability/business-events';
+import { scrubSecrets } from '../observability/scrub';
 
 export interface RunEnvironment {
   streams: OutputStreams;
@@ -34,7 +35,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
     await reportUnexpected(error, ctx);
     if (runtime.env.EPICEVENTS_DEBUG === '1') runtime.streams.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     output.error(
-      new CliError('internal', `unexpected error: ${firstLine(error)}`, 'this is a bug; set EPICEVENTS_DEBUG=1 for details'),
+      new CliError('internal', `unexpected error: ${scrubSecrets(firstLine(error), runtime.env)}`, 'this is a bug; set EPICEVENTS_DEBUG=1 for details'),
     );
     return 1;
   } finally {

@@ -52,6 +52,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw unavailable('DATABASE_URL must start with postgres:// or postgresql://', 'fix DATABASE_URL in the environment or .env');
   }
+  if (databaseUrl && !wellFormedUrl(databaseUrl)) {
+    // The value itself is never echoed: it may hold a password.
+    throw unavailable(
+      'DATABASE_URL is not a valid URL: expected postgres://user:password@host:port/database (special characters in the password percent-encoded)',
+      'fix DATABASE_URL in the environment or .env',
+    );
+  }
   const keychain = (env.EPICEVENTS_KEYCHAIN ?? 'auto').toLowerCase();
   if (keychain !== 'auto' && keychain !== 'off' && keychain !== 'on') {
     throw unavailable(`EPICEVENTS_KEYCHAIN must be "off" or unset (got "${env.EPICEVENTS_KEYCHAIN}")`);
@@ -67,6 +74,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentryDsn: env.SENTRY_DSN?.trim() || undefined,
     debug: env.EPICEVENTS_DEBUG === '1',
   };
+}
+
+/** What the driver will parse without throwing: a URL with a valid port and percent-encoding. */
+function wellFormedUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    decodeURIComponent(url.pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): number {

@@ -77,6 +77,24 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   return error;
 }
 
+/**
+ * Errors while opening a connection to a server. Besides what `translateDatabaseError` knows, a
+ * failed TLS handshake or an unreadable certificate file named in DATABASE_URL is a setting to
+ * fix (exit 7), not a bug. The message never repeats the URL.
+ */
+export function translateConnectError(error: unknown, databaseUrl: string | undefined): unknown {
+  const translated = translateDatabaseError(error, databaseUrl);
+  if (translated instanceof CliError || !databaseUrl) return translated;
+  const e = (error ?? {}) as DriverError & { syscall?: string };
+  if (/\bSSL\b|\bTLS\b|certificate/i.test(e.message ?? '')) {
+    return unavailable(`cannot connect to ${describeServer(databaseUrl)}: ${firstLine(e.message)}`, 'check sslmode and the certificates named in DATABASE_URL');
+  }
+  if (e.syscall === 'open' && (e.code === 'ENOENT' || e.code === 'EACCES')) {
+    return unavailable(`cannot connect to ${describeServer(databaseUrl)}: a file named in DATABASE_URL cannot be read (${e.code})`, 'check sslrootcert, sslcert and sslkey in DATABASE_URL');
+  }
+  return translated;
+}
+
 function connectionReason(code: string): string {
   switch (code) {
     case 'ECONNREFUSED':

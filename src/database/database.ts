@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager } from 'typeorm';
 import { unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
-import { describeServer, translateDatabaseError } from './database-errors';
+import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
@@ -32,7 +32,7 @@ export class Database {
     try {
       await dataSource.initialize();
     } catch (error) {
-      throw translateDatabaseError(error, target.databaseUrl);
+      throw translateConnectError(error, target.databaseUrl);
     }
     return new Database(dataSource, target);
   }

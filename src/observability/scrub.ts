@@ -18,6 +18,29 @@ export function scrubText(text: string): string {
   return SECRET_TEXT.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text);
 }
 
+/**
+ * `scrubText`, plus the literal values of the secrets this process was given (the password in
+ * DATABASE_URL, the JWT secret, an access token), wherever they appear: for error lines shown to
+ * the user, which must never echo a secret even if a driver quotes one.
+ */
+export function scrubSecrets(text: string, env: NodeJS.ProcessEnv): string {
+  let result = scrubText(text);
+  for (const secret of knownSecrets(env)) result = result.split(secret).join(FILTERED);
+  return result;
+}
+
+function knownSecrets(env: NodeJS.ProcessEnv): string[] {
+  const secrets = [env.EPICEVENTS_JWT_SECRET, env.EPICEVENTS_TOKEN];
+  try {
+    const password = env.DATABASE_URL ? new URL(env.DATABASE_URL).password : '';
+    secrets.push(password, password ? decodeURIComponent(password) : '');
+  } catch {
+    // A malformed URL is refused by the configuration before any connection is made.
+  }
+  // Very short values would blank out ordinary words; real secrets are longer.
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+}
+
 export function scrub<T>(value: T, depth = 0): T {
   if (depth > 20) return value;
   if (typeof value === 'string') return scrubText(value) as T;
