@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TEST_JWT_SECRET } from './cli';
+
+/**
+ * Drives the real binary in a real pseudo-terminal (tmux), as a person would: wait for text on
+ * the screen, type keys, read the exit code. stdin and stdout are both terminals there, so the
+ * CLI prompts.
+ */
+const BIN = path.resolve(__dirname, '../../bin/epicevents.js');
+
+export const tmuxAvailable = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export interface TerminalSession {
+  /** Waits until the screen matches, then returns it. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** tmux key names or literal text, e.g. ['Kevin Casey', 'Enter'] or ['Down', 'Enter']. */
+  send(...keys: string[]): void;
+  /** Waits for the command to end; its exit code. */
+  exitCode(timeoutMs?: number): Promise<number>;
+  close(): void;
+}
+
+export function startInTerminal(args: string[], env: Record<string, string>): TerminalSession {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tty-'));
+  const exitFile = path.join(dir, 'exit');
+  const script = path.join(dir, 'run.sh');
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  fs.writeFileSync(
+    script,
+    [
+      '#!/bin/sh',
+      ...Object.entries({ NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, ...env }).map(([k, v]) => `export ${k}=${quote(v)}`),
+      `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`,
+      `echo $? > ${quote(exitFile)}`,
+      'sleep 30',
+    ].join('\n'),
+    { mode: 0o700 },
+  );
+  const socket = path.join(dir, 'tmux.sock');
+  const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-S', socket, ...tmuxArgs], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '40', script);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
+  const poll = async <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return {
+    waitFor: (pattern, timeoutMs = 15000) => poll(() => (pattern.test(screen()) ? screen() : undefined), timeoutMs, String(pattern)),
+    send: (...keys) => {
+      for (const key of keys) {
+        if (/^(Enter|Up|Down|Left|Right|Tab|Escape|C-[a-z]|BSpace|Space)$/.test(key)) tmux('send-keys', '-t', 'cli', key);
+        else tmux('send-keys', '-t', 'cli', '-l', key);
+      }
+    },
+    exitCode: (timeoutMs = 15000) =>
+      poll(() => (fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '' ? Number(fs.readFileSync(exitFile, 'utf8')) : undefined), timeoutMs, 'the command to exit'),
+    close: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
