@@ -21,12 +21,20 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
   if (event) businessEvent(event);
   await manager.insert(AuditEntry, {
     actorId: record.actor?.id ?? null,
-    actorLabel: record.actor ? actorLabel(record.actor) : null,
+    actorLabel: record.actor ? fitLabel(actorLabel(record.actor)) : null,
     action: record.action,
     entityType: record.entityType,
     entityId: record.entityId,
     changes: (record.changes ?? {}) as never,
   });
+}
+
+/** audit_log.actor_label holds 300 characters; names (100 + 100) and an email (254) can exceed it. */
+const ACTOR_LABEL_MAX = 300;
+
+function fitLabel(label: string): string {
+  const chars = Array.from(label);
+  return chars.length <= ACTOR_LABEL_MAX ? label : `${chars.slice(0, ACTOR_LABEL_MAX - 1).join('')}…`;
 }
 
 /** The fields whose value differs, as before → after; dates compared and stored as ISO strings. */
