@@ -3,9 +3,8 @@ import { unauthenticated } from '../errors/cli-error';
 import { type Actor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
-import { refreshSession, type TokenSettings } from './session.service';
+import { type ActorRow, refreshSession, toActor, type TokenSettings } from './session.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
-import { type Role } from '../entities/employee.entity';
 import { notifyUpcomingEvents } from '../services/notification.service';
 
 export interface AuthenticateOptions {
@@ -91,14 +90,7 @@ async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 
-interface SessionRow {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string;
-  role: Role;
-  is_active: boolean;
-  must_change_password: boolean;
+interface SessionRow extends ActorRow {
   revoked_at: Date | null;
   family_found: boolean;
 }
@@ -118,12 +110,5 @@ async function currentEmployee(ctx: CommandContext, claims: TokenClaims): Promis
   if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
   if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
-  return {
-    id: row.id,
-    role: row.role,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    mustChangePassword: row.must_change_password,
-  };
+  return toActor(row);
 }

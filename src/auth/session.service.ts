@@ -26,7 +26,8 @@ export interface Session {
   familyId: string;
 }
 
-interface EmployeeRow {
+/** The columns of `employees` an Actor is built from. */
+export interface ActorRow {
   id: number;
   first_name: string;
   last_name: string;
@@ -34,12 +35,15 @@ interface EmployeeRow {
   role: Role;
   is_active: boolean;
   must_change_password: boolean;
+}
+
+interface EmployeeRow extends ActorRow {
   password_hash: string;
   failed_login_count: number;
   locked_until: Date | null;
 }
 
-const toActor = (row: EmployeeRow): Actor => ({
+export const toActor = (row: ActorRow): Actor => ({
   id: row.id,
   role: row.role,
   email: row.email,
@@ -164,7 +168,7 @@ function verifyOrExpired(secret: string, token: string, now: Date) {
 
 /** The employee as the database says now; a deactivated or deleted account ends the session. */
 export async function loadActiveEmployee(manager: EntityManager, id: number): Promise<Actor> {
-  const rows: EmployeeRow[] = await manager.query(
+  const rows: ActorRow[] = await manager.query(
     'SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1',
     [id],
   );
@@ -201,7 +205,7 @@ export async function bootstrapFirstManager(db: Database, input: NewManager): Pr
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
     const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
     if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
-    const rows: EmployeeRow[] = await manager.query(
+    const rows: ActorRow[] = await manager.query(
       `INSERT INTO employees (first_name, last_name, email, role, password_hash)
        VALUES ($1, $2, $3, 'MANAGEMENT', $4)
        RETURNING id, first_name, last_name, email, role, is_active, must_change_password`,

@@ -5,18 +5,18 @@ import { passwordPolicyError } from '../../auth/passwords';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 import { parseEmail, parseText } from '../../validation/parse';
-import { asOptionalString, validatorFor } from './input';
+import { flagString, promptValidator } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const given = {
-    '--first-name': asOptionalString(options.firstName),
-    '--last-name': asOptionalString(options.lastName),
-    '--email': asOptionalString(options.email),
+    '--first-name': flagString(options, 'firstName'),
+    '--last-name': flagString(options, 'lastName'),
+    '--email': flagString(options, 'email'),
   };
   const questions: Record<keyof typeof given, MissingValue> = {
-    '--first-name': { flag: '--first-name', message: 'First name', validate: validatorFor((v) => parseText(v, 'first name', 100)) },
-    '--last-name': { flag: '--last-name', message: 'Last name', validate: validatorFor((v) => parseText(v, 'last name', 100)) },
-    '--email': { flag: '--email', message: 'Email (used to log in)', validate: validatorFor((v) => parseEmail(v)) },
+    '--first-name': { flag: '--first-name', message: 'First name', validate: promptValidator((v) => parseText(v, 'first name', 100)) },
+    '--last-name': { flag: '--last-name', message: 'Last name', validate: promptValidator((v) => parseText(v, 'last name', 100)) },
+    '--email': { flag: '--email', message: 'Email (used to log in)', validate: promptValidator((v) => parseEmail(v)) },
   };
   const missing = (Object.keys(given) as (keyof typeof given)[]).filter((flag) => given[flag] === undefined);
   if (!ctx.prompter.interactive && (missing.length > 0 || !options.passwordStdin)) {

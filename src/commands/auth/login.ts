@@ -6,16 +6,16 @@ import { usageError } from '../../errors/cli-error';
 import { countUnread } from '../../services/notification.service';
 import { message } from '../../output/view';
 import { parseEmail } from '../../validation/parse';
-import { asOptionalString, validatorFor } from './input';
+import { flagString, promptValidator } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  let email = asOptionalString(options.email);
+  let email = flagString(options, 'email');
   if (!ctx.prompter.interactive && (email === undefined || !options.passwordStdin)) {
     const flags = [...(email === undefined ? ['--email'] : []), ...(options.passwordStdin ? [] : ['--password-stdin'])];
     throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
   }
   if (email === undefined) {
-    email = (await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: validatorFor((v) => parseEmail(v)) }]))['--email'];
+    email = (await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: promptValidator((v) => parseEmail(v)) }]))['--email'];
   }
   email = parseEmail(email);
   const password = options.passwordStdin

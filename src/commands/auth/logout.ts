@@ -1,6 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { credentialStoreFor, tokenSettings } from '../../auth/authenticate';
-import { logout } from '../../auth/session.service';
+import { type ActorRow, logout, toActor } from '../../auth/session.service';
 import { verifyToken } from '../../auth/tokens';
 import { message } from '../../output/view';
 
@@ -25,11 +25,12 @@ export const run: RunFunction = async (ctx) => {
   }
   if (familyId) {
     const db = await ctx.db();
-    const [row]: { id: number; first_name: string; last_name: string; email: string; role: 'MANAGEMENT' }[] = await db.dataSource.query(
-      'SELECT e.id, e.first_name, e.last_name, e.email, e.role FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE f.id = $1',
+    const [row]: ActorRow[] = await db.dataSource.query(
+      `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password
+         FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE f.id = $1`,
       [familyId],
     );
-    const actor = row && { id: row.id, firstName: row.first_name, lastName: row.last_name, email: row.email, role: row.role, mustChangePassword: false };
+    const actor = row ? toActor(row) : undefined;
     await logout(db, actor, familyId);
   }
   if (!ctx.config.envToken) await credentials.clear();
