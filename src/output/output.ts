@@ -27,7 +27,7 @@ export class Output {
 
   render(result: CommandResult): void {
     if (this.mode.json) {
-      this.streams.stdout.write(JSON.stringify(result.json, null, 2) + '\n');
+      this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
       return;
     }
     this.streams.stdout.write(this.human(result.human));
@@ -46,7 +46,7 @@ export class Output {
     if (this.mode.json) {
       const body: Record<string, string> = { code: error.code, message: error.message };
       if (error.hint) body.hint = error.hint;
-      this.streams.stderr.write(JSON.stringify({ error: body }) + '\n');
+      this.streams.stderr.write(terminalSafeJson({ error: body }) + '\n');
       return;
     }
     const hint = error.hint ? ` (${error.hint})` : '';
@@ -108,6 +108,18 @@ export class Output {
   private paint(code: string, text: string): string {
     return this.mode.color ? `${code}${text}${ANSI.reset}` : text;
   }
+}
+
+// JSON.stringify escapes C0 controls but writes DEL, the C1 controls (0x9b is a CSI on some
+// terminals), the bidirectional overrides and the line/paragraph separators raw.
+const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON as JSON.stringify writes it, with the characters above escaped as \uXXXX: the same value
+ * for a program that parses it, and nothing that can steer a terminal when it is printed there.
+ */
+export function terminalSafeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
