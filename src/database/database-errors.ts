@@ -23,6 +23,7 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
+  '53300', // too_many_connections
   '08000',
   '08001',
   '08003',
@@ -104,6 +105,8 @@ function connectionReason(code: string): string {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'host not found';
+    case '53300':
+      return 'the server has too many connections; try again shortly';
     default:
       return 'the connection was lost';
   }
