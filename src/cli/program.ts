@@ -65,7 +65,8 @@ export function buildProgram(
     .description('show help for a command, or `help exit-codes`')
     .action((topic: string[]) => {
       if (topic.join(' ') === 'exit-codes') {
-        runtime.streams.stdout.write(exitCodeTable());
+        const json = program.opts().json === true;
+        runtime.streams.stdout.write(json ? `${JSON.stringify(EXIT_CODES, null, 2)}\n` : exitCodeTable());
         return;
       }
       let target: Command = program;
