@@ -72,6 +72,14 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
     const known = inner.constraint ? CONSTRAINT_MESSAGES[inner.constraint] : undefined;
     return conflict(known ?? `the database refused the change: ${firstLine(inner.message)}`);
   }
+  if (code === '42501') {
+    // insufficient_privilege: the role in DATABASE_URL lacks a grant (a table added by a migration
+    // since the roles were set up, or the application role asked to change the schema).
+    return unavailable(
+      `${describeServer(databaseUrl)} refused: ${firstLine(inner.message)}`,
+      'the database role in DATABASE_URL lacks this privilege; see `epicevents db roles --print` and docs/database.md',
+    );
+  }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');
   }
