@@ -14,6 +14,21 @@ export const DB_COMMANDS: CommandSpec[] = [
     load: async () => (await import('./status')).run,
   },
   {
+    name: 'db roles',
+    summary: 'print the SQL for the owner and application database roles (no login needed)',
+    options: [
+      { flags: '--print', description: 'print the SQL (required: the command never applies it itself)' },
+      { flags: '--owner <role>', description: 'owner role: owns the schema, runs migrations (default epicevents_owner)' },
+      { flags: '--app <role>', description: 'application role the CLI connects as (default epicevents_app)' },
+    ],
+    examples: [
+      'epicevents db roles --print',
+      'epicevents db roles --print | psql -v ON_ERROR_STOP=1 "postgres://postgres@db.internal:5432/epicevents"',
+      'epicevents db roles --print --owner crm_owner --app crm_app --json',
+    ],
+    load: async () => (await import('./roles')).run,
+  },
+  {
     name: 'db revert',
     summary: 'revert the newest applied migration (repeat to reach an empty schema)',
     examples: ['epicevents db revert', 'epicevents db revert --json'],

@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
+import { APPEND_ONLY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES } from '../../src/database/roles-sql';
+import { type CliResult, runCli, tempHome } from '../support/cli';
+import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
+import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+/**
+ * The least-privilege roles of docs/database.md on a fresh server database: the SQL printed by
+ * `db roles --print` is run with psql as a superuser, the owner role migrates, and the whole CRM
+ * story then runs through the real binary connected as the application role, which cannot change
+ * the schema or rewrite the audit trail. Server only: the embedded engine has no roles.
+ */
+const psqlAvailable = (() => {
+  try {
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (process.env.CI && serverUrl() && !psqlAvailable) throw new Error('CI must have psql for the database-roles test');
+const onServer = serverUrl() && psqlAvailable ? describe : describe.skip;
+
+const suffix = `${process.pid}_${Date.now() % 100000}`;
+const database = `epicevents_roles_${suffix}`;
+const owner = `ee_owner_${suffix}`;
+const app = `ee_app_${suffix}`;
+
+function urlAs(role: string, password: string): string {
+  const url = new URL(withDatabase(serverUrl()!, database));
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+function runPsql(sql: string): string {
+  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'owner_password=owner-pass-2031', '-v', 'app_password=app-pass-2031', withDatabase(serverUrl()!, database)], {
+    input: sql,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+function expectOk(result: CliResult, what: string): void {
+  expect({ what, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ what, code: 0, stderr: '' });
+}
+
+onServer('least-privilege database roles', () => {
+  let sql: string;
+
+  beforeAll(async () => {
+    await adminQuery(`CREATE DATABASE ${database}`);
+  });
+
+  afterAll(async () => {
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await adminQuery(`DROP ROLE IF EXISTS ${app}`);
+    await adminQuery(`DROP ROLE IF EXISTS ${owner}`);
+  });
+
+  it('should print the SQL for the configured database without a login, a connection or a password', async () => {
+    const printed = await runCli(['db', 'roles', '--print', '--owner', owner, '--app', app, '--json'], {
+      env: { DATABASE_URL: urlAs('postgres', 'not-in-the-sql'), EPICEVENTS_HOME: tempHome() },
+    });
+    expectOk(printed, 'db roles --print');
+    const json = printed.json<{ database: string; owner: string; app: string; sql: string }>();
+    expect(json).toMatchObject({ database, owner, app });
+    sql = json.sql;
+    expect(sql).not.toMatch(/not-in-the-sql|PASSWORD '/);
+    expect(sql).toMatch(/\\password/);
+    // Printing never connects: a server that does not exist is fine.
+    const offline = await runCli(['db', 'roles', '--print'], { env: { DATABASE_URL: 'postgres://x@127.0.0.1:9/epic', EPICEVENTS_HOME: tempHome() } });
+    expectOk(offline, 'db roles --print against no server');
+    expect(offline.stdout).toMatch(/CREATE ROLE epicevents_owner/);
+    expect(offline.stdout).toMatch(/GRANT CONNECT ON DATABASE "epic" TO epicevents_app/);
+  });
+
+  it('should refuse role names that are not plain identifiers, and a missing --print, with exit 2', async () => {
+    const env = { DATABASE_URL: withDatabase(serverUrl()!, database), EPICEVENTS_HOME: tempHome() };
+    for (const bad of ['x; DROP ROLE postgres', 'Owner', 'pg_owner', '']) {
+      expect((await runCli(['db', 'roles', '--print', '--owner', bad], { env })).code).toBe(2);
+    }
+    expect((await runCli(['db', 'roles', '--print', '--owner', 'same', '--app', 'same'], { env })).code).toBe(2);
+    expect((await runCli(['db', 'roles'], { env })).code).toBe(2);
+  });
+
+  it('should let the owner migrate and the application role run the whole story', async () => {
+    runPsql(sql); // roles, database and schema ownership; no tables yet
+    const ownerEnv = { DATABASE_URL: urlAs(owner, 'owner-pass-2031'), EPICEVENTS_HOME: tempHome() };
+    expectOk(await runCli(['db', 'migrate'], { env: ownerEnv }), 'db migrate as the owner');
+    runPsql(sql); // again: grants on the tables the migrations created
+    // Every table the migrations create has its rights in the script: a new table must be added there.
+    const tables = (await queryAs(withDatabase(serverUrl()!, database), "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) as { t: string }[];
+    expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES].sort());
+
+    const appEnv = { DATABASE_URL: urlAs(app, 'app-pass-2031') };
+    const as = (email: string): TestUser => userFor({ env: appEnv, url: appEnv.DATABASE_URL, query: async () => [], close: async () => undefined }, email);
+    const manager = as('ada@epic.events');
+    expectOk(
+      await manager.run(['init', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@epic.events', '--password-stdin'], { stdin: `${TEST_PASSWORD}\n` }),
+      'init as the application role',
+    );
+    expectOk(await manager.run(['login', '--email', 'ada@epic.events', '--password-stdin'], { stdin: `${TEST_PASSWORD}\n` }), 'manager login');
+    const bill = await manager.run(['employee', 'create', '--first-name', 'Bill', '--last-name', 'Boquet', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin', '--json'], {
+      stdin: `${TEST_PASSWORD}\n`,
+    });
+    expectOk(bill, 'employee create');
+    const kate = await manager.run(['employee', 'create', '--first-name', 'Kate', '--last-name', 'Hastings', '--email', 'kate@epic.events', '--role', 'SUPPORT', '--password-stdin', '--json'], {
+      stdin: `${TEST_PASSWORD}\n`,
+    });
+    expectOk(kate, 'employee create');
+    const sales = as('bill@epic.events');
+    expectOk(await sales.run(['login', '--email', 'bill@epic.events', '--password-stdin'], { stdin: `${TEST_PASSWORD}\n` }), 'sales login');
+    const client = await sales.run(['client', 'create', '--full-name', 'Kevin Casey', '--email', 'kevin@startup.io', '--phone', '+33 6 12 34 56 78', '--company', 'Cool Startup LLC', '--json']);
+    expectOk(client, 'client create');
+    const contract = await manager.run(['contract', 'create', '--client', String(client.json<{ id: number }>().id), '--total', '1500', '--json']);
+    expectOk(contract, 'contract create');
+    const contractId = String(contract.json<{ id: number }>().id);
+    expectOk(await manager.run(['contract', 'sign', contractId]), 'contract sign');
+    expectOk(await sales.run(['contract', 'pay', contractId, '--amount', '500.50']), 'contract pay');
+    const event = await sales.run([
+      'event', 'create', '--contract', contractId, '--name', 'John Quick Wedding', '--start', '2031-06-04T13:00', '--end', '2031-06-05T02:00',
+      '--location', '53 Rue du Château, 41120 Candé-sur-Beuvron, France', '--attendees', '75', '--json',
+    ]);
+    expectOk(event, 'event create');
+    const eventId = String(event.json<{ id: number }>().id);
+    expectOk(await manager.run(['event', 'update', eventId, '--support', String(kate.json<{ id: number }>().id)]), 'event update --support');
+    expectOk(await manager.run(['audit', 'list']), 'audit list');
+    const [due] = (await queryAs(urlAs(app, 'app-pass-2031'), 'SELECT amount_due::text AS due FROM contracts')) as { due: string }[];
+    expect(due).toEqual({ due: '999.50' });
+
+    // Schema changes through the CLI are refused as a configuration problem (exit 7), never a crash.
+    const revert = await runCli(['db', 'revert'], { env: { ...appEnv, EPICEVENTS_HOME: tempHome() } });
+    expect({ code: revert.code, stderr: revert.stderr }).toMatchObject({ code: 7, stderr: expect.stringMatching(/lacks this privilege/) });
+  });
+
+  it.each([
+    ['CREATE TABLE', 'CREATE TABLE intruder (id int)', /permission denied for schema public/],
+    ['DROP TABLE', 'DROP TABLE clients', /must be owner of table clients/],
+    ['ALTER TABLE', 'ALTER TABLE clients ADD COLUMN intruder int', /must be owner of table clients/],
+    ['CREATE SCHEMA', 'CREATE SCHEMA intruder', /permission denied for database/],
+    ['UPDATE on the audit trail', "UPDATE audit_log SET action = 'forged'", /permission denied for table audit_log/],
+    ['DELETE on the audit trail', 'DELETE FROM audit_log', /permission denied for table audit_log/],
+    ['TRUNCATE on the audit trail', 'TRUNCATE audit_log', /permission denied for table audit_log/],
+    ['INSERT into migrations', "INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')", /permission denied for table migrations/],
+  ])('should refuse %s to the application role with SQLSTATE 42501', async (_what, statement, message) => {
+    let caught: { code?: string; message?: string } | undefined;
+    try {
+      await queryAs(urlAs(app, 'app-pass-2031'), statement);
+    } catch (error) {
+      caught = error as { code?: string; message?: string };
+    }
+    // The privilege check, not the append-only trigger (which also says 42501), refuses it.
+    expect({ code: caught?.code, message: caught?.message }).toEqual({ code: '42501', message: expect.stringMatching(message) });
+  });
+});
+
+async function queryAs(url: string, sql: string): Promise<unknown[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
