@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type FaultReport, type HostileReport, type RaceReport, type ReliabilityReports, renderReliabilityDoc } from './reliability-doc';
+
+/** Writes docs/reliability.md from test/reports/*.json (`npm run docs:reliability`, after the suites ran). */
+function projectRoot(start: string): string {
+  let dir = start;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above the script');
+    dir = parent;
+  }
+  return dir;
+}
+
+function readReport<T>(dir: string, suite: string): T | undefined {
+  const file = path.join(dir, `${suite}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+const root = projectRoot(__dirname);
+const reportsDir = path.join(root, 'test', 'reports');
+const reports: ReliabilityReports = {
+  hostile: readReport<HostileReport>(reportsDir, 'hostile-input'),
+  races: readReport<RaceReport>(reportsDir, 'races'),
+  faults: readReport<FaultReport>(reportsDir, 'faults'),
+};
+if (!reports.hostile && !reports.races && !reports.faults) {
+  process.stderr.write(`no reports in ${path.relative(process.cwd(), reportsDir) || reportsDir}: run the hostile-input, races and faults suites first\n`);
+  process.exit(1);
+}
+const target = path.join(root, 'docs', 'reliability.md');
+fs.writeFileSync(target, renderReliabilityDoc(reports));
+process.stdout.write(`wrote ${path.relative(process.cwd(), target) || target}\n`);
