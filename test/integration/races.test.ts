@@ -1,0 +1,272 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { fromCents, toCents } from '../../src/validation/parse';
+import { type CliResult, runCli, tempHome } from '../support/cli';
+import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { type RaceReport, writeReliabilityReport } from '../support/reliability-report';
+import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
+import { adminQuery, createTestDatabase, serverUrl, type TestDatabase, withDatabase } from '../support/test-database';
+import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+/**
+ * Races through the real binary, on a server, each run several rounds. Every contender is a
+ * separate `epicevents` process with its own connection; where the outcome depends on the
+ * contenders meeting at the same row, another connection holds that row's lock until all of them
+ * are blocked on it, then lets go, so the interleaving is the worst one and not a matter of luck.
+ *
+ * Skipped on the embedded engine: it serves one process per data folder, so nothing can
+ * interleave there. (auth.test.ts has one round of racing inits and the refresh replay in one
+ * process; contract-event-concurrency.test.ts races the services in-process.)
+ */
+const onServer = serverUrl() ? describe : describe.skip;
+const RACE_TIMEOUT_MS = 180_000;
+const report: RaceReport = { suite: 'races', database: 'server', finishedAt: '', durationMs: 0, races: [] };
+const startedAt = Date.now();
+
+let db: TestDatabase;
+let manager: TestUser;
+let otherManager: TestUser;
+let sales: TestUser & { id: number };
+
+function record(name: string, rounds: number, contenders: number, outcome: string, violations: string[]): void {
+  report.races.push({ name, rounds, contenders, outcome, violations: violations.length });
+}
+
+const codes = (results: CliResult[]) => results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
+const noStackTrace = (results: CliResult[]) => results.every((r) => !/\n\s+at /.test(r.stderr));
+
+onServer('races on a server', () => {
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    manager = await initManager(db);
+    await insertEmployee(db, { role: 'MANAGEMENT', email: 'grace@epic.events' });
+    otherManager = userFor(db, 'grace@epic.events');
+    await login(otherManager, FACTORY_PASSWORD);
+    const salesRow = await insertEmployee(db, { role: 'SALES', email: 'bill@epic.events' });
+    sales = Object.assign(userFor(db, 'bill@epic.events'), { id: salesRow.id });
+    await login(sales, FACTORY_PASSWORD);
+  });
+
+  afterAll(async () => {
+    report.finishedAt = new Date().toISOString();
+    report.durationMs = Date.now() - startedAt;
+    if (report.races.length > 0) writeReliabilityReport(report);
+    await db.close();
+  });
+
+  it(
+    'should create exactly one manager, round after round, when 4 inits race on an empty database',
+    async () => {
+      const rounds = 5;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const name = `epicevents_init_race_${process.pid}_${round}_${Date.now()}`;
+        await adminQuery(`CREATE DATABASE ${name}`);
+        try {
+          const url = withDatabase(serverUrl()!, name);
+          const results = await Promise.all(
+            [1, 2, 3, 4].map((i) =>
+              runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
+                env: { DATABASE_URL: url, EPICEVENTS_HOME: tempHome() },
+                stdin: `${TEST_PASSWORD}\n`,
+              }),
+            ),
+          );
+          const raceDb = new Client({ connectionString: url });
+          await raceDb.connect();
+          const [{ n }] = (await raceDb.query('SELECT count(*)::int AS n FROM employees')).rows as { n: number }[];
+          await raceDb.end();
+          if (JSON.stringify(codes(results)) !== '[0,6,6,6]' || n !== 1 || !noStackTrace(results)) {
+            violations.push(`round ${round}: exits ${codes(results).join(',')}, ${n} employees: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
+          }
+        } finally {
+          await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        }
+      }
+      record('init on an empty database', rounds, 4, 'one account created, the others exit 6', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
+    'should let exactly one of 4 `client create` with the same email in different cases succeed; the others exit 6',
+    async () => {
+      const rounds = 8;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const emails = [`race${round}@startup.io`, `RACE${round}@startup.io`, `Race${round}@Startup.IO`, `race${round}@STARTUP.IO`];
+        // Every contender waits on the owner's row (client create share-locks it), so all of them
+        // have checked that the email is free before any inserts: the unique index decides.
+        const lock = await holdRowLock(db.url!, 'employees', 'id = $1', [sales.id]);
+        const pending = emails.map((email) =>
+          sales.run(['client', 'create', '--full-name', 'Kevin Casey', '--email', email, '--phone', '+33612345678', '--company', 'Cool Startup'], { timeoutMs: 90_000 }),
+        );
+        try {
+          await waitForBlocked(db.url!, emails.length, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM clients WHERE lower(email) = $1', [`race${round}@startup.io`]);
+        const audit = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'client.create' AND lower(changes -> 'email' ->> 'after') = $1`,
+          [`race${round}@startup.io`],
+        );
+        const refusals = results.filter((r) => r.code === 6);
+        if (
+          JSON.stringify(codes(results)) !== '[0,6,6,6]' ||
+          rows[0].n !== 1 ||
+          audit[0].n !== 1 ||
+          !refusals.every((r) => /a client with this email already exists/.test(r.stderr)) ||
+          !noStackTrace(results)
+        ) {
+          violations.push(`round ${round}: exits ${codes(results).join(',')}, ${rows[0].n} rows, ${audit[0].n} audit entries; ${results.map((r) => r.stderr.trim()).join(' | ')}`);
+        }
+      }
+      record('client create, same email in different cases', rounds, 4, 'one client, the others exit 6 (unique index)', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
+    'should accept payments from 20 simultaneous `contract pay` that sum exactly to what was due and never go below zero',
+    async () => {
+      const rounds = 4;
+      const contenders = 20;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
+        // Even rounds: 20 × 100.00 on 1000.00, so exactly ten fit. Odd rounds: 50.07 to 126.07, uneven.
+        const amounts = Array.from({ length: contenders }, (_, i) => (round % 2 === 0 ? '100.00' : fromCents(5007n + BigInt(i) * 400n)));
+        const lock = await holdRowLock(db.url!, 'contracts', 'id = $1', [contract.id]);
+        const pending = amounts.map((amount) => manager.run(['contract', 'pay', String(contract.id), '--amount', amount, '--json'], { timeoutMs: 90_000 }));
+        try {
+          await waitForBlocked(db.url!, contenders, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const [{ due }] = await db.query<{ due: string }>('SELECT amount_due::text AS due FROM contracts WHERE id = $1', [contract.id]);
+        const accepted = amounts.filter((_, i) => results[i].code === 0);
+        const paid = accepted.reduce((sum, amount) => sum + toCents(amount), 0n);
+        const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay' AND entity_id = $1`, [contract.id]);
+        const problems = [
+          results.some((r) => r.code !== 0 && r.code !== 6) && `exits ${codes(results).join(',')}`,
+          toCents(due) < 0n && `amount due ${due} below zero`,
+          toCents('1000.00') - paid !== toCents(due) && `accepted payments sum to ${fromCents(paid)} but the due went from 1000.00 to ${due}`,
+          round % 2 === 0 && (accepted.length !== 10 || due !== '0.00') && `${accepted.length} of 20 × 100.00 accepted, ${due} still due`,
+          amounts.some((amount, i) => results[i].code === 6 && toCents(amount) <= toCents(due)) && 'a payment that fitted was refused',
+          n !== accepted.length && `${n} audit entries for ${accepted.length} payments`,
+          !noStackTrace(results) && 'stack trace',
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('contract pay on one contract', rounds, contenders, 'accepted payments sum exactly to the decrease; due never below zero; the rest exit 6', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
+    'should let one of two managers assigning different support people win and refuse the other with exit 6, with or without --expected-version',
+    async () => {
+      const rounds = 6;
+      const violations: string[] = [];
+      const kate = await insertEmployee(db, { role: 'SUPPORT', email: 'kate@epic.events' });
+      const otto = await insertEmployee(db, { role: 'SUPPORT', email: 'otto@epic.events' });
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+        const event = await insertEvent(db, { contractId: contract.id });
+        // Odd rounds: both say which version they read (a script's way); even rounds: neither does,
+        // and the service's own read is what guards the write.
+        const version = round % 2 === 1 ? ['--expected-version', '1'] : [];
+        const lock = await holdRowLock(db.url!, 'events', 'id = $1', [event.id]);
+        const pending = [
+          manager.run(['event', 'update', String(event.id), '--support', String(kate.id), ...version, '--json'], { timeoutMs: 90_000 }),
+          otherManager.run(['event', 'update', String(event.id), '--support', String(otto.id), ...version, '--json'], { timeoutMs: 90_000 }),
+        ];
+        try {
+          await waitForBlocked(db.url!, 2, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const winner = results[0].code === 0 ? kate : otto;
+        const [row] = await db.query<{ support_contact_id: number; version: number }>('SELECT support_contact_id, version FROM events WHERE id = $1', [event.id]);
+        const audit = await db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_type = 'event' AND entity_id = $1`, [event.id]);
+        const notices = await db.query<{ recipient_id: number }>(`SELECT recipient_id FROM notifications WHERE entity_type = 'event' AND entity_id = $1`, [event.id]);
+        const loser = results.find((r) => r.code !== 0);
+        if (
+          JSON.stringify(codes(results)) !== '[0,6]' ||
+          !/changed by someone else/.test(loser?.stderr ?? '') ||
+          row.support_contact_id !== winner.id ||
+          row.version !== 2 ||
+          audit.length !== 1 ||
+          notices.length !== 1 ||
+          notices[0].recipient_id !== winner.id
+        ) {
+          violations.push(`round ${round}: exits ${codes(results).join(',')}, support ${row.support_contact_id}, version ${row.version}, ${audit.length} audit, ${notices.length} notices`);
+        }
+      }
+      record('event update --support by two managers', rounds, 2, 'one assignment lands; the other exits 6, nothing of it written', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
+    'should let at most one of 4 copies of a session refresh its token; the replay revokes the whole login',
+    async () => {
+      const rounds = 5;
+      const contenders = 4;
+      const violations: string[] = [];
+      const support = await insertEmployee(db, { role: 'SUPPORT', email: 'rita@epic.events' });
+      for (let round = 0; round < rounds; round += 1) {
+        // A session whose access token lives one second, copied to four machines.
+        const original = userFor(db, support.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+        await login(original, FACTORY_PASSWORD);
+        const credentials = fs.readFileSync(path.join(original.home, 'credentials.json'));
+        const copies = Array.from({ length: contenders }, () => {
+          const copy = userFor(db, support.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+          fs.writeFileSync(path.join(copy.home, 'credentials.json'), credentials, { mode: 0o600 });
+          return copy;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 2100));
+        const [{ family_id: familyId }] = await db.query<{ family_id: string }>(
+          'SELECT f.id AS family_id FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = $1 ORDER BY f.created_at DESC LIMIT 1',
+          [support.email],
+        );
+        const lock = await holdRowLock(db.url!, 'refresh_tokens', 'family_id = $1', [familyId]);
+        const pending = copies.map((copy) => copy.run(['whoami', '--json'], { timeoutMs: 90_000 }));
+        try {
+          await waitForBlocked(db.url!, contenders, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const [family] = await db.query<{ revoked_reason: string | null }>('SELECT revoked_reason FROM session_families WHERE id = $1', [familyId]);
+        const rotated = await db.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL', [familyId]);
+        const winners = results.filter((r) => r.code === 0);
+        const after = winners.length === 1 ? await copies[results.indexOf(winners[0])].run(['whoami']) : undefined;
+        const problems = [
+          winners.length > 1 && `${winners.length} refreshes succeeded`,
+          results.some((r) => r.code !== 0 && r.code !== 3) && `exits ${codes(results).join(',')}`,
+          family.revoked_reason !== 'refresh_replay' && `family revoked as ${family.revoked_reason}`,
+          rotated.length !== 1 && `${rotated.length} refresh tokens marked used`,
+          after && after.code !== 3 && `the winner still works after the replay (exit ${after.code})`,
+          !results.filter((r) => r.code === 3).some((r) => /refresh token was used twice/.test(r.stderr)) && 'no replay was reported',
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('refresh of one refresh token from 4 copies', rounds, contenders, 'at most one refresh; the replay revokes the login for everyone', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});
+
