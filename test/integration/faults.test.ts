@@ -1,0 +1,191 @@
+import { Client } from 'pg';
+import { type CliResult } from '../support/cli';
+import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { changedTables, fingerprint } from '../support/fingerprint';
+import { type FaultReport, writeReliabilityReport } from '../support/reliability-report';
+import { holdRowLock, terminateBackends, waitForBlocked, watchRuns } from '../support/row-locks';
+import { startInTerminal, tmuxAvailable } from '../support/terminal';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
+import { initManager, login, type TestUser, userFor } from '../support/users';
+
+/**
+ * Faults in the middle of a command: the database connection dies while the command waits on a
+ * row lock (its backend terminated by an administrator, or the whole server stopped), and Ctrl-C
+ * at a prompt. Each must end with its exit code (7, 130) and one line, and leave nothing
+ * half-written. The other faults are covered where their feature is tested:
+ * - Sentry unreachable: sentry.test.ts ("…give up on the flush within 2 s, when the DSN points at a closed port");
+ * - server unreachable or silent from the start: database-errors.test.ts;
+ * - corrupted, empty or world-readable credentials file: auth.test.ts ("credential file");
+ * - missing or too-short EPICEVENTS_JWT_SECRET against a server: auth.test.ts ("configuration");
+ * - a keychain that hangs: keychain.test.ts ("…when the keychain hangs, after the 3 s bound").
+ */
+const onServer = serverUrl() ? describe : describe.skip;
+// The throwaway server needs root (PostgreSQL runs as the postgres user) and its binaries: CI has both.
+const withThrowaway = serverUrl() && throwawayServerAvailable() ? describe : describe.skip;
+const withTerminal = tmuxAvailable ? describe : describe.skip;
+
+const report: FaultReport = { suite: 'faults', database: serverUrl() ? 'server' : 'embedded', finishedAt: '', durationMs: 0, faults: [] };
+const startedAt = Date.now();
+const faultRuns = new Map<string, { runs: number; outcome: string; halfWritten: number }>();
+
+function tallyFault(name: string, outcome: string, halfWritten: boolean): void {
+  const entry = faultRuns.get(name) ?? { runs: 0, outcome, halfWritten: 0 };
+  entry.runs += 1;
+  if (halfWritten) entry.halfWritten += 1;
+  faultRuns.set(name, entry);
+}
+
+function expectOneLine(result: CliResult, code: number, pattern: RegExp): void {
+  expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+}
+
+let db: TestDatabase;
+let manager: TestUser;
+let sales: TestUser & { id: number };
+let supportId: number;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  manager = await initManager(db);
+  const salesRow = await insertEmployee(db, { role: 'SALES', email: 'bill@epic.events' });
+  sales = Object.assign(userFor(db, salesRow.email), { id: salesRow.id });
+  await login(sales, FACTORY_PASSWORD);
+  supportId = (await insertEmployee(db, { role: 'SUPPORT', email: 'kate@epic.events' })).id;
+});
+
+afterAll(async () => {
+  report.finishedAt = new Date().toISOString();
+  report.durationMs = Date.now() - startedAt;
+  report.faults = [
+    ...[...faultRuns].map(([name, entry]) => ({ name, ...entry })),
+    { name: 'Sentry unreachable (closed port)', runs: 1, outcome: 'exit 0, flush gives up within 2 s', halfWritten: 0, coveredBy: 'sentry.test.ts' },
+    { name: 'server unreachable or silent from the start', runs: 3, outcome: 'exit 7 naming host and port within the 3 s connect timeout', halfWritten: 0, coveredBy: 'database-errors.test.ts' },
+    { name: 'credentials file corrupted, empty or world-readable', runs: 4, outcome: 'exit 3 with a hint to log in again', halfWritten: 0, coveredBy: 'auth.test.ts' },
+    { name: 'EPICEVENTS_JWT_SECRET missing or too short (server)', runs: 2, outcome: 'exit 7 naming the variable', halfWritten: 0, coveredBy: 'auth.test.ts' },
+    { name: 'keychain that hangs', runs: 1, outcome: 'falls back to the file store after the 3 s bound', halfWritten: 0, coveredBy: 'keychain.test.ts' },
+  ];
+  writeReliabilityReport(report);
+  await db.close();
+});
+
+onServer('the connection dies while a command waits on a row lock', () => {
+  /** Each command, pointed at its own fresh record, blocked on that record's row lock. */
+  const commands: [name: string, prepare: () => Promise<{ table: string; id: number; user: TestUser; args: string[] }>][] = [
+    [
+      'contract pay',
+      async () => {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+        return { table: 'contracts', id: contract.id, user: manager, args: ['contract', 'pay', String(contract.id), '--amount', '100'] };
+      },
+    ],
+    [
+      'client update',
+      async () => {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        return { table: 'clients', id: client.id, user: sales, args: ['client', 'update', String(client.id), '--company', 'Half Written SA'] };
+      },
+    ],
+    [
+      'event update --support',
+      async () => {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+        const event = await insertEvent(db, { contractId: contract.id });
+        return { table: 'events', id: event.id, user: manager, args: ['event', 'update', String(event.id), '--support', String(supportId)] };
+      },
+    ],
+  ];
+
+  it.each(commands)('should exit 7 with one line and write nothing when the backend of `%s` is terminated', async (name, prepare) => {
+    const { table, id, user, args } = await prepare();
+    const before = await fingerprint(db);
+    const lock = await holdRowLock(db.url!, table, 'id = $1', [id]);
+    try {
+      const running = user.run(args, { timeoutMs: 60_000 });
+      const pids = await waitForBlocked(db.url!, 1, 30_000, watchRuns([running]));
+      await terminateBackends(db.url!, pids);
+      const result = await running;
+      expectOneLine(result, 7, /cannot reach PostgreSQL at 127\.0\.0\.1:\d+: the connection was lost/);
+    } finally {
+      await lock.release();
+    }
+    const changed = changedTables(before, await fingerprint(db));
+    tallyFault('backend terminated (pg_terminate_backend) while the command waits on a row lock', 'exit 7, one line', changed.length > 0);
+    expect(changed).toEqual([]);
+  });
+});
+
+withThrowaway('the server stops while a command waits on a row lock', () => {
+  it.each(['fast', 'immediate'] as const)('should exit 7 with one line and write nothing when the server is stopped in %s mode during `contract pay`', async (mode) => {
+    const server = startThrowawayServer();
+    try {
+      const env = { DATABASE_URL: server.url };
+      const owner = userFor(db, 'ada@epic.events', env);
+      const init = await owner.run(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` });
+      expect(init.code).toBe(0);
+      await login(owner, FACTORY_PASSWORD);
+      const admin = new Client({ connectionString: server.url });
+      await admin.connect();
+      const query = async (sql: string, params: unknown[] = []) => (await admin.query(sql, params)).rows as Record<string, unknown>[];
+      const queryable = { query };
+      const salesRow = await insertEmployee(queryable, { role: 'SALES' });
+      const client = await insertClient(queryable, { salesContactId: salesRow.id });
+      const contract = await insertContract(queryable, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });
+      const before = await fingerprint(queryable);
+      await admin.end();
+
+      const lock = await holdRowLock(server.url, 'contracts', 'id = $1', [contract.id]);
+      const running = owner.run(['contract', 'pay', String(contract.id), '--amount', '100'], { timeoutMs: 60_000 });
+      await waitForBlocked(server.url, 1, 30_000, watchRuns([running]));
+      server.stop(mode);
+      const result = await running;
+      await lock.release();
+      expectOneLine(result, 7, /cannot reach PostgreSQL at 127\.0\.0\.1:\d+/);
+
+      server.start();
+      const again = new Client({ connectionString: server.url });
+      await again.connect();
+      const after = await fingerprint({ query: async (sql: string) => (await again.query(sql)).rows });
+      await again.end();
+      const changed = changedTables(before, after);
+      tallyFault(`server stopped (${mode} shutdown) while the command waits on a row lock`, 'exit 7, one line', changed.length > 0);
+      expect(changed).toEqual([]);
+    } finally {
+      server.destroy();
+    }
+  });
+});
+
+withTerminal('Ctrl-C at a prompt', () => {
+  it.each([
+    ['at the first question', [] as string[]],
+    ['after two answers', ['Kevin Casey', 'kevin@startup.io']],
+  ])('should exit 130 and create no client when Ctrl-C is pressed %s of `client create`', async (_when, answers) => {
+    const before = await fingerprint(db);
+    const tty = startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
+    let code: number;
+    try {
+      await tty.waitFor(/full name/i);
+      if (answers.length > 0) {
+        tty.send(answers[0], 'Enter');
+        await tty.waitFor(/email/i);
+        tty.send(answers[1], 'Enter');
+        await tty.waitFor(/phone/i);
+      }
+      tty.send('C-c');
+      code = await tty.exitCode();
+      expect(await tty.waitFor(/cancelled/)).not.toMatch(/\n\s+at /);
+    } finally {
+      tty.close();
+    }
+    const changed = changedTables(before, await fingerprint(db));
+    tallyFault('Ctrl-C at a prompt of client create', 'exit 130', changed.length > 0);
+    expect(code).toBe(130);
+    expect(changed).toEqual([]);
+  });
+});
