@@ -8,6 +8,7 @@ import { DB_COMMANDS } from './db';
 import { EMPLOYEE_COMMANDS } from './employee';
 import { EVENT_COMMANDS } from './event';
 import { NOTIFICATION_COMMANDS } from './notification';
+import { REPORT_COMMANDS } from './report';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
 export const NOUNS: NounSpec[] = [
@@ -22,4 +23,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS];

@@ -1,0 +1,118 @@
+import { bar, charsetFor, fit, money, sparkline } from '../../src/commands/report/charts';
+import { reportText } from '../../src/commands/report/report-view';
+import { type ManagementReport, type SupportReport } from '../../src/services/report.service';
+
+describe('charsetFor', () => {
+  it.each([
+    [{ LANG: 'en_US.UTF-8' }, 'unicode'],
+    [{ LANG: 'C.utf8' }, 'unicode'],
+    [{ LC_CTYPE: 'fr_FR.UTF-8', LANG: 'C' }, 'unicode'],
+    [{ LC_ALL: 'C', LANG: 'en_US.UTF-8' }, 'ascii'], // LC_ALL wins
+    [{ LC_ALL: 'en_US.UTF-8', LC_CTYPE: 'C' }, 'unicode'],
+    [{ LANG: 'fr_FR.ISO-8859-1' }, 'ascii'],
+    [{ LANG: 'C' }, 'ascii'],
+    [{}, 'ascii'], // no locale at all: the C locale
+  ])('should pick the charset of %j', (env, expected) => {
+    expect(charsetFor(env, false)).toBe(expected);
+  });
+
+  it('should draw ASCII with --ascii whatever the locale', () => {
+    expect(charsetFor({ LANG: 'en_US.UTF-8' }, true)).toBe('ascii');
+  });
+});
+
+describe('bar', () => {
+  it('should fill the width for the largest value and draw eighths of a column', () => {
+    expect(bar(8, 8, 4, 'unicode')).toBe('████');
+    expect(bar(1, 8, 4, 'unicode')).toBe('▌'); // half a column
+    expect(bar(3, 8, 4, 'unicode')).toBe('█▌');
+  });
+
+  it('should draw nothing for zero and a sliver for a tiny value', () => {
+    expect(bar(0, 8, 4, 'unicode')).toBe('');
+    expect(bar(1, 1000, 4, 'unicode')).toBe('▏');
+    expect(bar(1, 1000, 4, 'ascii')).toBe('#');
+  });
+
+  it('should draw with # in ASCII', () => {
+    expect(bar(4, 8, 10, 'ascii')).toBe('#####');
+  });
+});
+
+describe('sparkline', () => {
+  it('should map zero to the lowest block and the maximum to the highest', () => {
+    expect(sparkline([0, 1, 2, 4, 8], 'unicode')).toBe('▁▂▃▅█');
+    expect(sparkline([0, 0, 0], 'unicode')).toBe('▁▁▁');
+    expect(sparkline([0, 8], 'ascii')).toBe('_#');
+  });
+});
+
+describe('money and fit', () => {
+  it('should group thousands without touching the digits', () => {
+    expect(money('1234567.05')).toBe('1,234,567.05');
+    expect(money('999.99')).toBe('999.99');
+    expect(money('0.00')).toBe('0.00');
+  });
+
+  it('should cut with an ellipsis, three dots in ASCII', () => {
+    expect(fit('Candé-sur-Beuvron', 8, 'unicode')).toBe('Candé-s…');
+    expect(fit('Candé-sur-Beuvron', 8, 'ascii')).toBe('Candé...');
+    expect(fit('short', 8, 'ascii')).toBe('short');
+  });
+});
+
+const management: ManagementReport = {
+  role: 'MANAGEMENT',
+  generatedAt: new Date('2026-03-18T10:00:00Z'),
+  timeZone: 'UTC',
+  contracts: { signedCount: 5, signedValue: '8320.10', unsignedCount: 2, unsignedValue: '1300.49', amountDue: '1900.05' },
+  signedPerMonth: Array.from({ length: 12 }, (_, i) => ({ month: `2025-${String(i + 1).padStart(2, '0')}`, count: i % 3, value: `${i}.00` })),
+  next30Days: { events: 4, withoutSupport: 1 },
+  supportWorkload: [{ employeeId: 4, name: 'Kate\u001b[31m Hastings', upcoming: 3, next30Days: 2 }],
+  activeSupportCount: 1,
+};
+
+describe('reportText', () => {
+  it('should draw only ASCII characters in ASCII mode, borders and bars included', () => {
+    const text = reportText(management, { charset: 'ascii', color: false, width: 80 });
+    expect(text).toMatch(/^[\x20-\x7e\n]*$/); // eslint-disable-line no-control-regex
+    expect(text).toContain('8,320.10');
+    expect(text).toContain('###');
+  });
+
+  it('should draw blocks in Unicode mode and show every month, zero months too', () => {
+    const text = reportText(management, { charset: 'unicode', color: false, width: 80 });
+    expect(text).toMatch(/[▁▂▃▄▅▆▇█]/);
+    for (let m = 1; m <= 12; m += 1) expect(text).toContain(`2025-${String(m).padStart(2, '0')}`);
+  });
+
+  it('should neutralise control characters in names', () => {
+    const text = reportText(management, { charset: 'unicode', color: false, width: 80 });
+    expect(text).not.toContain('\u001b');
+  });
+
+  it('should fit event tables into the terminal width', () => {
+    const support: SupportReport = {
+      role: 'SUPPORT',
+      generatedAt: new Date('2026-03-18T10:00:00Z'),
+      timeZone: 'UTC',
+      thisWeek: [
+        {
+          id: 1,
+          name: 'A very long event name that goes on and on',
+          clientName: 'A client with a long name',
+          startAt: new Date('2026-03-19T14:00:00Z'),
+          endAt: new Date('2026-03-19T20:00:00Z'),
+          location: '53 Rue du Château, 41120 Candé-sur-Beuvron, France',
+          attendees: 75,
+          supportContactName: 'Kate Hastings',
+        },
+      ],
+      later: [],
+      upcomingEventCount: 1,
+    };
+    const text = reportText(support, { charset: 'unicode', color: false, width: 80 });
+    for (const line of text.split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/Later\nnone/);
+  });
+});
