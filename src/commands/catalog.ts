@@ -3,6 +3,7 @@ import { type NounSpec } from '../cli/program';
 import { AUDIT_COMMANDS } from './audit';
 import { AUTH_COMMANDS } from './auth';
 import { CLIENT_COMMANDS } from './client';
+import { COMPLETION_COMMANDS } from './completion';
 import { CONTRACT_COMMANDS } from './contract';
 import { DB_COMMANDS } from './db';
 import { EMPLOYEE_COMMANDS } from './employee';
@@ -23,4 +24,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS, ...COMPLETION_COMMANDS];
