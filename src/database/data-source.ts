@@ -38,6 +38,17 @@ export function createDataSource(target: DatabaseTarget): DataSource {
   ensurePrivateDir(target.dataDir);
   return new DataSource({
     ...common,
-    driver: new PGliteDriver({ dataDir: target.dataDir }).driver,
+    driver: new PGliteDriver({ dataDir: target.dataDir, extensions: embeddedExtensions() }).driver,
   } as DataSourceOptions);
+}
+
+/**
+ * Extensions the migrations install (pg_trgm for `client list --search`). PGlite bundles each
+ * extension separately and must be given them when it opens a data folder, or any table with a
+ * trigram index cannot be written.
+ */
+function embeddedExtensions(): NonNullable<import('@electric-sql/pglite').PGliteOptions['extensions']> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: import('@electric-sql/pglite').Extension };
+  return { pg_trgm };
 }

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { runCli, type CliResult } from '../support/cli';
-import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
+import { adminQuery, createTestDatabase, serverUrl, withDatabase } from '../support/test-database';
 import { Database } from '../../src/database/database';
+import { MIGRATIONS } from '../../src/database/migrations';
 import { CliError } from '../../src/errors/cli-error';
 
 /** What a user sees when the database cannot serve a command: exit 7, one line, no stack trace. */
@@ -123,6 +124,19 @@ onServer('a server whose schema is behind', () => {
   it('should still list the pending migration with exit 0 when `db status` runs', async () => {
     const result = await runCli(['db', 'status', '--json'], { env: { DATABASE_URL: url } });
     expect(result.code).toBe(0);
-    expect(result.json()).toMatchObject({ database: 'server', pending: 1 });
+    expect(result.json()).toMatchObject({ database: 'server', pending: MIGRATIONS.length });
+  });
+
+  it('should refuse a command with exit 7 when only the newest migration is missing', async () => {
+    const behind = await createTestDatabase();
+    try {
+      const revert = await runCli(['db', 'revert', '--json'], { env: behind.env });
+      expect(revert.json()).toEqual({ reverted: MIGRATIONS[MIGRATIONS.length - 1].name });
+      const result = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env: behind.env, stdin: 'correct-horse-battery\n' });
+      expect(result.code).toBe(7);
+      expectOneLineError(result, /schema is behind: 1 migration\(s\) pending.*epicevents db migrate/);
+    } finally {
+      await behind.close();
+    }
   });
 });

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MIGRATIONS } from '../../src/database/migrations';
 import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** The schema migrates from zero, reverts to zero and migrates again through the real binary. */
 
-const MIGRATION = 'InitialSchema1767225600000';
+/** Every migration, oldest first. */
+const NAMES = MIGRATIONS.map((m) => m.name);
 const TABLES = ['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families'];
 
 interface StatusDocument {
@@ -61,7 +63,7 @@ describe('migrations through the CLI', () => {
     expect(status.stderr).toBe('');
     expect(status.json<StatusDocument>()).toEqual({
       database: db.url ? 'server' : 'embedded',
-      migrations: [{ name: MIGRATION, applied: true }],
+      migrations: NAMES.map((name) => ({ name, applied: true })),
       pending: 0,
     });
     expect(await tables()).toEqual([...TABLES, 'migrations'].sort());
@@ -69,21 +71,23 @@ describe('migrations through the CLI', () => {
     expect(migrated.length).toBeGreaterThan(100);
   });
 
-  it('should drop every table, trigger and function when the migration is reverted', async () => {
-    const revert = await cli(['db', 'revert', '--json']);
-    expect(revert.code).toBe(0);
-    expect(revert.json()).toEqual({ reverted: MIGRATION });
+  it('should drop every table, trigger and function when the migrations are reverted one by one', async () => {
+    for (const name of [...NAMES].reverse()) {
+      const revert = await cli(['db', 'revert', '--json']);
+      expect(revert.code).toBe(0);
+      expect(revert.json()).toEqual({ reverted: name });
+    }
     expect(await tables()).toEqual(['migrations']);
     expect(await schemaSnapshot()).toEqual([]);
   });
 
-  it('should list the migration as pending when the schema is empty', async () => {
+  it('should list every migration as pending when the schema is empty', async () => {
     const status = await cli(['db', 'status', '--json']);
     expect(status.code).toBe(0);
-    expect(status.json<StatusDocument>()).toMatchObject({ migrations: [{ name: MIGRATION, applied: false }], pending: 1 });
+    expect(status.json<StatusDocument>()).toMatchObject({ migrations: NAMES.map((name) => ({ name, applied: false })), pending: NAMES.length });
     const human = await cli(['db', 'status']);
-    expect(human.stdout).toMatch(/InitialSchema1767225600000\s.*pending/);
-    expect(human.stdout).toContain('1 pending: run `epicevents db migrate`');
+    for (const name of NAMES) expect(human.stdout).toMatch(new RegExp(`${name}\\s.*pending`));
+    expect(human.stdout).toContain(`${NAMES.length} pending: run \`epicevents db migrate\``);
   });
 
   it('should do nothing and say so when revert is run at zero', async () => {
@@ -96,7 +100,7 @@ describe('migrations through the CLI', () => {
   it('should recreate exactly the same schema when migrated again', async () => {
     const migrate = await cli(['db', 'migrate', '--json']);
     expect(migrate.code).toBe(0);
-    expect(migrate.json()).toEqual({ applied: [MIGRATION] });
+    expect(migrate.json()).toEqual({ applied: NAMES });
     expect(await schemaSnapshot()).toEqual(migrated);
   });
 

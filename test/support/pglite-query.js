@@ -7,7 +7,9 @@ async function main() {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
   const { dataDir, sql, params } = JSON.parse(input);
-  const db = await PGlite.create({ dataDir });
+  // The extensions the migrations install must be loaded to write tables indexed with them.
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm');
+  const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   let result;
   try {
     result = { rows: (await db.query(sql, params)).rows };
