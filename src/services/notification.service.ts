@@ -91,10 +91,20 @@ export const UPCOMING_WINDOW_DAYS = 7;
 
 /**
  * Tells each sales contact about their clients' events starting within 7 days. Run lazily at the
- * start of authenticated commands; the partial unique index makes it at most once per event and
- * recipient, even when two commands run it at the same moment.
+ * start of authenticated commands, so it must cost next to nothing when there is nothing new: a
+ * first query reads only two indexes (the events in the window, the reminders already sent) and
+ * usually returns no row; the reminders themselves are written only for the events it returns.
+ * An event is announced once, to the sales contact of its client at that moment; the partial
+ * unique index keeps two commands running at the same moment from announcing it twice.
  */
 export async function notifyUpcomingEvents(db: Database, now = new Date()): Promise<void> {
+  const fresh: { id: number }[] = await db.dataSource.query(
+    `SELECT e.id FROM events e
+      WHERE e.start_at >= $1 AND e.start_at < $1::timestamptz + make_interval(days => $2)
+        AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'event_upcoming' AND n.entity_id = e.id)`,
+    [now, UPCOMING_WINDOW_DAYS],
+  );
+  if (fresh.length === 0) return;
   await db.dataSource.query(
     `INSERT INTO notifications (recipient_id, kind, message, entity_type, entity_id)
      SELECT c.sales_contact_id, 'event_upcoming',
@@ -103,8 +113,8 @@ export async function notifyUpcomingEvents(db: Database, now = new Date()): Prom
        FROM events e
        JOIN contracts k ON k.id = e.contract_id
        JOIN clients c ON c.id = k.client_id
-      WHERE e.start_at >= $1 AND e.start_at < $1::timestamptz + make_interval(days => $2)
+      WHERE e.id = ANY($1::integer[])
      ON CONFLICT (kind, entity_id, recipient_id) WHERE kind = 'event_upcoming' DO NOTHING`,
-    [now, UPCOMING_WINDOW_DAYS],
+    [fresh.map((row) => Number(row.id))],
   );
 }
