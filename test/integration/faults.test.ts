@@ -122,7 +122,7 @@ onServer('the connection dies while a command waits on a row lock', () => {
 
 withThrowaway('the server stops while a command waits on a row lock', () => {
   it.each(['fast', 'immediate'] as const)('should exit 7 with one line and write nothing when the server is stopped in %s mode during `contract pay`', async (mode) => {
-    const server = startThrowawayServer();
+    const server = await startThrowawayServer();
     try {
       const env = { DATABASE_URL: server.url };
       const owner = userFor(db, 'ada@epic.events', env);
