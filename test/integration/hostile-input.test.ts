@@ -18,12 +18,12 @@ import { initManager, login, type TestUser, userFor } from '../support/users';
  *
  * On a server the runs go through four lanes, each with a database of its own, so the
  * before/after fingerprint of each run is exact although four commands run at a time. The
- * embedded engine (one process per data folder, about a second per command) gets every twentieth
+ * embedded engine (one process per data folder, about a second per command) gets every fortieth
  * case in one lane: the parsers are the same code either way.
  */
 const SERVER = Boolean(serverUrl());
 const LANES = SERVER ? 4 : 1;
-const SAMPLE_EVERY = SERVER ? 1 : 20;
+const SAMPLE_EVERY = SERVER ? 1 : 40;
 const RUN_TIMEOUT_MS = 20_000;
 /** Far enough ahead that no seeded event is "upcoming" (that would add notifications to any command). */
 const START = '2031-06-04T13:00';

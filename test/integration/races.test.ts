@@ -134,7 +134,7 @@ onServer('races on a server', () => {
   it(
     'should accept payments from 20 simultaneous `contract pay` that sum exactly to what was due and never go below zero',
     async () => {
-      const rounds = 4;
+      const rounds = 5;
       const contenders = 20;
       const violations: string[] = [];
       for (let round = 0; round < rounds; round += 1) {
