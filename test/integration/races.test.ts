@@ -172,6 +172,37 @@ onServer('races on a server', () => {
   );
 
   it(
+    'should refuse a payment by a salesperson whose client is handed to someone else at that moment',
+    async () => {
+      const rounds = 5;
+      const violations: string[] = [];
+      const other = await insertEmployee(db, { role: 'SALES', email: 'olga@epic.events' });
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
+        // A manager's reassignment, written but not yet committed, when the old owner pays.
+        const reassignment = new Client({ connectionString: db.url });
+        await reassignment.connect();
+        await reassignment.query('BEGIN');
+        await reassignment.query('UPDATE clients SET sales_contact_id = $2, version = version + 1 WHERE id = $1', [client.id, other.id]);
+        const pending = sales.run(['contract', 'pay', String(contract.id), '--amount', '100'], { timeoutMs: 90_000 });
+        try {
+          await waitForBlocked(db.url!, 1, 60_000, watchRuns([pending]));
+          await reassignment.query('COMMIT');
+        } finally {
+          await reassignment.end();
+        }
+        const result = await pending;
+        const [{ due }] = await db.query<{ due: string }>('SELECT amount_due::text AS due FROM contracts WHERE id = $1', [contract.id]);
+        if (result.code !== 4 || due !== '1000.00') violations.push(`round ${round}: exit ${result.code}, ${due} due: ${result.stderr.trim()}`);
+      }
+      record('contract pay by the old owner during a client reassignment', rounds, 2, 'the payment waits for the reassignment, then exits 4; nothing paid', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
     'should let one of two managers assigning different support people win and refuse the other with exit 6, with or without --expected-version',
     async () => {
       const rounds = 6;
