@@ -26,6 +26,7 @@ export class Output {
   ) {}
 
   render(result: CommandResult): void {
+    if (result.human.kind === 'streamed') return;
     if (this.mode.json) {
       this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
       return;
@@ -59,6 +60,8 @@ export class Output {
         return `${neutralise(view.text)}\n`;
       case 'text':
         return view.text.endsWith('\n') ? view.text : `${view.text}\n`;
+      case 'streamed':
+        return '';
       case 'record':
         return this.record(view.fields, view.title);
       case 'table': {

@@ -16,7 +16,9 @@ export type HumanView =
   | { kind: 'message'; text: string }
   | { kind: 'record'; fields: [label: string, value: string][]; title?: string }
   | { kind: 'table'; rows: unknown[]; columns: Column<never>[]; empty: string; footer?: string }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  /** The command already wrote its output as a stream (CSV export, import report): nothing more to print. */
+  | { kind: 'streamed' };
 
 export function tableView<T>(rows: T[], columns: Column<T>[], empty: string, footer?: string): HumanView {
   return { kind: 'table', rows, columns: columns as Column<never>[], empty, footer };
@@ -26,3 +28,6 @@ export const message = (text: string, json: unknown = { message: text }): Comman
   json,
   human: { kind: 'message', text },
 });
+
+/** The result of a command that streamed its own output to stdout. */
+export const STREAMED: CommandResult = { json: undefined, human: { kind: 'streamed' } };
