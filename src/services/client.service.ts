@@ -191,13 +191,21 @@ export async function deleteClient(db: Database, actor: Actor, id: number): Prom
   });
 }
 
+/**
+ * The rule of each detail of a new client, in the order they are checked: `client create` and
+ * `client import` both validate through this list, so a file is held to the same rules as a flag.
+ */
+export const CLIENT_DETAIL_RULES: readonly { field: keyof ClientDetails; parse: (value: unknown) => string }[] = [
+  { field: 'fullName', parse: (value) => parseText(value, 'full name', 150) },
+  { field: 'email', parse: (value) => parseEmail(value) },
+  { field: 'phone', parse: (value) => parsePhone(value) },
+  { field: 'companyName', parse: (value) => parseText(value, 'company name', 150) },
+];
+
 function parseDetails(input: NewClient): ClientDetails {
-  return {
-    fullName: parseText(input.fullName, 'full name', 150),
-    email: parseEmail(input.email),
-    phone: parsePhone(input.phone),
-    companyName: parseText(input.companyName, 'company name', 150),
-  };
+  const details = {} as ClientDetails;
+  for (const rule of CLIENT_DETAIL_RULES) details[rule.field] = rule.parse(input[rule.field]);
+  return details;
 }
 
 async function loadClient(manager: EntityManager, id: number): Promise<ClientRecord> {
@@ -212,7 +220,7 @@ async function assertEmailFree(manager: EntityManager, email: string, exceptId?:
 }
 
 /** A client's owner is an active SALES employee (SPEC §1). */
-async function assertActiveSales(manager: EntityManager, employeeId: number): Promise<void> {
+export async function assertActiveSales(manager: EntityManager, employeeId: number): Promise<void> {
   // FOR SHARE: the new owner cannot be deactivated or deleted until this transaction ends.
   const owner = await manager.findOne(Employee, { where: { id: employeeId }, lock: { mode: 'pessimistic_read' } });
   if (!owner) throw notFound('employee', employeeId);

@@ -64,4 +64,17 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents client delete 12', 'epicevents client delete 12 --yes --json'],
     load: async () => (await import('./delete')).run,
   },
+  {
+    name: 'client import',
+    summary: 'import clients from a CSV file (full_name,email,phone,company_name); they become yours (SALES)',
+    args: '<file>',
+    options: [{ flags: '--skip-invalid', description: 'import the valid lines and report the others (default: one invalid line imports nothing)' }],
+    examples: [
+      'epicevents client import clients.csv',
+      'epicevents client import clients.csv --skip-invalid',
+      'epicevents client import clients.csv --json',
+      'epicevents client export --csv | epicevents client import -',
+    ],
+    load: async () => (await import('./import')).run,
+  },
 ];

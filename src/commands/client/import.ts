@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import { type RunFunction } from '../../cli/command-spec';
+import { type CommandContext } from '../../cli/context';
+import { requireActor } from '../../auth/authenticate';
+import { readCsv } from '../../csv/csv-parser';
+import { validationError } from '../../errors/cli-error';
+import { terminalSafeJson } from '../../output/output';
+import { writeChunk } from '../../output/stream-write';
+import { neutralise } from '../../output/terminal-text';
+import { message, STREAMED } from '../../output/view';
+import { assertAllowed } from '../../permissions/assert-allowed';
+import { type ImportRejection, type ImportSummary, importClients } from '../../services/client-import.service';
+import { flagSet } from '../shared/flags';
+
+export const run: RunFunction = async (ctx, { args, options }) => {
+  const file = args[0];
+  const actor = await requireActor(ctx);
+  assertAllowed(actor, 'client.create'); // before the file is even opened
+  const source = await openSource(ctx, file);
+  const report = ctx.globals.json ? new JsonReport(ctx.output.streams.stdout) : new TextReport(ctx);
+  let summary: ImportSummary | undefined;
+  try {
+    summary = await importClients(await ctx.db(), actor, readCsv(source), {
+      skipInvalid: flagSet(options, 'skipInvalid'),
+      onRejected: (rejections) => report.rejected(rejections),
+      onProgress: (lines) => report.progress(lines),
+    });
+  } finally {
+    if (source !== ctx.stdin) (source as fs.ReadStream).destroy();
+    report.stopProgress();
+    await report.finish(summary);
+  }
+  if (summary.refused) {
+    throw validationError(
+      `${plural(summary.rejectedLines, 'line')} of ${summary.lines} rejected; nothing imported`,
+      'fix them, or pass --skip-invalid to import the valid lines only',
+    );
+  }
+  if (ctx.globals.json) return STREAMED;
+  const rejected = summary.rejectedLines > 0 ? `; ${plural(summary.rejectedLines, 'line')} rejected (listed on stderr)` : '';
+  return message(`imported ${plural(summary.imported, 'client')} (yours) from ${plural(summary.lines, 'line')}${rejected}`);
+};
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The file as a byte stream (`-` is stdin); a file that cannot be read is a usage error (exit 2), before any write. */
+async function openSource(ctx: CommandContext, file: string): Promise<NodeJS.ReadableStream> {
+  if (file === '-') return ctx.stdin;
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (error) {
+    throw validationError(`cannot read ${neutralise(file)}: ${reason(error)}`);
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw validationError(`cannot read ${neutralise(file)}: not a file`);
+  }
+  return handle.createReadStream({ highWaterMark: 256 * 1024 });
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'not a file';
+  return (error as Error).message.split('\n')[0];
+}
+
+interface Report {
+  rejected(rejections: ImportRejection[]): Promise<void>;
+  progress(lines: number): void;
+  stopProgress(): void;
+  /** Ends the report; `summary` is undefined when the import was refused or failed (nothing written). */
+  finish(summary: ImportSummary | undefined): Promise<void>;
+}
+
+/** For a person: each rejected line on stderr as it is found, and a progress line when stderr is a terminal. */
+class TextReport implements Report {
+  private readonly stderr: CommandContext['output']['streams']['stderr'];
+  private shown = false;
+  private lastDrawn = 0;
+
+  constructor(ctx: CommandContext) {
+    this.stderr = ctx.output.streams.stderr;
+  }
+
+  async rejected(rejections: ImportRejection[]): Promise<void> {
+    this.stopProgress();
+    const text = rejections.map((r) => `line ${r.line}${r.field ? ` (${r.field})` : ''}: ${neutralise(r.reason)}\n`).join('');
+    await writeChunk(this.stderr, text);
+  }
+
+  progress(lines: number): void {
+    if (!this.stderr.isTTY) return;
+    const now = Date.now();
+    if (now - this.lastDrawn < 200) return;
+    this.lastDrawn = now;
+    this.shown = true;
+    this.stderr.write(`\r\x1b[Kimporting: ${lines.toLocaleString('en')} lines read…`);
+  }
+
+  stopProgress(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    this.stderr.write('\r\x1b[K');
+  }
+
+  async finish(): Promise<void> {}
+}
+
+/**
+ * With --json, stdout is one document, `{"rejected":[…],"imported":N,"lines":N}`, written as the
+ * rejections arrive so a file with a million bad lines does not pile them up in memory. Nothing
+ * is printed when the file is refused before its first line (a missing column, an unreadable file).
+ */
+class JsonReport implements Report {
+  private opened = false;
+  private first = true;
+
+  constructor(private readonly stdout: NodeJS.WritableStream) {}
+
+  async rejected(rejections: ImportRejection[]): Promise<void> {
+    let text = this.opened ? '' : '{\n  "rejected": [';
+    this.opened = true;
+    for (const r of rejections) {
+      text += `${this.first ? '' : ','}\n    ${terminalSafeJson({ line: r.line, field: r.field, reason: r.reason })}`;
+      this.first = false;
+    }
+    await writeChunk(this.stdout, text);
+  }
+
+  progress(): void {}
+
+  stopProgress(): void {}
+
+  async finish(summary: ImportSummary | undefined): Promise<void> {
+    if (!summary && !this.opened) return;
+    const head = this.opened ? '\n  ],' : '{\n  "rejected": [],';
+    await writeChunk(this.stdout, `${head}\n  "imported": ${summary?.imported ?? 0},\n  "lines": ${summary?.lines ?? 0}\n}\n`);
+  }
+}
