@@ -74,7 +74,7 @@ describe('epicevents report', () => {
     for (const user of [manager, sales, support]) {
       const result = await user.run(args, { env });
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^[\x20-\x7e\n]*$/); // eslint-disable-line no-control-regex
+      expect(result.stdout).toMatch(/^[\x20-\x7e\n]*$/);
     }
   });
 

@@ -75,7 +75,7 @@ const management: ManagementReport = {
 describe('reportText', () => {
   it('should draw only ASCII characters in ASCII mode, borders and bars included', () => {
     const text = reportText(management, { charset: 'ascii', color: false, width: 80 });
-    expect(text).toMatch(/^[\x20-\x7e\n]*$/); // eslint-disable-line no-control-regex
+    expect(text).toMatch(/^[\x20-\x7e\n]*$/);
     expect(text).toContain('8,320.10');
     expect(text).toContain('###');
   });

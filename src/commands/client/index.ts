@@ -1,17 +1,20 @@
 import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
+import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+
+/** The filters of `client list`, which `client export` takes too. */
+const LIST_FILTERS = [
+  { flags: '--mine', description: 'only the clients you own (SALES)' },
+  { flags: '--sales <employeeId>', description: 'only the clients of this SALES employee' },
+  { flags: '--search <text>', description: 'case-insensitive text in the full name, email or company' },
+];
 
 export const CLIENT_COMMANDS: CommandSpec[] = [
   {
     name: 'client list',
     summary: 'list clients, optionally only yours, one salesperson\'s, or matching a text',
-    options: [
-      { flags: '--mine', description: 'only the clients you own (SALES)' },
-      { flags: '--sales <employeeId>', description: 'only the clients of this SALES employee' },
-      { flags: '--search <text>', description: 'case-insensitive text in the full name, email or company' },
-      ...PAGE_OPTIONS,
-    ],
+    options: [...LIST_FILTERS, ...PAGE_OPTIONS],
     examples: ['epicevents client list --mine', 'epicevents client list --search "startup" --json', 'epicevents client list --sales 4 --limit 100 --cursor 250'],
     load: async () => (await import('./list')).run,
   },
@@ -76,5 +79,12 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
       'epicevents client export --csv | epicevents client import -',
     ],
     load: async () => (await import('./import')).run,
+  },
+  {
+    name: 'client export',
+    summary: 'write clients as CSV on stdout, with the filters of client list',
+    options: [...LIST_FILTERS, CSV_OPTION],
+    examples: ['epicevents client export --csv > clients.csv', 'epicevents client export --mine --csv > my-clients.csv', 'epicevents client export --search startup --csv'],
+    load: async () => (await import('./export')).run,
   },
 ];

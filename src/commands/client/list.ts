@@ -1,17 +1,22 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
-import { listClients } from '../../services/client.service';
+import { type ClientFilters, listClients } from '../../services/client.service';
 import { parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { clientJson, clientTable } from './client-view';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  const filters = {
+/** The filter flags, shared with `client export`. */
+export function clientFilters(options: Record<string, unknown>): ClientFilters {
+  return {
     mine: flagSet(options, 'mine'),
     salesContactId: options.sales === undefined ? undefined : parseId(options.sales, '--sales'),
     search: flagString(options, 'search'),
   };
+}
+
+export const run: RunFunction = async (ctx, { options }) => {
+  const filters = clientFilters(options);
   const page = parsePageRequest(options);
   const actor = await requireActor(ctx);
   const result = await listClients(await ctx.db(), actor, filters, page);

@@ -1,19 +1,22 @@
 import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
+import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+
+/** The filters of `contract list`, which `contract export` takes too. */
+const LIST_FILTERS = [
+  { flags: '--mine', description: 'only contracts of the clients you own (SALES)' },
+  { flags: '--client <id>', description: 'only contracts of this client' },
+  { flags: '--unsigned', description: 'only contracts not signed yet' },
+  { flags: '--signed', description: 'only signed contracts' },
+  { flags: '--unpaid', description: 'only contracts with an amount still due' },
+];
 
 export const CONTRACT_COMMANDS: CommandSpec[] = [
   {
     name: 'contract list',
     summary: 'list contracts, filtered by client, signature or unpaid amount',
-    options: [
-      { flags: '--mine', description: 'only contracts of the clients you own (SALES)' },
-      { flags: '--client <id>', description: 'only contracts of this client' },
-      { flags: '--unsigned', description: 'only contracts not signed yet' },
-      { flags: '--signed', description: 'only signed contracts' },
-      { flags: '--unpaid', description: 'only contracts with an amount still due' },
-      ...PAGE_OPTIONS,
-    ],
+    options: [...LIST_FILTERS, ...PAGE_OPTIONS],
     examples: ['epicevents contract list --mine --unsigned', 'epicevents contract list --signed --unpaid --json', 'epicevents contract list --client 12 --limit 20'],
     load: async () => (await import('./list')).run,
   },
@@ -77,5 +80,12 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     args: '<id>',
     examples: ['epicevents contract delete 346', 'epicevents contract delete 346 --yes --json'],
     load: async () => (await import('./delete')).run,
+  },
+  {
+    name: 'contract export',
+    summary: 'write contracts as CSV on stdout, with the filters of contract list',
+    options: [...LIST_FILTERS, CSV_OPTION],
+    examples: ['epicevents contract export --csv > contracts.csv', 'epicevents contract export --signed --unpaid --csv', 'epicevents contract export --mine --unsigned --csv > pipeline.csv'],
+    load: async () => (await import('./export')).run,
   },
 ];

@@ -1,21 +1,24 @@
 import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
+import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+
+/** The filters of `event list`, which `event export` takes too. */
+const LIST_FILTERS = [
+  { flags: '--mine', description: 'SUPPORT: events assigned to you; SALES: events of your clients' },
+  { flags: '--support <id>', description: 'only events supported by this employee' },
+  { flags: '--no-support', description: 'only events without a support person' },
+  { flags: '--client <id>', description: 'only events of this client' },
+  { flags: '--contract <id>', description: 'only events of this contract' },
+  { flags: '--from <date>', description: 'only events starting at or after this date-time' },
+  { flags: '--to <date>', description: 'only events starting before this date-time (excluded)' },
+];
 
 export const EVENT_COMMANDS: CommandSpec[] = [
   {
     name: 'event list',
     summary: 'list events, filtered by support person, client, contract or start date',
-    options: [
-      { flags: '--mine', description: 'SUPPORT: events assigned to you; SALES: events of your clients' },
-      { flags: '--support <id>', description: 'only events supported by this employee' },
-      { flags: '--no-support', description: 'only events without a support person' },
-      { flags: '--client <id>', description: 'only events of this client' },
-      { flags: '--contract <id>', description: 'only events of this contract' },
-      { flags: '--from <date>', description: 'only events starting at or after this date-time' },
-      { flags: '--to <date>', description: 'only events starting before this date-time (excluded)' },
-      ...PAGE_OPTIONS,
-    ],
+    options: [...LIST_FILTERS, ...PAGE_OPTIONS],
     examples: [
       'epicevents event list --mine',
       'epicevents event list --no-support --json',
@@ -78,5 +81,12 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     args: '<id>',
     examples: ['epicevents event delete 42', 'epicevents event delete 42 --yes --json'],
     load: async () => (await import('./delete')).run,
+  },
+  {
+    name: 'event export',
+    summary: 'write events as CSV on stdout, with the filters of event list',
+    options: [...LIST_FILTERS, CSV_OPTION],
+    examples: ['epicevents event export --csv > events.csv', 'epicevents event export --from 2026-06-01 --to 2026-07-01 --csv', 'epicevents event export --no-support --csv'],
+    load: async () => (await import('./export')).run,
   },
 ];

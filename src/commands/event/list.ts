@@ -1,18 +1,19 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
 import { tableView } from '../../output/view';
-import { listEvents } from '../../services/event.service';
+import { type EventFilters, listEvents } from '../../services/event.service';
 import { parseDateTime, parseId } from '../../validation/parse';
 import { flagSet } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { EVENT_COLUMNS, eventJson } from './event-view';
 
-export const run: RunFunction = async (ctx, { options }) => {
+/** The filter flags, shared with `event export`. */
+export function eventFilters(options: Record<string, unknown>): EventFilters {
   // commander gives `--support <id>` as a string and `--no-support` as false (the last one typed wins).
   const support = options.support;
   const optionalId = (key: string, flag: string) => (options[key] === undefined ? undefined : parseId(options[key], flag));
   const optionalDate = (key: string, flag: string) => (options[key] === undefined ? undefined : parseDateTime(options[key], flag));
-  const filters = {
+  return {
     mine: flagSet(options, 'mine'),
     noSupport: support === false,
     supportId: typeof support === 'string' ? parseId(support, '--support') : undefined,
@@ -21,6 +22,10 @@ export const run: RunFunction = async (ctx, { options }) => {
     from: optionalDate('from', '--from'),
     to: optionalDate('to', '--to'),
   };
+}
+
+export const run: RunFunction = async (ctx, { options }) => {
+  const filters = eventFilters(options);
   const page = parsePageRequest(options);
   const actor = await requireActor(ctx);
   const events = await listEvents(await ctx.db(), actor, filters, page);

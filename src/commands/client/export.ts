@@ -1,0 +1,26 @@
+import { type RunFunction } from '../../cli/command-spec';
+import { requireActor } from '../../auth/authenticate';
+import { type ClientRecord, listClients } from '../../services/client.service';
+import { assertCsvFormat, type CsvColumn, streamCsv } from '../shared/csv-export';
+import { clientFilters } from './list';
+
+/** `full_name`, `email`, `phone` and `company_name` are what `client import` reads back. */
+export const CLIENT_CSV_COLUMNS: CsvColumn<ClientRecord>[] = [
+  { header: 'id', value: (c) => c.id },
+  { header: 'full_name', value: (c) => c.fullName },
+  { header: 'email', value: (c) => c.email },
+  { header: 'phone', value: (c) => c.phone },
+  { header: 'company_name', value: (c) => c.companyName },
+  { header: 'sales_contact_id', value: (c) => c.salesContactId },
+  { header: 'sales_contact_name', value: (c) => c.salesContactName },
+  { header: 'created_at', value: (c) => c.createdAt },
+  { header: 'updated_at', value: (c) => c.updatedAt },
+];
+
+export const run: RunFunction = async (ctx, { options }) => {
+  assertCsvFormat(ctx, options);
+  const filters = clientFilters(options);
+  const actor = await requireActor(ctx);
+  const db = await ctx.db();
+  return streamCsv(ctx, CLIENT_CSV_COLUMNS, (page) => listClients(db, actor, filters, page));
+};
