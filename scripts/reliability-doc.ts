@@ -61,6 +61,7 @@ const FIXED_BUGS: [foundBy: string, bug: string][] = [
   ['hostile input', '`--json` wrote C1 controls and bidirectional overrides raw'],
   ['database roles test', 'a statement the database role may not run crashed with exit 1 instead of exit 7'],
   ['fault review', 'a malformed `DATABASE_URL`, or TLS refused by the server, crashed with exit 1; error lines could repeat a secret'],
+  ['code review, then a race', "a salesperson's payment went through while their client was being handed to someone else"],
 ];
 
 const EXIT_ORDER = ['0', '2', '3', '4', '5', '6', '7', '1', '130', 'killed'];
