@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvParser } from '../../src/csv/csv-parser';
-import { type CliResult } from '../support/cli';
+import { type CliResult, TEST_JWT_SECRET } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, login, type TestUser, userFor } from '../support/users';
@@ -43,6 +44,8 @@ function file(name: string, text: string): string {
   fs.writeFileSync(target, text);
   return target;
 }
+
+const regexEscape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function records(csv: string): string[][] {
   const parser = new CsvParser();
@@ -140,6 +143,17 @@ describe('client import', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('imported 1 client (yours) from 2 lines; 1 line rejected (listed on stderr)\n');
     expect(result.stderr).toMatch(/^line 3 \(full_name\)|^line 3 \(email\)/);
+  });
+
+  it('should draw a progress line on stderr when it is a terminal, and erase it at the end', () => {
+    const lines = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\r\n`).join('');
+    const csv = file('progress.csv', HEADER + lines);
+    const command = [process.execPath, path.resolve(__dirname, '../../bin/epicevents.js'), 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
+    // script(1) runs the command in a pseudo-terminal and copies everything it writes, escapes included.
+    const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sales.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
+    const ERASE = '\r\u001b[K'; // back to the start of the line, erase it
+    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: [\\d,]+ lines read…`));
+    expect(screen).toContain(`${ERASE}imported 2500 clients (yours) from 2500 lines`);
   });
 
   it('should read the file from stdin with -', async () => {
