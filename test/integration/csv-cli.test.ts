@@ -204,6 +204,16 @@ describe('export --csv', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('should write control characters as stored when piped, and as visible escapes on a terminal', async () => {
+    await insertClient(db, { salesContactId: otherSales.id, fullName: 'Bell\u0007 and \u001b[31mred', email: 'control@example.com' });
+    const piped = await manager.run(['client', 'export', '--csv', '--search', 'control@']);
+    expect(piped.stdout).toContain('Bell\u0007 and \u001b[31mred');
+    const command = [process.execPath, path.resolve(__dirname, '../../bin/epicevents.js'), 'client', 'export', '--csv', '--search', 'control@'].map((a) => `'${a}'`).join(' ');
+    const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...manager.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
+    expect(screen).toContain('Bell\\u{7} and \\u{1b}[31mred');
+    expect(screen).not.toContain('\u001b');
+  });
+
   it('should page through the whole list with keyset queries, every row once, in id order', async () => {
     const [{ n }] = await db.query<{ n: string }>(
       `WITH made AS (

@@ -3,6 +3,7 @@ import { type CommandContext } from '../../cli/context';
 import { type CsvValue, csvRecord } from '../../csv/csv-writer';
 import { usageError } from '../../errors/cli-error';
 import { writeChunk } from '../../output/stream-write';
+import { neutralise } from '../../output/terminal-text';
 import { type CommandResult, STREAMED } from '../../output/view';
 import { type Page, type PageRequest } from '../../services/pagination';
 import { flagSet } from './flags';
@@ -34,11 +35,14 @@ export async function streamCsv<T>(
   fetchPage: (page: PageRequest) => Promise<Page<T>>,
 ): Promise<CommandResult> {
   const stdout = ctx.output.streams.stdout;
+  // Piped or redirected, the data goes out as stored; shown on a terminal, a control character
+  // in a name must not steer it (it is written as a visible escape instead).
+  const cell = stdout.isTTY ? (value: CsvValue) => (typeof value === 'string' ? neutralise(value) : value) : (value: CsvValue) => value;
   // The first page is read before the header is written: a refused filter leaves stdout empty.
   let page = await fetchPage({ limit: EXPORT_PAGE_SIZE });
   await writeChunk(stdout, csvRecord(columns.map((c) => c.header)));
   for (;;) {
-    await writeChunk(stdout, page.items.map((row) => csvRecord(columns.map((c) => c.value(row)))).join(''));
+    await writeChunk(stdout, page.items.map((row) => csvRecord(columns.map((c) => cell(c.value(row))))).join(''));
     if (page.nextCursor === undefined) return STREAMED;
     page = await fetchPage({ limit: EXPORT_PAGE_SIZE, cursor: page.nextCursor });
   }
