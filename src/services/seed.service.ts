@@ -37,7 +37,7 @@ export interface SeedProgress {
 }
 
 export interface SeedOptions {
-  /** About this many clients, contracts and events. */
+  /** About this many clients, contracts and events (at least SPEC §1's examples: 0 gives only them). */
   scale: number;
   onProgress?: (progress: SeedProgress) => void;
   /** "Now" for the dates of the data set (tests). */
@@ -97,7 +97,9 @@ export async function seedDemo(db: Database, actor: Actor | null, options: SeedO
   const random = new DemoRandom(0x5eed ^ options.scale);
   const people = demoEmployees(random, options.scale);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const plan = { clients: options.scale, contracts: options.scale, events: options.scale };
+  // SPEC §1's examples are always there: two clients, two contracts (one signed), the wedding.
+  const rows = Math.max(options.scale, 2);
+  const plan = { clients: rows, contracts: rows, events: rows };
   const total = people.length + plan.clients + plan.contracts + plan.events;
   let done = 0;
   const progress = (phase: SeedPhase, rows: number) => {
@@ -439,7 +441,9 @@ async function insertEvents(
     const k = r < 0.15 ? 0 : r < 0.55 ? 1 : r < 0.9 ? 2 : 3;
     for (let j = 0; j < k && n < count; j += 1) contractOf[n++] = c;
   }
-  while (n < count) contractOf[n++] = random.int(hasWedding ? 1 : 0, signed.count - 1);
+  // Fill up (rarely needed) on other contracts than the wedding's, unless it is the only one.
+  const firstFree = hasWedding && signed.count > 1 ? 1 : 0;
+  while (n < count) contractOf[n++] = random.int(firstFree, signed.count - 1);
 
   const activeSupport = support.filter((s) => s.active).map((s) => s.id);
   const anySupport = support.map((s) => s.id);

@@ -107,6 +107,22 @@ describe('db seed --demo on a database without employees', () => {
   });
 });
 
+describe('db seed --demo --scale 0', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.close());
+
+  it("should write only SPEC §1's examples besides the employees", async () => {
+    const seeded = await runCli(['db', 'seed', '--demo', '--scale', '0', '--json'], { env: db.env, timeoutMs: 120000 });
+    expect(seeded.code).toBe(0);
+    expect(seeded.json<SeedDocument>()).toMatchObject({ clients: 2, contracts: 2, events: 2 });
+    expect((await db.query<{ full_name: string }>('SELECT full_name FROM clients ORDER BY id')).map((c) => c.full_name)).toEqual(['Kevin Casey', 'John Quick']);
+    expect(await count(db, `events WHERE name = 'John Quick Wedding'`)).toBe(1);
+  });
+});
+
 describe('db seed --demo on a database in use', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -132,7 +148,7 @@ describe('db seed --demo on a database in use', () => {
 
   it.each([
     [['db', 'seed'], /--demo/],
-    [['db', 'seed', '--demo', '--scale', '0'], /--scale must be a whole number/],
+    [['db', 'seed', '--demo', '--scale', 'lots'], /--scale must be a whole number/],
     [['db', 'seed', '--demo', '--scale', '1e6'], /--scale must be a whole number/],
   ])('should refuse %p with exit 2 before writing anything', async (args, pattern) => {
     const before = await count(db, 'clients');

@@ -39,7 +39,7 @@ export const DB_COMMANDS: CommandSpec[] = [
     summary: 'write a demo data set: employees, clients, contracts and events (MANAGEMENT, or a database without employees)',
     options: [
       { flags: '--demo', description: 'demo data (required): every demo account has the password demo-password-2026' },
-      { flags: '--scale <n>', description: 'about N clients, N contracts and N events (default 40), for benchmarks' },
+      { flags: '--scale <n>', description: 'about N clients, N contracts and N events (default 40; 0: only the examples of the specification), for benchmarks' },
     ],
     examples: ['epicevents db seed --demo', 'epicevents db seed --demo --scale 100000', 'DATABASE_URL=postgres://postgres@127.0.0.1/bench epicevents db seed --demo --scale 1000000 --json'],
     load: async () => (await import('./seed')).run,

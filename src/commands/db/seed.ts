@@ -54,8 +54,8 @@ export const run: RunFunction = async (ctx, { options }) => {
 function parseScale(value: string | undefined): number {
   if (value === undefined) return DEFAULT_DEMO_SCALE;
   const text = value.trim().replace(/_/g, '');
-  if (!/^[0-9]{1,8}$/.test(text) || Number(text) < 1 || Number(text) > MAX_DEMO_SCALE) {
-    throw validationError(`--scale must be a whole number from 1 to ${MAX_DEMO_SCALE} (got "${preview(value)}")`);
+  if (!/^[0-9]{1,8}$/.test(text) || Number(text) > MAX_DEMO_SCALE) {
+    throw validationError(`--scale must be a whole number from 0 to ${MAX_DEMO_SCALE} (got "${preview(value)}")`);
   }
   return Number(text);
 }
