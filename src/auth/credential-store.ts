@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from '../config/config';
@@ -106,6 +105,9 @@ export class CredentialStore {
   private keychain(operation: 'get' | 'set' | 'delete', secret?: string): Promise<unknown> {
     const ms = this.options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
+      // Loaded here, not at the top: only keychain calls spawn, and child_process costs a few ms to load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { execFile } = require('node:child_process') as typeof import('node:child_process');
       const child = execFile(
         process.execPath,
         [path.join(__dirname, 'keychain-process.js'), operation, KEYCHAIN_SERVICE, this.account],

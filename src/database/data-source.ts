@@ -22,12 +22,17 @@ export function createDataSource(target: DatabaseTarget): DataSource {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
+    // Extensions come from the migrations; TypeORM's own check scans every column at each start.
+    installExtensions: false,
     logging: false,
   } as const;
   if (target.databaseUrl) {
     return new DataSource({
       ...common,
       url: target.databaseUrl,
+      // Handed over rather than left to TypeORM's require-by-name, so the bundle contains pg.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      driver: require('pg'),
       connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
       extra: { max: 4, application_name: 'epicevents' },
     } as DataSourceOptions);

@@ -12,22 +12,38 @@ import { createTestDatabase, serverUrl, type TestDatabase } from '../support/tes
 const PRELOAD = path.resolve(__dirname, '../../bench/loaded-modules.js');
 const HEAVY = ['@sentry/node', 'inquirer', '@electric-sql/pglite', 'argon2'];
 
-/** The packages under node_modules that the command loaded. */
-async function packagesLoaded(args: string[], env: Record<string, string> = {}): Promise<Set<string>> {
+/** The files the command loaded as modules. */
+async function filesLoaded(args: string[], env: Record<string, string> = {}): Promise<string[]> {
   const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-modules-')), 'modules.txt');
   const result = await runCli(args, { env: { ...env, NODE_OPTIONS: `--require "${PRELOAD}"`, EPICEVENTS_MODULE_LOG: log } });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
+  const files = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  fs.rmSync(path.dirname(log), { recursive: true, force: true });
+  return files;
+}
+
+/**
+ * The packages under node_modules that the command loaded. The per-file build (EPICEVENTS_BUNDLE=off)
+ * shows what each command imports; the bundle the binary normally runs is made from the same
+ * imports and keeps them lazy (docs/performance.md).
+ */
+async function packagesLoaded(args: string[], env: Record<string, string> = {}): Promise<Set<string>> {
   const packages = new Set<string>();
-  for (const file of fs.readFileSync(log, 'utf8').split('\n')) {
+  for (const file of await filesLoaded(args, { ...env, EPICEVENTS_BUNDLE: 'off' })) {
     const match = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
     if (match) packages.add(match[1].replace(/\\/g, '/'));
   }
-  fs.rmSync(path.dirname(log), { recursive: true, force: true });
   return packages;
 }
 
 describe('modules loaded at start-up', () => {
+  it('should run the bundle, not the per-file build, when the binary starts', async () => {
+    const files = await filesLoaded(['--help']);
+    expect(files).toContain(path.resolve(__dirname, '../../dist/bundle/epicevents.js'));
+    expect(files.filter((file) => file.includes(`${path.sep}dist${path.sep}src${path.sep}`))).toEqual([]);
+  });
+
   it.each([[['--help']], [['help', 'exit-codes']], [['client', '--help']], [['help', 'contract', 'create']]])(
     'should load commander and nothing heavier when %p runs',
     async (args) => {

@@ -1,0 +1,48 @@
+// Loads the single-file bundle (dist/bundle/epicevents.js) with the V8 code cache stored beside it
+// (epicevents.js.cache), so a command neither reads hundreds of files nor compiles their start-up
+// code again: about half of what a command cost before (docs/performance.md). Node 20 has no
+// built-in compile cache (module.enableCompileCache arrived in Node 22). A cache that does not
+// match this Node version is rejected by V8 and the code is compiled as usual: slower, never wrong.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle', 'epicevents.js');
+
+/**
+ * Runs the bundle (`file`, by default the installed one) as a CommonJS module and returns its
+ * exports. With `produceCache`, ignores any stored cache; `saveCache()` writes the code compiled so
+ * far (the build calls it after a warm-up).
+ */
+function loadBundle({ produceCache = false, file = BUNDLE } = {}) {
+  // ASCII only (scripts/build-bundle.js makes sure): Latin-1 reads it exactly, and much faster.
+  const source = fs.readFileSync(file, 'latin1');
+  let cachedData;
+  if (!produceCache) {
+    try {
+      cachedData = fs.readFileSync(`${file}.cache`);
+    } catch {
+      cachedData = undefined; // no cache (a partial build): compile as usual
+    }
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const bundle = new Module(file, module);
+  bundle.filename = file;
+  bundle.paths = Module._nodeModulePaths(path.dirname(file));
+  Module._cache[file] = bundle; // as require() would: require.cache lists it
+  script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file));
+  bundle.loaded = true;
+  return {
+    exports: bundle.exports,
+    /** True when a stored cache did not match this Node version (the bench reports it). */
+    cacheRejected: cachedData !== undefined && script.cachedDataRejected === true,
+    saveCache: () => {
+      fs.writeFileSync(`${file}.cache.${process.pid}`, script.createCachedData());
+      fs.renameSync(`${file}.cache.${process.pid}`, `${file}.cache`);
+    },
+  };
+}
+
+module.exports = { BUNDLE, loadBundle };
