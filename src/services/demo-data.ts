@@ -166,15 +166,24 @@ export function company(random: DemoRandom): DemoCompany {
   return { name: `${word} ${trade} ${random.pick(LEGAL_FORMS)}`, domain: `${asciiSlug(word)}${asciiSlug(trade)}.${random.pick(TLDS)}` };
 }
 
-/** A mobile number in E.164 from one of the countries the company works with. */
+// Second digits after +33 6 or 7 and +34 6 or 7 where every number is allocated in libphonenumber's
+// metadata (+33 63, 69, 70-72, 79 and +34 75-77, 79 have gaps), valid after either first digit.
+const FR_SECOND_DIGITS = ['4', '5', '6', '7', '8'];
+const ES_SECOND_DIGITS = ['0', '1', '2', '3', '4'];
+
+/**
+ * A mobile number in E.164 from one of the countries the company works with, that `client create`
+ * accepts (+44 76, 77 and 79 have gaps too). Each case draws as many random numbers as before the
+ * gaps were avoided, so the rest of the demo data (and the README's samples) stays the same.
+ */
 export function mobilePhone(random: DemoRandom): string {
   switch (random.int(0, 7)) {
     case 0:
     case 1:
     case 2:
-      return `+33${random.pick(['6', '7'])}${random.digits(8)}`; // France
+      return `+33${random.pick(['6', '7'])}${random.pick(FR_SECOND_DIGITS)}${random.digits(7)}`; // France
     case 3:
-      return `+447${random.int(4, 9)}${random.digits(8)}`; // United Kingdom
+      return `+447${random.pick(['4', '5', '8'])}${random.digits(8)}`; // United Kingdom
     case 4:
       return `+1${random.pick(['212', '415', '312', '617', '206', '512'])}${random.int(2, 9)}${random.digits(6)}`; // United States
     case 5:
@@ -182,7 +191,7 @@ export function mobilePhone(random: DemoRandom): string {
     case 6:
       return `+393${random.int(2, 9)}${random.digits(8)}`; // Italy
     default:
-      return `+34${random.pick(['6', '7'])}${random.digits(8)}`; // Spain
+      return `+34${random.pick(['6', '7'])}${random.pick(ES_SECOND_DIGITS)}${random.digits(7)}`; // Spain
   }
 }
 

@@ -1,3 +1,4 @@
+import { parseEmail, parsePhone } from '../../src/validation/parse';
 import { type CliResult, runCli } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -47,12 +48,21 @@ describe('db seed --demo on a database without employees', () => {
     expect(doc.accounts.some((a) => !a.isActive)).toBe(true);
   });
 
+  it('should write only emails and phones that client create and employee create accept as they are', async () => {
+    const people = await db.query<{ email: string; phone: string | null }>('SELECT email, phone FROM clients UNION ALL SELECT email, phone FROM employees');
+    expect(people.length).toBeGreaterThan(40);
+    for (const { email, phone } of people) {
+      expect(parseEmail(email)).toBe(email);
+      if (phone !== null) expect(parsePhone(phone)).toBe(phone);
+    }
+  });
+
   it("should include SPEC §1's examples: Kevin Casey owned by Bill Boquet and the John Quick Wedding supported by Kate Hastings", async () => {
     const [kevin] = await db.query(
       `SELECT c.full_name, c.email, c.phone, c.company_name, e.first_name || ' ' || e.last_name AS owner
          FROM clients c JOIN employees e ON e.id = c.sales_contact_id WHERE c.email = 'kevin@startup.io'`,
     );
-    expect(kevin).toEqual({ full_name: 'Kevin Casey', email: 'kevin@startup.io', phone: '+67812345678', company_name: 'Cool Startup LLC', owner: 'Bill Boquet' });
+    expect(kevin).toEqual({ full_name: 'Kevin Casey', email: 'kevin@startup.io', phone: '+6785123456', company_name: 'Cool Startup LLC', owner: 'Bill Boquet' });
     const [wedding] = await db.query<Record<string, unknown>>(
       `SELECT ev.start_at, ev.end_at, ev.location, ev.attendees, ev.notes, s.first_name || ' ' || s.last_name AS support, k.is_signed
          FROM events ev JOIN employees s ON s.id = ev.support_contact_id JOIN contracts k ON k.id = ev.contract_id
