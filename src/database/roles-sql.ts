@@ -6,7 +6,8 @@ import { validationError } from '../errors/cli-error';
  * - the application role reads and writes the rows of the business and session tables, may only
  *   INSERT and SELECT the audit trail, only SELECT the migrations table, and cannot create,
  *   alter or drop anything.
- * Identity columns need no sequence privilege: INSERT on the table is enough.
+ * Identity columns need no sequence privilege for an INSERT; USAGE on the id sequences is granted
+ * because `db seed` draws ids in bulk (nextval) before inserting rows that refer to each other.
  */
 export interface RoleNames {
   database: string;
@@ -110,6 +111,9 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     '  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE, whatever its triggers say.',
     `  GRANT SELECT, INSERT ON ${APPEND_ONLY_TABLES.join(', ')} TO ${app};`,
     `  GRANT SELECT ON ${READ_ONLY_TABLES.join(', ')} TO ${app};`,
+  '  -- nextval on the id sequences: `db seed` draws ids in bulk (an INSERT alone needs no right on them).',
+  `  REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app};`,
+  `  GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};`,
     'END $roles$;',
     '',
   ];

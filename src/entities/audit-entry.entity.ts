@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type AuditEntityType = 'employee' | 'client' | 'contract' | 'event' | 'session';
+export type AuditEntityType = 'employee' | 'client' | 'contract' | 'event';
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 /** Append-only: the database refuses UPDATE and DELETE on this table. */

@@ -10,7 +10,7 @@ const SECRET_TEXT: [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, FILTERED], // JWT
   [/\$argon2(id|i|d)\$[^\s"']+/g, FILTERED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${FILTERED}`],
-  [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi, `$1$2:${FILTERED}@`], // user:password@ in URLs
+  [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi, `$1$2:${FILTERED}@`], // user:password@ (or :password@) in URLs
   [/\b(password|passwd|pwd|secret|token)=([^\s&;]+)/gi, `$1=${FILTERED}`],
 ];
 

@@ -7,6 +7,7 @@ import { conflict, notFound, usageError, validationError } from '../errors/cli-e
 import { assertAllowed } from '../permissions/assert-allowed';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
+import { notifyEventsHandedOver } from './event.service';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
 
 /** An employee as the CLI shows it (never the password hash). */
@@ -370,7 +371,10 @@ function describeOwned(owned: HandedOver): string {
     .join(', ');
 }
 
-/** Moves every client, contract and event of `fromId` to `toId`, with one audit entry per record. */
+/**
+ * Moves every client, contract and event of `fromId` to `toId`, with one audit entry per record;
+ * the new support person is told of each event they receive.
+ */
 async function handOver(manager: EntityManager, actor: Actor, fromId: number, toId: number): Promise<void> {
   const moves = [
     { table: 'clients', column: 'sales_contact_id', entityType: 'client', action: 'client.update', field: 'salesContactId' },
@@ -397,6 +401,7 @@ async function handOver(manager: EntityManager, actor: Actor, fromId: number, to
         changes: { [move.field]: { before: fromId, after: toId } },
       });
     }
+    if (move.table === 'events') await notifyEventsHandedOver(manager, rows.map((row) => Number(row.id)));
   }
 }
 

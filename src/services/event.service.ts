@@ -314,6 +314,14 @@ async function assertSupportEmployee(manager: EntityManager, employeeId: number)
   if (!employee.isActive) throw conflict(`employee ${employeeId} is deactivated and cannot support an event`);
 }
 
+/**
+ * Events handed over to another support person when their old one is deleted with
+ * `--reassign-to`: the new one is told, exactly as for an assignment.
+ */
+export async function notifyEventsHandedOver(manager: EntityManager, eventIds: number[]): Promise<void> {
+  for (const id of eventIds) await notifySupportChange(manager, null, toRecord(await findEvent(manager, id)));
+}
+
 /** The new support person learns of the assignment; the previous one of the unassignment. */
 async function notifySupportChange(manager: EntityManager, previousId: number | null, event: EventRecord): Promise<void> {
   if (previousId !== null) {

@@ -24,18 +24,20 @@ const onServer = serverUrl() && psqlAvailable ? describe : describe.skip;
 
 const suffix = `${process.pid}_${Date.now() % 100000}`;
 const database = `epicevents_roles_${suffix}`;
+/** A second, empty database for `db seed --demo`, whose demo accounts and clients the story's would collide with. */
+const seedDatabase = `epicevents_roles_seed_${suffix}`;
 const owner = `ee_owner_${suffix}`;
 const app = `ee_app_${suffix}`;
 
-function urlAs(role: string, password: string): string {
-  const url = new URL(withDatabase(serverUrl()!, database));
+function urlAs(role: string, password: string, name = database): string {
+  const url = new URL(withDatabase(serverUrl()!, name));
   url.username = role;
   url.password = password;
   return url.toString();
 }
 
-function runPsql(sql: string): string {
-  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'owner_password=owner-pass-2031', '-v', 'app_password=app-pass-2031', withDatabase(serverUrl()!, database)], {
+function runPsql(sql: string, name = database): string {
+  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'owner_password=owner-pass-2031', '-v', 'app_password=app-pass-2031', withDatabase(serverUrl()!, name)], {
     input: sql,
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -51,10 +53,12 @@ onServer('least-privilege database roles', () => {
 
   beforeAll(async () => {
     await adminQuery(`CREATE DATABASE ${database}`);
+    await adminQuery(`CREATE DATABASE ${seedDatabase}`);
   });
 
   afterAll(async () => {
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${seedDatabase} WITH (FORCE)`);
     await adminQuery(`DROP ROLE IF EXISTS ${app}`);
     await adminQuery(`DROP ROLE IF EXISTS ${owner}`);
   });
@@ -125,14 +129,61 @@ onServer('least-privilege database roles', () => {
     ]);
     expectOk(event, 'event create');
     const eventId = String(event.json<{ id: number }>().id);
-    expectOk(await manager.run(['event', 'update', eventId, '--support', String(kate.json<{ id: number }>().id)]), 'event update --support');
+    const kateId = String(kate.json<{ id: number }>().id);
+    expectOk(await manager.run(['event', 'update', eventId, '--support', kateId]), 'event update --support');
+    const support = as('kate@epic.events');
+    expectOk(await support.run(['login', '--email', 'kate@epic.events', '--password-stdin'], { stdin: `${TEST_PASSWORD}\n` }), 'support login');
+    expectOk(await support.run(['event', 'update', eventId, '--notes', 'DJ booked']), 'event update --notes (support)');
+    expectOk(await support.run(['notification', 'list']), 'notification list');
+    expectOk(await support.run(['notification', 'read', '--all']), 'notification read --all');
+    expectOk(await sales.run(['client', 'update', String(client.json<{ id: number }>().id), '--company', 'Cool Startup SAS']), 'client update');
+    expectOk(await manager.run(['contract', 'update', contractId, '--total', '1600']), 'contract update');
+    expectOk(await sales.run(['client', 'import', '-'], { stdin: 'full_name,email,phone,company_name\nAnn One,ann@import.io,+33612345601,One SA\n' }), 'client import');
+    // An event within 7 days: the next command of anyone writes the reminder (INSERT … ON CONFLICT).
+    const soon = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 16);
+    const soonEnd = new Date(Date.now() + 2 * 86400_000 + 3600_000).toISOString().slice(0, 16);
+    const upcoming = await sales.run(['event', 'create', '--contract', contractId, '--name', 'Rehearsal', '--start', `${soon}Z`, '--end', `${soonEnd}Z`, '--location', 'Paris', '--attendees', '10', '--json']);
+    expectOk(upcoming, 'event create (within 7 days)');
+    expectOk(await sales.run(['whoami']), 'whoami');
+    expectOk(await manager.run(['event', 'delete', String(upcoming.json<{ id: number }>().id), '--yes']), 'event delete');
+    const draft = await manager.run(['contract', 'create', '--client', String(client.json<{ id: number }>().id), '--total', '10', '--json']);
+    expectOk(draft, 'contract create (draft)');
+    expectOk(await manager.run(['contract', 'delete', String(draft.json<{ id: number }>().id), '--yes']), 'contract delete');
+    const temp = await manager.run(['employee', 'create', '--first-name', 'Tom', '--last-name', 'Temp', '--email', 'tom@epic.events', '--role', 'SUPPORT', '--json']);
+    expectOk(temp, 'employee create (one-time password)');
+    const tempId = String(temp.json<{ id: number }>().id);
+    const tom = as('tom@epic.events');
+    expectOk(await tom.run(['login', '--email', 'tom@epic.events', '--password-stdin'], { stdin: `${temp.json<{ oneTimePassword: string }>().oneTimePassword}\n` }), 'login with a one-time password');
+    expectOk(await tom.run(['password', 'change', '--stdin'], { stdin: `${temp.json<{ oneTimePassword: string }>().oneTimePassword}\n${TEST_PASSWORD}-tom\n` }), 'password change');
+    expectOk(await tom.run(['logout']), 'logout');
+    expectOk(await manager.run(['employee', 'update', tempId, '--phone', '+33612345699']), 'employee update');
+    expectOk(await manager.run(['employee', 'reset-password', tempId]), 'employee reset-password');
+    expectOk(await manager.run(['employee', 'deactivate', tempId]), 'employee deactivate');
+    expectOk(await manager.run(['employee', 'reactivate', tempId]), 'employee reactivate');
+    expectOk(await manager.run(['employee', 'delete', kateId, '--reassign-to', tempId, '--yes']), 'employee delete --reassign-to');
+    expectOk(await manager.run(['report']), 'report');
     expectOk(await manager.run(['audit', 'list']), 'audit list');
-    const [due] = (await queryAs(urlAs(app, 'app-pass-2031'), 'SELECT amount_due::text AS due FROM contracts')) as { due: string }[];
-    expect(due).toEqual({ due: '999.50' });
+    const [due] = (await queryAs(urlAs(app, 'app-pass-2031'), `SELECT amount_due::text AS due FROM contracts WHERE id = ${Number(contractId)}`)) as { due: string }[];
+    expect(due).toEqual({ due: '1099.50' });
+    const [reminders] = (await queryAs(urlAs(app, 'app-pass-2031'), `SELECT count(*)::int AS n FROM notifications WHERE kind = 'event_upcoming'`)) as { n: number }[];
+    expect(reminders.n).toBeGreaterThan(0);
 
     // Schema changes through the CLI are refused as a configuration problem (exit 7), never a crash.
     const revert = await runCli(['db', 'revert'], { env: { ...appEnv, EPICEVENTS_HOME: tempHome() } });
     expect({ code: revert.code, stderr: revert.stderr }).toMatchObject({ code: 7, stderr: expect.stringMatching(/lacks this privilege/) });
+  });
+
+  it('should let the application role seed the demo data of an empty database', async () => {
+    const seedSql = (await runCli(['db', 'roles', '--print', '--owner', owner, '--app', app, '--json'], {
+      env: { DATABASE_URL: urlAs('postgres', '', seedDatabase), EPICEVENTS_HOME: tempHome() },
+    })).json<{ sql: string }>().sql;
+    runPsql(seedSql, seedDatabase);
+    expectOk(await runCli(['db', 'migrate'], { env: { DATABASE_URL: urlAs(owner, 'owner-pass-2031', seedDatabase), EPICEVENTS_HOME: tempHome() } }), 'db migrate as the owner');
+    runPsql(seedSql, seedDatabase);
+    const appEnv = { DATABASE_URL: urlAs(app, 'app-pass-2031', seedDatabase), EPICEVENTS_HOME: tempHome() };
+    expectOk(await runCli(['db', 'seed', '--demo', '--scale', '5'], { env: appEnv }), 'db seed --demo as the application role');
+    const [{ n }] = (await queryAs(appEnv.DATABASE_URL, 'SELECT count(*)::int AS n FROM clients')) as { n: number }[];
+    expect(n).toBeGreaterThanOrEqual(5);
   });
 
   it.each([

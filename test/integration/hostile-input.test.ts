@@ -304,8 +304,27 @@ const AUTH: ArgumentSpec[] = [
   },
 ];
 
+// Every lane is initialised: valid values reach the database and are refused there (exit 6, nothing written).
+const INIT = ['init', '--first-name', 'Ann', '--last-name', 'Lee', '--email', 'second@epic.events', '--password-stdin', '--json'];
+const INIT_SPECS: ArgumentSpec[] = [
+  ...([['--first-name', 'text', 100], ['--last-name', 'text', 100], ['--email', 'email']] as const).map(
+    ([flag, valueClass, maxLength]): ArgumentSpec => ({
+      command: 'init',
+      argument: flag,
+      valueClass,
+      maxLength,
+      as: 'anonymous',
+      write: true,
+      invocation: (_lane, value) => ({ args: withFlag(INIT, flag, value), stdin: `${NEW_PASSWORD}\n` }),
+    }),
+  ),
+  { command: 'init', argument: 'password (stdin)', valueClass: 'password', as: 'anonymous', write: true, invocation: (_lane, value) => ({ args: INIT, stdin: `${value}\n` }) },
+];
+
 const OTHERS: ArgumentSpec[] = [
+  ...INIT_SPECS,
   idSpec('notification read', 'manager', true, (value) => ['notification', 'read', value, '--json']),
+  ...listFilters('notification', 'manager', []),
   readSpec('audit list', '--actor', 'id', 'manager', (value) => ['audit', 'list', '--actor', value]),
   readSpec('audit list', '--entity', 'text', 'manager', (value) => ['audit', 'list', '--entity', value]),
   readSpec('audit list', '--action', 'text', 'manager', (value) => ['audit', 'list', '--action', value], 40),
@@ -486,7 +505,7 @@ describe('hostile values through every argument', () => {
     ['contract commands', CONTRACT],
     ['event commands', EVENT],
     ['login and password change', AUTH],
-    ['notifications and the audit trail', OTHERS],
+    ['init, notifications and the audit trail', OTHERS],
   ])(
     'should refuse or store verbatim every hostile value, never crash and never write on a refusal, for the %s',
     async (_group, specs) => {

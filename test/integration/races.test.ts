@@ -97,16 +97,26 @@ onServer('races on a server', () => {
       const violations: string[] = [];
       for (let round = 0; round < rounds; round += 1) {
         const emails = [`race${round}@startup.io`, `RACE${round}@startup.io`, `Race${round}@Startup.IO`, `race${round}@STARTUP.IO`];
-        // Every contender waits on the owner's row (client create share-locks it), so all of them
-        // have checked that the email is free before any inserts: the unique index decides.
-        const lock = await holdRowLock(db.url!, 'employees', 'id = $1', [sales.id]);
+        // An uncommitted client with the same email: every contender finds the email free (the row
+        // is not visible to it), then waits on the unique index for that transaction. When it rolls
+        // back, all of them have passed the check before any inserts, so the unique index decides.
+        // (Holding a lock they take before the check, as before, let a contender scheduled late run
+        // the check after the winner's commit: the same exit 6, but the service's message.)
+        const gate = new Client({ connectionString: db.url });
+        await gate.connect();
+        await gate.query('BEGIN');
+        await gate.query(`INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Gate', $1, '+33612345678', 'Gate', $2)`, [
+          `race${round}@startup.io`,
+          sales.id,
+        ]);
         const pending = emails.map((email) =>
           sales.run(['client', 'create', '--full-name', 'Kevin Casey', '--email', email, '--phone', '+33612345678', '--company', 'Cool Startup'], { timeoutMs: 90_000 }),
         );
         try {
           await waitForBlocked(db.url!, emails.length, 60_000, watchRuns(pending));
         } finally {
-          await lock.release();
+          await gate.query('ROLLBACK');
+          await gate.end();
         }
         const results = await Promise.all(pending);
         const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM clients WHERE lower(email) = $1', [`race${round}@startup.io`]);
@@ -245,6 +255,41 @@ onServer('races on a server', () => {
         }
       }
       record('event update --support by two managers', rounds, 2, 'one assignment lands; the other exits 6, nothing of it written', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+
+  it(
+    'should write one 7-day reminder per event when 4 commands find it missing at the same moment',
+    async () => {
+      const rounds = 5;
+      const contenders = 4;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(db, { salesContactId: sales.id });
+        const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+        const event = await insertEvent(db, { contractId: contract.id, startAt: new Date(Date.now() + 2 * 86400_000) });
+        // SHARE mode lets every contender read that the reminder is missing, and holds back its
+        // INSERT: all of them insert at once when it lets go, and the unique index decides.
+        const gate = new Client({ connectionString: db.url });
+        await gate.connect();
+        await gate.query('BEGIN');
+        await gate.query('LOCK TABLE notifications IN SHARE MODE');
+        const pending = [manager, otherManager, sales, manager].map((user) => user.run(['whoami', '--json'], { timeoutMs: 90_000 }));
+        try {
+          await waitForBlocked(db.url!, contenders, 60_000, watchRuns(pending));
+        } finally {
+          await gate.query('ROLLBACK');
+          await gate.end();
+        }
+        const results = await Promise.all(pending);
+        const reminders = await db.query<{ recipient_id: number }>(`SELECT recipient_id FROM notifications WHERE kind = 'event_upcoming' AND entity_id = $1`, [event.id]);
+        if (results.some((r) => r.code !== 0) || reminders.length !== 1 || reminders[0].recipient_id !== sales.id || !noStackTrace(results)) {
+          violations.push(`round ${round}: exits ${codes(results).join(',')}, ${reminders.length} reminders: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
+        }
+      }
+      record('7-day reminder of one event, from 4 commands at once', rounds, contenders, 'one reminder; every command exits 0', violations);
       expect(violations).toEqual([]);
     },
     RACE_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +84,7 @@ describe('business events', () => {
     const created = await withSentry(manager, ['employee', 'create', '--first-name', 'Kate', '--last-name', 'Hastings', '--email', 'kate@epic.events', '--role', 'SALES', '--json']);
     expect(created.code).toBe(0);
     const id = String(created.json<{ id: number }>().id);
+    const oneTimePasswords = [created.json<{ oneTimePassword: string }>().oneTimePassword];
     await expectOneEvent(new RegExp(`^employee ${id} created by employee ${managerId}$`), { employee_id: id, actor_id: managerId, event: 'employee.create' });
 
     const steps: [string[], RegExp][] = [
@@ -93,12 +94,20 @@ describe('business events', () => {
       [['employee', 'reset-password', id], new RegExp(`^employee ${id} had their password reset by employee ${managerId}$`)],
       [['employee', 'delete', id, '--yes'], new RegExp(`^employee ${id} deleted by employee ${managerId}$`)],
     ];
+    const bytes: Buffer[] = [...received];
     for (const [args, pattern] of steps) {
       received = [];
-      const result = await withSentry(manager, args);
+      const result = await withSentry(manager, [...args, '--json']);
       expect(result.code).toBe(0);
       await expectOneEvent(pattern, { employee_id: id, actor_id: managerId });
+      const { oneTimePassword } = result.json<{ oneTimePassword?: string }>();
+      if (oneTimePassword) oneTimePasswords.push(oneTimePassword);
+      bytes.push(...received);
     }
+    // The one-time passwords of `create` and `reset-password` stay on the manager's terminal.
+    expect(oneTimePasswords).toHaveLength(2);
+    const sent = Buffer.concat(bytes).toString('utf8');
+    for (const secret of [...oneTimePasswords, TEST_PASSWORD]) expect(sent).not.toContain(secret);
   });
 
   it('should send one event for a signature and one for a contract created already signed', async () => {
@@ -164,22 +173,59 @@ describe('delivery', () => {
     });
     expect(result.code).toBe(0);
     expect(fs.readFileSync(log, 'utf8')).not.toMatch(/node_modules[\\/]@sentry[\\/]/);
+    // The same check sees the SDK when the DSN is set: the module list is real.
+    fs.rmSync(log);
+    const withDsn = await manager.run(['employee', 'update', '1', '--first-name', 'Augusta'], {
+      env: { NODE_OPTIONS: `--require "${preload}"`, EPICEVENTS_MODULE_LOG: log, SENTRY_DSN: dsn },
+    });
+    expect(withDsn.code).toBe(0);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/node_modules[\\/]@sentry[\\/]/);
   });
 
-  (serverUrl() ? it : it.skip)('should still succeed, and give up on the flush within 2 s, when the DSN points at a closed port', async () => {
+  /** A port where nothing listens: the connection is refused at once. */
+  async function closedPort(): Promise<{ port: number; close: () => void }> {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const started = Date.now();
-    const baseline = await manager.run(['employee', 'update', '1', '--last-name', 'Lovelace']);
-    const usual = Date.now() - started;
-    const begin = Date.now();
-    const result = await runCli(['employee', 'update', '1', '--last-name', 'Byron'], { env: { ...manager.env, SENTRY_DSN: `http://k@127.0.0.1:${port}/1` } });
-    const took = Date.now() - begin;
-    expect(baseline.code).toBe(0);
-    expect(result.code).toBe(0);
-    // A bound, not a benchmark: the flush may wait 2 s at most; the margin absorbs loading the SDK.
-    expect(took - usual).toBeLessThan(2000 + 1500);
+    return { port, close: () => undefined };
+  }
+
+  /** A server that accepts the connection and reads the envelope but never answers. */
+  async function silentServer(): Promise<{ port: number; close: () => void }> {
+    const sockets = new Set<Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => undefined);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const close = () => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    };
+    return { port: (silent.address() as AddressInfo).port, close };
+  }
+
+  (serverUrl() ? it.each : it.skip.each)([
+    ['points at a closed port', closedPort],
+    ['points at a server that never answers', silentServer],
+  ])('should still succeed, and give up on the flush within 2 s, when the DSN %s', async (_what, endpoint) => {
+    const { port, close } = await endpoint();
+    try {
+      const started = Date.now();
+      const baseline = await manager.run(['employee', 'update', '1', '--last-name', 'Lovelace']);
+      const usual = Date.now() - started;
+      const begin = Date.now();
+      // The update is an employee event: there is an envelope to flush.
+      const result = await runCli(['employee', 'update', '1', '--last-name', 'Byron'], { env: { ...manager.env, SENTRY_DSN: `http://k@127.0.0.1:${port}/1` } });
+      const took = Date.now() - begin;
+      expect(baseline.code).toBe(0);
+      expect(result.code).toBe(0);
+      // A bound, not a benchmark: the flush may wait 2 s at most; the margin absorbs loading the SDK.
+      expect(took - usual).toBeLessThan(2000 + 1500);
+    } finally {
+      close();
+    }
   });
 });

@@ -6,7 +6,7 @@ export const AUDIT_COMMANDS: CommandSpec[] = [
     name: 'audit list',
     summary: 'the audit trail, newest first: who changed what, when (MANAGEMENT)',
     options: [
-      { flags: '--entity <type[:id]>', description: 'only one kind of record (employee, client, contract, event, session), or one record' },
+      { flags: '--entity <type[:id]>', description: 'only one kind of record (employee, client, contract, event), or one record' },
       { flags: '--actor <employeeId>', description: 'only what this employee did' },
       { flags: '--action <action>', description: 'only one action, e.g. contract.sign or client.update' },
       { flags: '--since <date>', description: 'only entries at or after this ISO 8601 date or date-time' },

@@ -8,7 +8,8 @@ import { parseDateTime, parseId, parseText } from '../../validation/parse';
 import { flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 
-const ENTITY_TYPES = ['employee', 'client', 'contract', 'event', 'session'];
+// Logins and logouts are entries about the employee (actions session.login, session.logout).
+const ENTITY_TYPES = ['employee', 'client', 'contract', 'event'];
 
 export const run: RunFunction = async (ctx, { options }) => {
   const filters: AuditFilters = { ...parseEntity(flagString(options, 'entity')) };
