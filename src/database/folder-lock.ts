@@ -33,10 +33,8 @@ export async function lockDataFolder(dataDir: string, onWait?: (message: string)
   let told = false;
   while (!held.has(file) && !tryCreate(file)) {
     const holder = holderOf(file);
-    if (holder !== undefined && !alive(holder)) {
-      removeIf(file, holder);
-      continue;
-    }
+    // Our own pid in a lock this process does not hold: left by an earlier process that had it.
+    if (holder !== undefined && (holder === process.pid || !alive(holder)) && removeIf(file, holder)) continue;
     if (Date.now() >= deadline) {
       throw unavailable(
         `the embedded database is in use by another epicevents process${holder === undefined ? '' : ` (pid ${holder})`}`,
@@ -97,11 +95,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes the lock only while it still names `pid`: another process may have taken it meanwhile. */
-function removeIf(file: string, pid: number): void {
+/** Removes the lock only while it still names `pid` (another process may have taken it meanwhile); false if it could not. */
+function removeIf(file: string, pid: number): boolean {
   try {
     if (holderOf(file) === pid) fs.unlinkSync(file);
-  } catch {
-    // Already gone.
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }

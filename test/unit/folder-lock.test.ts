@@ -71,4 +71,12 @@ describe('lockDataFolder', () => {
     expect(fs.readFileSync(`${data}.lock`, 'utf8')).toBe(`${process.pid}\n`);
     lock.release();
   });
+
+  it('should take over a lock naming this very process that it does not hold (a pid reused after a restart)', async () => {
+    const data = dataDir();
+    fs.writeFileSync(`${data}.lock`, `${process.pid}\n`);
+    const lock = await lockDataFolder(data, undefined, 0);
+    lock.release();
+    expect(fs.existsSync(`${data}.lock`)).toBe(false);
+  });
 });
