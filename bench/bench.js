@@ -181,6 +181,9 @@ function commandsFor(setup) {
     { label: '`contract list --unpaid`', kind: 'read', list: true, argv: () => [BIN, 'contract', 'list', '--unpaid'], env: () => as('manager') },
     { label: '`event list --no-support`', kind: 'read', list: true, argv: () => [BIN, 'event', 'list', '--no-support'], env: () => as('manager') },
     { label: '`event list --mine` (SUPPORT)', kind: 'read', list: true, argv: () => [BIN, 'event', 'list', '--mine'], env: () => as('support') },
+    { label: '`report` (MANAGEMENT)', kind: 'read', argv: () => [BIN, 'report'], env: () => as('manager') },
+    { label: '`report` (SALES)', kind: 'read', argv: () => [BIN, 'report'], env: () => as('sales') },
+    { label: '`report` (SUPPORT)', kind: 'read', argv: () => [BIN, 'report'], env: () => as('support') },
     {
       label: '`client create` (SALES)',
       kind: 'write',

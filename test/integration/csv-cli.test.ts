@@ -145,14 +145,15 @@ describe('client import', () => {
     expect(result.stderr).toMatch(/^line 3 \(full_name\)|^line 3 \(email\)/);
   });
 
-  it('should draw a progress line on stderr when it is a terminal, and erase it at the end', () => {
+  it('should draw a progress bar on stderr when it is a terminal, and erase it at the end', () => {
     const lines = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\r\n`).join('');
     const csv = file('progress.csv', HEADER + lines);
     const command = [process.execPath, path.resolve(__dirname, '../../bin/epicevents.js'), 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
     // script(1) runs the command in a pseudo-terminal and copies everything it writes, escapes included.
     const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sales.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
     const ERASE = '\r\u001b[K'; // back to the start of the line, erase it
-    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: [\\d,]+ lines read…`));
+    // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines read.
+    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: \\[[█▏▎▍▌▋▊▉# ]{30}\\] \\d{1,3}%, [\\d,]+ lines read…`));
     expect(screen).toContain(`${ERASE}imported 2500 clients (yours) from 2500 lines`);
   });
 

@@ -54,6 +54,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
+// Dozens of commands and database snapshots: seconds on a server, up to two minutes on the
+// embedded engine (a second or so per process) when the machine is busy.
 it('should run the business of SPEC §1 from the terminal, refusing every role the matrix forbids', async () => {
   bill = await hire('Bill', 'Boquet', 'bill@epic.events', 'SALES');
   kate = await hire('Kate', 'Hastings', 'kate@epic.events', 'SUPPORT');
@@ -109,4 +111,4 @@ it('should run the business of SPEC §1 from the terminal, refusing every role t
   await refusedFor([bill, kate], ['audit', 'list']);
   const trail = (await ok(ada, ['audit', 'list', '--entity', `event:${eventId}`])).json<{ action: string }[]>();
   expect(trail.map((t) => t.action)).toEqual(['event.update', 'event.assign-support', 'event.create']);
-});
+}, 300_000);

@@ -10,14 +10,15 @@ import { neutralise } from '../../output/terminal-text';
 import { message, STREAMED } from '../../output/view';
 import { assertAllowed } from '../../permissions/assert-allowed';
 import { type ImportRejection, type ImportSummary, importClients } from '../../services/client-import.service';
+import { bar, type Charset, charsetFor } from '../report/charts';
 import { flagSet } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const file = args[0];
   const actor = await requireActor(ctx);
   assertAllowed(actor, 'client.create'); // before the file is even opened
-  const source = await openSource(ctx, file);
-  const report = ctx.globals.json ? new JsonReport(ctx.output.streams.stdout) : new TextReport(ctx);
+  const { stream: source, file: opened } = await openSource(ctx, file);
+  const report = ctx.globals.json ? new JsonReport(ctx.output.streams.stdout) : new TextReport(ctx, opened);
   let summary: ImportSummary | undefined;
   try {
     summary = await importClients(await ctx.db(), actor, readCsv(source), {
@@ -26,7 +27,7 @@ export const run: RunFunction = async (ctx, { args, options }) => {
       onProgress: (lines) => report.progress(lines),
     });
   } finally {
-    if (source !== ctx.stdin) (source as fs.ReadStream).destroy();
+    opened?.stream.destroy();
     report.stopProgress();
     await report.finish(summary);
   }
@@ -43,9 +44,15 @@ export const run: RunFunction = async (ctx, { args, options }) => {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+/** A file being read, and its size: how far the import has got. */
+interface OpenedFile {
+  stream: fs.ReadStream;
+  size: number;
+}
+
 /** The file as a byte stream (`-` is stdin); a file that cannot be read is a usage error (exit 2), before any write. */
-async function openSource(ctx: CommandContext, file: string): Promise<NodeJS.ReadableStream> {
-  if (file === '-') return ctx.stdin;
+async function openSource(ctx: CommandContext, file: string): Promise<{ stream: NodeJS.ReadableStream; file?: OpenedFile }> {
+  if (file === '-') return { stream: ctx.stdin };
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, 'r');
@@ -57,7 +64,8 @@ async function openSource(ctx: CommandContext, file: string): Promise<NodeJS.Rea
     await handle.close();
     throw validationError(`cannot read ${neutralise(file)}: not a file`);
   }
-  return handle.createReadStream({ highWaterMark: 256 * 1024 });
+  const stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+  return { stream, file: { stream, size: stat.size } };
 }
 
 function reason(error: unknown): string {
@@ -76,14 +84,24 @@ interface Report {
   finish(summary: ImportSummary | undefined): Promise<void>;
 }
 
-/** For a person: each rejected line on stderr as it is found, and a progress line when stderr is a terminal. */
+const PROGRESS_BAR_WIDTH = 30;
+
+/**
+ * For a person: each rejected line on stderr as it is found, and a progress line when stderr is a
+ * terminal, with a bar of the bytes read when the file's size is known (not for stdin).
+ */
 class TextReport implements Report {
   private readonly stderr: CommandContext['output']['streams']['stderr'];
+  private readonly charset: Charset;
   private shown = false;
   private lastDrawn = 0;
 
-  constructor(ctx: CommandContext) {
+  constructor(
+    ctx: CommandContext,
+    private readonly file?: OpenedFile,
+  ) {
     this.stderr = ctx.output.streams.stderr;
+    this.charset = charsetFor(ctx.env, false);
   }
 
   async rejected(rejections: ImportRejection[]): Promise<void> {
@@ -98,7 +116,15 @@ class TextReport implements Report {
     if (now - this.lastDrawn < 200) return;
     this.lastDrawn = now;
     this.shown = true;
-    this.stderr.write(`\r\x1b[Kimporting: ${lines.toLocaleString('en')} lines read…`);
+    this.stderr.write(`\r\x1b[Kimporting: ${this.gauge()}${lines.toLocaleString('en')} lines read…`);
+  }
+
+  /** `[█████▌    ] 55%, ` from the bytes read of a file; nothing for stdin, whose size is unknown. */
+  private gauge(): string {
+    const size = this.file?.size ?? 0;
+    if (!this.file || size === 0) return '';
+    const done = Math.min(this.file.stream.bytesRead, size);
+    return `[${bar(done, size, PROGRESS_BAR_WIDTH, this.charset).padEnd(PROGRESS_BAR_WIDTH)}] ${Math.floor((done / size) * 100)}%, `;
   }
 
   stopProgress(): void {
