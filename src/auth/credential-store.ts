@@ -64,7 +64,10 @@ export class CredentialStore {
     const temporary = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(session), { mode: 0o600 });
     fs.renameSync(temporary, this.file);
-    if (preferred !== 'file') this.options.warn(`no OS keychain available: credentials are stored in plain text in ${this.file}`);
+    if (preferred !== 'file') {
+      const why = this.options.keychain === 'off' ? 'EPICEVENTS_KEYCHAIN=off' : 'no OS keychain available';
+      this.options.warn(`${why}: credentials are stored in plain text in ${this.file}`);
+    }
     return 'file';
   }
 

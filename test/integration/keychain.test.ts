@@ -71,7 +71,7 @@ describe('OS keychain', () => {
   it('should fall back to a 0600 file with a plain-text warning when no session bus answers', async () => {
     const user = userFor(db, manager.email, { EPICEVENTS_KEYCHAIN: 'auto', DBUS_SESSION_BUS_ADDRESS: '', DISPLAY: '' });
     const result = await login(user);
-    expect(result.stderr).toMatch(/credentials are stored in plain text/);
+    expect(result.stderr).toMatch(/no OS keychain available: credentials are stored in plain text/);
     expect(fs.statSync(path.join(user.home, 'credentials.json')).mode & 0o777).toBe(0o600);
     expect((await user.run(['whoami', '--json'])).json()).toMatchObject({ credentialStore: 'file' });
   });
