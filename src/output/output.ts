@@ -1,5 +1,5 @@
 import { type CliError } from '../errors/cli-error';
-import { displayWidth, neutralise, truncate } from './terminal-text';
+import { displayWidth, neutralise, truncate, wrap } from './terminal-text';
 import { type Column, type CommandResult, type HumanView } from './view';
 
 export interface OutputStreams {
@@ -79,8 +79,10 @@ export class Output {
   private record(fields: [string, string][], title?: string): string {
     const labelWidth = Math.max(...fields.map(([label]) => label.length));
     const valueWidth = Math.max(20, this.width() - labelWidth - 2);
+    // A long value (an event's notes) continues on the next lines, under itself: shown whole.
+    const continuation = `\n${' '.repeat(labelWidth + 2)}`;
     const lines = fields.map(
-      ([label, value]) => `${this.paint(ANSI.bold, label.padEnd(labelWidth))}  ${truncate(neutralise(value), valueWidth)}`,
+      ([label, value]) => `${this.paint(ANSI.bold, label.padEnd(labelWidth))}  ${wrap(neutralise(value), valueWidth).join(continuation)}`,
     );
     if (title) lines.unshift(this.paint(ANSI.bold, neutralise(title)));
     return lines.join('\n') + '\n';

@@ -33,6 +33,33 @@ export function truncate(text: string, width: number): string {
   return `${kept}…`;
 }
 
+/**
+ * Breaks text into lines of at most `width` display columns, at spaces where it can; a word wider
+ * than a line is split. For a record's values, which are shown whole (a table cuts them instead).
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = '';
+    for (const char of word) {
+      if (displayWidth(line + char) > width) {
+        lines.push(line);
+        line = '';
+      }
+      line += char;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** A date in the local time zone, minute precision: what a person reads on a terminal. */
 export function localDateTime(date: Date | null | undefined): string {
   if (!date) return '';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { CliError } from '../../src/errors/cli-error';
 import { fitWidths, Output } from '../../src/output/output';
-import { displayWidth, neutralise, truncate } from '../../src/output/terminal-text';
+import { displayWidth, neutralise, truncate, wrap } from '../../src/output/terminal-text';
 import { message, tableView } from '../../src/output/view';
 import { clientTable } from '../../src/commands/client/client-view';
 
@@ -93,6 +93,20 @@ describe('truncate', () => {
   });
 });
 
+describe('wrap', () => {
+  it('should break at spaces into lines no wider than the width when the text is long', () => {
+    expect(wrap('Wedding starts at 3PM, by the river.', 16)).toEqual(['Wedding starts', 'at 3PM, by the', 'river.']);
+  });
+
+  it('should split a word wider than a line when it has no space', () => {
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('should return the text as one line when it fits', () => {
+    expect(wrap('short', 10)).toEqual(['short']);
+  });
+});
+
 describe('Output', () => {
   const result = {
     json: [{ id: 1, name: 'John Quick Wedding' }],
@@ -152,6 +166,17 @@ describe('Output', () => {
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
     expect(lines[1]).toContain('sales contact');
     expect(stdout.text).toContain('株式会社');
+  });
+
+  it('should show a long value of a record whole, wrapped under itself within 80 columns', () => {
+    const { stdout, output } = outputFor(false);
+    const notes = 'Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM. Kate needs to organize the DJ for after party.';
+    output.render({ json: {}, human: { kind: 'record', fields: [['name', 'John Quick Wedding'], ['notes', notes]] } });
+    const lines = stdout.text.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(lines.slice(1).map((line) => line.slice(7)).join(' ')).toBe(notes);
+    expect(lines[2].startsWith(' '.repeat(7))).toBe(true);
   });
 
   it('should print the empty text instead of a table when there are no rows', () => {
