@@ -22,7 +22,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     throw new CliError('not_found', 'there is no client to write a contract for yet', 'a SALES employee creates one with `epicevents client create`');
   }
   const values = await requireValues(ctx, options, [
-    { option: 'client', flag: '--client', message: 'Client (most recently updated first)', choices: clientChoices },
+    { option: 'client', flag: '--client', message: 'Client (most recently updated first)', choices: clientChoices, typeAnId: 'Client id' },
     { option: 'total', flag: '--total', message: 'Total amount', validate: promptValidator((v) => parseAmount(v, '--total')) },
   ]);
   const amountDue = flagString(options, 'amountDue');

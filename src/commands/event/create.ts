@@ -27,7 +27,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     throw conflict('none of your clients has a signed contract: an event needs one', 'sign it first with `epicevents contract sign <id>`');
   }
   const values = await requireValues(ctx, options, [
-    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices },
+    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices, typeAnId: 'Contract id' },
     { option: 'name', flag: '--name', message: 'Event name', validate: promptValidator(parseName) },
     { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', validate: promptValidator(parseStart) },
     { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', validate: promptValidator(parseEnd) },
