@@ -1,5 +1,5 @@
 import { type CliError } from '../errors/cli-error';
-import { neutralise, truncate } from './terminal-text';
+import { displayWidth, neutralise, truncate, wrap } from './terminal-text';
 import { type Column, type CommandResult, type HumanView } from './view';
 
 export interface OutputStreams {
@@ -79,8 +79,10 @@ export class Output {
   private record(fields: [string, string][], title?: string): string {
     const labelWidth = Math.max(...fields.map(([label]) => label.length));
     const valueWidth = Math.max(20, this.width() - labelWidth - 2);
+    // A long value (an event's notes) continues on the next lines, under itself: shown whole.
+    const continuation = `\n${' '.repeat(labelWidth + 2)}`;
     const lines = fields.map(
-      ([label, value]) => `${this.paint(ANSI.bold, label.padEnd(labelWidth))}  ${truncate(neutralise(value), valueWidth)}`,
+      ([label, value]) => `${this.paint(ANSI.bold, label.padEnd(labelWidth))}  ${wrap(neutralise(value), valueWidth).join(continuation)}`,
     );
     if (title) lines.unshift(this.paint(ANSI.bold, neutralise(title)));
     return lines.join('\n') + '\n';
@@ -90,13 +92,16 @@ export class Output {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Table = require('cli-table3') as typeof import('cli-table3');
     const cells = rows.map((row) => columns.map((column) => neutralise(column.value(row) ?? '')));
+    const headerWidths = columns.map((column) => displayWidth(column.header));
     const widths = fitWidths(
-      columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => Array.from(r[i]).length))),
+      columns.map((_column, i) => Math.max(headerWidths[i], ...cells.map((r) => displayWidth(r[i])))),
       columns.map((column) => column.flexible ?? false),
       this.width(),
+      headerWidths,
     );
     const table = new Table({
-      head: columns.map((c) => c.header),
+      // A header is cut only when the columns cannot fit otherwise: an uncut one would widen the table.
+      head: columns.map((c, i) => truncate(c.header, widths[i])),
       colAligns: columns.map((c) => c.align ?? 'left'),
       style: { head: this.mode.color ? ['cyan'] : [], border: this.mode.color ? ['grey'] : [], 'padding-left': 1, 'padding-right': 1 },
     });
@@ -127,9 +132,10 @@ export function terminalSafeJson(value: unknown, indent?: number): string {
 
 /**
  * Shrinks content widths until the table fits the terminal: flexible columns (names, notes) give
- * up width first, widest first; ids, money and dates keep theirs as long as possible.
+ * up width first, widest first, but not below `floors` (their headers' widths); then every column
+ * down to four characters. Ids, money and dates keep their width as long as possible.
  */
-export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number): number[] {
+export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number, floors: number[] = []): number[] {
   const widths = [...natural];
   const overhead = widths.length * 3 + 1; // borders and one space of padding each side
   let excess = widths.reduce((a, b) => a + b, 0) + overhead - terminalWidth;
@@ -137,7 +143,8 @@ export function fitWidths(natural: number[], flexible: boolean[], terminalWidth:
     while (excess > 0) {
       let widest = -1;
       widths.forEach((w, i) => {
-        if ((!onlyFlexible || flexible[i]) && w > MIN_COLUMN && (widest < 0 || w > widths[widest])) widest = i;
+        const floor = onlyFlexible ? Math.max(MIN_COLUMN, floors[i] ?? 0) : MIN_COLUMN;
+        if ((!onlyFlexible || flexible[i]) && w > floor && (widest < 0 || w > widths[widest])) widest = i;
       });
       if (widest < 0) break;
       widths[widest] -= 1;

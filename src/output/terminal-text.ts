@@ -9,11 +9,55 @@ export function neutralise(text: string): string {
   return text.replace(/\r\n|[\n\t]/g, ' ').replace(UNSAFE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }
 
+/**
+ * The columns text takes on a terminal, measured as cli-table3 measures its cells: a wide
+ * character (Chinese, Japanese, Korean, most emoji) takes two, a combining accent none.
+ */
+export function displayWidth(text: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stringWidth = require('string-width') as (text: string) => number;
+  return stringWidth(text);
+}
+
 /** Shortens text to `width` display columns, ending with an ellipsis when cut. */
 export function truncate(text: string, width: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+  if (displayWidth(text) <= width) return text;
+  let kept = '';
+  let used = 0;
+  for (const char of text) {
+    const charWidth = displayWidth(char);
+    if (used + charWidth > width - 1) break;
+    kept += char;
+    used += charWidth;
+  }
+  return `${kept}…`;
+}
+
+/**
+ * Breaks text into lines of at most `width` display columns, at spaces where it can; a word wider
+ * than a line is split. For a record's values, which are shown whole (a table cuts them instead).
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = '';
+    for (const char of word) {
+      if (displayWidth(line + char) > width) {
+        lines.push(line);
+        line = '';
+      }
+      line += char;
+    }
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** A date in the local time zone, minute precision: what a person reads on a terminal. */

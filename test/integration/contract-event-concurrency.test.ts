@@ -2,7 +2,7 @@ import { type QueryRunner } from 'typeorm';
 import { Database } from '../../src/database/database';
 import { CliError } from '../../src/errors/cli-error';
 import { recordPayment, signContract } from '../../src/services/contract.service';
-import { updateEvent } from '../../src/services/event.service';
+import { createEvent, updateEvent } from '../../src/services/event.service';
 import { fromCents, toCents } from '../../src/validation/parse';
 import { actorFor, type EmployeeRow, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
@@ -122,6 +122,34 @@ onServer('concurrent writes on one contract or event', () => {
       contract.id,
     ])) as { n: number }[];
     expect(n).toBe(1);
+  });
+
+  it('should refuse an event by a salesperson whose client is handed to someone else at that moment, creating nothing', async () => {
+    const newOwner = await insertEmployee(sdb.sql, { role: 'SALES' });
+    const client = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });
+    // A manager's reassignment, written but not yet committed, when the old owner creates the event.
+    const reassignment: QueryRunner = sdb.db.dataSource.createQueryRunner();
+    await reassignment.startTransaction();
+    await reassignment.query('UPDATE clients SET sales_contact_id = $2, version = version + 1 WHERE id = $1', [client.id, newOwner.id]);
+    const attempt = outcome(
+      createEvent(sdb.db, actorFor(salesRow), {
+        contractId: contract.id,
+        name: 'Late party',
+        startAt: new Date('2031-03-01T18:00:00Z'),
+        endAt: new Date('2031-03-01T23:00:00Z'),
+        location: 'Nantes',
+        attendees: 20,
+      }),
+    );
+    try {
+      await waitForBlocked(1);
+      await reassignment.commitTransaction();
+    } finally {
+      await reassignment.release();
+    }
+    expect(await attempt).toMatchObject({ code: 'forbidden' });
+    expect(await sdb.sql.query('SELECT id FROM events WHERE contract_id = $1', [contract.id])).toHaveLength(0);
   });
 
   it('should refuse one of two interleaved updates of an event that read the same version', async () => {

@@ -159,6 +159,16 @@ describe('prompts on a terminal', () => {
     expect(attendees.validate!('-1')).toMatch(/whole number/);
   });
 
+  it('should refuse `event create` before asking anything when none of the caller\'s clients has a signed contract', async () => {
+    const newcomer = await insertEmployee(sdb.sql, { role: 'SALES' });
+    const client = await insertClient(sdb.sql, { salesContactId: newcomer.id });
+    await insertContract(sdb.sql, { clientId: client.id, salesContactId: newcomer.id });
+    const prompter = new ScriptedPrompter({});
+    const attempt = run('event create', newcomer, prompter);
+    await expect(attempt).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/no.* signed contract/) });
+    expect(prompter.asked).toEqual([]);
+  });
+
   it('should delete only after a yes, and treat a no as a cancellation that deletes nothing', async () => {
     const client = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Doomed Client' });
     const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id });

@@ -43,6 +43,23 @@ withTerminal('on a real terminal', () => {
     expect(rows).toEqual([{ full_name: 'Kevin Casey', email: 'kevin@startup.io', phone: '+33612345678', company_name: 'Cool Startup LLC', sales_contact_id: salesId }]);
   });
 
+  it('should say there is no client yet, rather than fail, when `contract create` has no client to offer', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const boss = await initManager(empty);
+      const tty = startInTerminal(['contract', 'create'], boss.env);
+      try {
+        const screen = await tty.waitFor(/no client to write a contract for/);
+        expect(screen).not.toMatch(/unexpected|bug/);
+        expect(await tty.exitCode()).toBe(5);
+      } finally {
+        tty.close();
+      }
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('should offer the active SUPPORT employees as a list for `event update --support` and assign the one picked', async () => {
     const first = await insertEmployee(db, { role: 'SUPPORT', firstName: 'Aline', lastName: 'First', email: 'aline@epic.events' });
     const second = await insertEmployee(db, { role: 'SUPPORT', firstName: 'Kate', lastName: 'Hastings', email: 'kate@epic.events' });

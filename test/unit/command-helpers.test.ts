@@ -120,6 +120,27 @@ describe('requireValues', () => {
     expect(prompter.asked[0].map((m) => m.flag)).toEqual(['--email']);
   });
 
+  it('should offer a last choice to type an id, then ask for it, when the list shows only some records', async () => {
+    const asked: MissingValue[] = [];
+    const prompter: Prompter = {
+      interactive: true,
+      ask: async (missing) => {
+        asked.push(...missing);
+        const [question] = missing;
+        return { [question.flag]: question.choices ? question.choices[question.choices.length - 1].value : '4321' };
+      },
+      confirm: async () => true,
+      newPassword: async () => '',
+    };
+    const { ctx } = context(prompter);
+    const client = { option: 'client' as const, flag: '--client', message: 'Client', choices: [{ name: 'Kevin Casey #7', value: '7' }], typeAnId: 'Client id' };
+    expect(await requireValues(ctx, {}, [client])).toEqual({ client: '4321' });
+    expect(asked[0].choices!.map((c) => c.name)).toEqual(['Kevin Casey #7', 'another one: type its id']);
+    expect(asked[1]).toMatchObject({ flag: '--client', message: 'Client id' });
+    expect(asked[1].choices).toBeUndefined();
+    expect(asked[1].validate!('abc')).toMatch(/--client must be a positive whole number/);
+  });
+
   it('should fail with exit 2 naming every missing flag when not on a terminal', async () => {
     const { ctx } = context(new FakePrompter(false));
     const error = await failure(requireValues(ctx, {}, values));

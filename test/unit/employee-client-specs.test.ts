@@ -1,8 +1,11 @@
 import { CATALOG } from '../../src/commands/catalog';
 import { CLIENT_COMMANDS } from '../../src/commands/client';
+import { CONTRACT_COMMANDS } from '../../src/commands/contract';
 import { EMPLOYEE_COMMANDS } from '../../src/commands/employee';
+import { EVENT_COMMANDS } from '../../src/commands/event';
 
-describe.each([...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS].map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
+/** The CRM commands (employees, clients, contracts, events): in the catalog, with examples that use only their own flags. */
+describe.each([...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS].map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
   it('should be in the catalog', () => {
     expect(CATALOG).toContain(spec);
   });

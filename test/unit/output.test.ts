@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { CliError } from '../../src/errors/cli-error';
 import { fitWidths, Output } from '../../src/output/output';
-import { neutralise, truncate } from '../../src/output/terminal-text';
+import { displayWidth, neutralise, truncate, wrap } from '../../src/output/terminal-text';
 import { message, tableView } from '../../src/output/view';
+import { clientTable } from '../../src/commands/client/client-view';
 
 class Capture extends Writable {
   text = '';
@@ -42,6 +43,12 @@ describe('fitWidths', () => {
     expect(widths[1]).toBe(4);
   });
 
+  it('should keep flexible columns as wide as their floors (headers) while others can still give way', () => {
+    const widths = fitWidths([4, 30, 30, 13], [false, true, true, true], 60, [2, 4, 5, 13]);
+    expect(widthOf(widths)).toBe(60);
+    expect(widths[3]).toBe(13);
+  });
+
   it('should never go below four characters a column when the terminal is tiny', () => {
     expect(fitWidths([10, 10, 10], [true, true, false], 5)).toEqual([4, 4, 4]);
   });
@@ -77,6 +84,26 @@ describe('truncate', () => {
 
   it('should return the text unchanged when it fits', () => {
     expect(truncate('Candé', 5)).toBe('Candé');
+  });
+
+  it('should count a wide character as two columns when the text is Japanese', () => {
+    expect(displayWidth('東京')).toBe(4);
+    expect(truncate('株式会社エピック', 7)).toBe('株式会…');
+    expect(truncate('株式会社', 8)).toBe('株式会社');
+  });
+});
+
+describe('wrap', () => {
+  it('should break at spaces into lines no wider than the width when the text is long', () => {
+    expect(wrap('Wedding starts at 3PM, by the river.', 16)).toEqual(['Wedding starts', 'at 3PM, by the', 'river.']);
+  });
+
+  it('should split a word wider than a line when it has no space', () => {
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('should return the text as one line when it fits', () => {
+    expect(wrap('short', 10)).toEqual(['short']);
   });
 });
 
@@ -119,6 +146,37 @@ describe('Output', () => {
     output.render(result);
     expect(stdout.text).toContain('John Quick Wedding');
     expect(stdout.text).not.toContain('\x1b[');
+  });
+
+  it('should keep `client list` within 80 columns, headers whole, when cells hold wide characters', () => {
+    const { stdout, output } = outputFor(false);
+    const client = (id: number, fullName: string, companyName: string, email: string) => ({
+      id, fullName, companyName, email, phone: '+81312345678', salesContactId: 2, salesContactName: 'Sam Two',
+      createdAt: new Date(), updatedAt: new Date(), version: 1,
+    });
+    output.render({
+      json: [],
+      human: clientTable([
+        client(1, 'Kevin Casey', 'Cool Startup LLC', 'kevin@startup.io'),
+        client(2, '株式会社エピックイベンツ東京本社営業部長山田太郎様', '株式会社エピックイベンツ東京本社', 'yamada.taro@epic-events-tokyo.example.jp'),
+      ]),
+    });
+    const lines = stdout.text.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(lines[1]).toContain('sales contact');
+    expect(stdout.text).toContain('株式会社');
+  });
+
+  it('should show a long value of a record whole, wrapped under itself within 80 columns', () => {
+    const { stdout, output } = outputFor(false);
+    const notes = 'Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM. Kate needs to organize the DJ for after party.';
+    output.render({ json: {}, human: { kind: 'record', fields: [['name', 'John Quick Wedding'], ['notes', notes]] } });
+    const lines = stdout.text.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(lines.slice(1).map((line) => line.slice(7)).join(' ')).toBe(notes);
+    expect(lines[2].startsWith(' '.repeat(7))).toBe(true);
   });
 
   it('should print the empty text instead of a table when there are no rows', () => {

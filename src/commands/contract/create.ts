@@ -1,5 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
+import { CliError } from '../../errors/cli-error';
 import { assertAllowed } from '../../permissions/assert-allowed';
 import { createContract, recentClients } from '../../services/contract.service';
 import { parseAmount, parseId } from '../../validation/parse';
@@ -16,8 +17,12 @@ export const run: RunFunction = async (ctx, { options }) => {
     ctx.prompter.interactive && options.client === undefined
       ? (await recentClients(db)).map((c) => ({ name: `${c.fullName} (${c.companyName}) #${c.id}`, value: String(c.id) }))
       : undefined;
+  // An empty list is not a question anyone can answer (inquirer would fail on it).
+  if (clientChoices?.length === 0) {
+    throw new CliError('not_found', 'there is no client to write a contract for yet', 'a SALES employee creates one with `epicevents client create`');
+  }
   const values = await requireValues(ctx, options, [
-    { option: 'client', flag: '--client', message: 'Client (most recently updated first)', choices: clientChoices },
+    { option: 'client', flag: '--client', message: 'Client (most recently updated first)', choices: clientChoices, typeAnId: 'Client id' },
     { option: 'total', flag: '--total', message: 'Total amount', validate: promptValidator((v) => parseAmount(v, '--total')) },
   ]);
   const amountDue = flagString(options, 'amountDue');

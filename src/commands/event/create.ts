@@ -1,5 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
+import { conflict } from '../../errors/cli-error';
 import { assertAllowed } from '../../permissions/assert-allowed';
 import { listContracts } from '../../services/contract.service';
 import { createEvent } from '../../services/event.service';
@@ -21,8 +22,12 @@ export const run: RunFunction = async (ctx, { options }) => {
           value: String(c.id),
         }))
       : undefined;
+  // An empty list is not a question anyone can answer (inquirer would fail on it).
+  if (contractChoices?.length === 0) {
+    throw conflict('none of your clients has a signed contract: an event needs one', 'sign it first with `epicevents contract sign <id>`');
+  }
   const values = await requireValues(ctx, options, [
-    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices },
+    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices, typeAnId: 'Contract id' },
     { option: 'name', flag: '--name', message: 'Event name', validate: promptValidator(parseName) },
     { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', validate: promptValidator(parseStart) },
     { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', validate: promptValidator(parseEnd) },

@@ -1,4 +1,7 @@
 import { type CommandContext } from '../../cli/context';
+import { type MissingValue } from '../../cli/prompter';
+import { parseId } from '../../validation/parse';
+import { promptValidator } from './flags';
 
 export interface RequiredValue<K extends string> {
   /** Key of the option in commander's options object (camelCase), e.g. `fullName`. */
@@ -9,7 +12,15 @@ export interface RequiredValue<K extends string> {
   message: string;
   validate?: (value: string) => string | undefined;
   choices?: { name: string; value: string }[];
+  /**
+   * For `choices` that list only some of the records (the most recent ones): adds a last choice
+   * to type any id instead, then asks this question for it.
+   */
+  typeAnId?: string;
 }
+
+/** The value of the "type its id" choice: no id looks like it. */
+const TYPE_AN_ID = 'type-an-id';
 
 /**
  * Required values: taken from the flags first; those missing are asked for on a terminal, and
@@ -27,9 +38,22 @@ export async function requireValues<K extends string>(
     if (typeof given === 'string') result[value.option] = given;
     else missing.push(value);
   }
-  const answers = await ctx.prompter.ask(
-    missing.map((value) => ({ flag: value.flag, message: value.message, validate: value.validate, choices: value.choices })),
-  );
-  for (const value of missing) result[value.option] = answers[value.flag];
+  if (!ctx.prompter.interactive) {
+    await ctx.prompter.ask(missing.map(question)); // names every missing flag (exit 2) when there is one
+    return result;
+  }
+  for (const value of missing) {
+    let answer = (await ctx.prompter.ask([question(value)]))[value.flag];
+    if (answer === TYPE_AN_ID && value.typeAnId) {
+      const typed = { flag: value.flag, message: value.typeAnId, validate: promptValidator((v) => parseId(v, value.flag)) };
+      answer = (await ctx.prompter.ask([typed]))[value.flag];
+    }
+    result[value.option] = answer;
+  }
   return result;
+}
+
+function question<K extends string>(value: RequiredValue<K>): MissingValue {
+  const choices = value.choices && value.typeAnId ? [...value.choices, { name: 'another one: type its id', value: TYPE_AN_ID }] : value.choices;
+  return { flag: value.flag, message: value.message, validate: value.validate, choices };
 }
