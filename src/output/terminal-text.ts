@@ -19,18 +19,19 @@ export function displayWidth(text: string): number {
   return stringWidth(text);
 }
 
-/** Shortens text to `width` display columns, ending with an ellipsis when cut. */
-export function truncate(text: string, width: number): string {
+/** Shortens text to `width` display columns, ending with `ellipsis` when cut. */
+export function truncate(text: string, width: number, ellipsis = '…'): string {
   if (displayWidth(text) <= width) return text;
+  const room = width - displayWidth(ellipsis);
   let kept = '';
   let used = 0;
   for (const char of text) {
     const charWidth = displayWidth(char);
-    if (used + charWidth > width - 1) break;
+    if (used + charWidth > room) break;
     kept += char;
     used += charWidth;
   }
-  return `${kept}…`;
+  return `${kept}${ellipsis}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { bar, charsetFor, fit, money, sparkline } from '../../src/commands/report/charts';
 import { reportText } from '../../src/commands/report/report-view';
 import { type ManagementReport, type SupportReport } from '../../src/services/report.service';
+import { displayWidth } from '../../src/output/terminal-text';
 
 describe('charsetFor', () => {
   it.each([
@@ -58,6 +59,9 @@ describe('money and fit', () => {
     expect(fit('Candé-sur-Beuvron', 8, 'unicode')).toBe('Candé-s…');
     expect(fit('Candé-sur-Beuvron', 8, 'ascii')).toBe('Candé...');
     expect(fit('short', 8, 'ascii')).toBe('short');
+    // Terminal columns, not characters: a Japanese character takes two.
+    expect(fit('東京イベント株式会社', 8, 'unicode')).toBe('東京イ…');
+    expect(fit('東京イベント株式会社', 8, 'ascii')).toBe('東京...');
   });
 });
 
@@ -107,12 +111,23 @@ describe('reportText', () => {
           attendees: 75,
           supportContactName: 'Kate Hastings',
         },
+        {
+          id: 2,
+          name: '東京イベント株式会社 年次総会と懇親会',
+          clientName: '山田太郎 (株式会社東京イベント)',
+          startAt: new Date('2026-03-20T09:00:00Z'),
+          endAt: new Date('2026-03-20T18:00:00Z'),
+          location: '東京都千代田区丸の内一丁目 東京国際フォーラム',
+          attendees: 300,
+          supportContactName: 'Kate Hastings',
+        },
       ],
       later: [],
-      upcomingEventCount: 1,
+      upcomingEventCount: 2,
     };
     const text = reportText(support, { charset: 'unicode', color: false, width: 80 });
-    for (const line of text.split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(80);
+    // Terminal columns: a Japanese character takes two.
+    for (const line of text.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
     expect(text).toMatch(/Later\nnone/);
   });
 });

@@ -2,6 +2,8 @@
  * Drawing for the report: bars and sparklines in Unicode block characters, or in plain ASCII for a
  * terminal that cannot show them. Pure functions of numbers and a charset, tested on their own.
  */
+import { truncate } from '../../output/terminal-text';
+
 export type Charset = 'unicode' | 'ascii';
 
 /**
@@ -44,12 +46,9 @@ export function sparkline(values: number[], charset: Charset): string {
     .join('');
 }
 
-/** Cuts text to `width` characters, ending with an ellipsis (three dots in ASCII). */
+/** Cuts text to `width` terminal columns, ending with an ellipsis (three dots in ASCII). */
 export function fit(text: string, width: number, charset: Charset): string {
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  const ellipsis = charset === 'unicode' ? '…' : '...';
-  return chars.slice(0, Math.max(0, width - ellipsis.length)).join('') + ellipsis;
+  return truncate(text, width, charset === 'unicode' ? '…' : '...');
 }
 
 /** `1234567.5` written `1,234,567.50`: thousands grouped for reading; the digits are the exact string's. */
