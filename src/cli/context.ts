@@ -1,6 +1,5 @@
 import { type Config, readConfig } from '../config/config';
 import { type Database } from '../database/database';
-import { type DatabaseTarget } from '../database/data-source';
 import { type Output } from '../output/output';
 import { type Prompter } from './prompter';
 
@@ -36,18 +35,14 @@ export class CommandContext {
 
   /** The database with its schema current (embedded: migrated on first use). */
   db(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.target()));
+    this.database ??= loadDatabase().then((Db) => Db.openCurrent({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
     return this.database;
   }
 
   /** The database as it is, whatever its schema: for `db` and `init`. */
   rawDb(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.open(this.target()));
+    this.database ??= loadDatabase().then((Db) => Db.open({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
     return this.database;
-  }
-
-  private target(): DatabaseTarget {
-    return { databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir, onLockWait: (text) => this.output.note(text) };
   }
 
   async close(): Promise<void> {

@@ -9,8 +9,6 @@ export interface DatabaseTarget {
   databaseUrl?: string;
   /** Folder of the embedded database. */
   dataDir: string;
-  /** Told when another process holds the embedded database and this one waits for it. */
-  onLockWait?: (message: string) => void;
 }
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;

@@ -2,7 +2,6 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
-import { type FolderLock, lockDataFolder } from './folder-lock';
 import { MIGRATIONS } from './migrations';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
@@ -18,7 +17,6 @@ export class Database {
   private constructor(
     readonly dataSource: DataSource,
     readonly target: DatabaseTarget,
-    private readonly lock?: FolderLock,
   ) {}
 
   get embedded(): boolean {
@@ -29,17 +27,14 @@ export class Database {
     return describeServer(this.target.databaseUrl);
   }
 
-  /** Opens the server, or the embedded folder once no other process has it (see folder-lock.ts). */
   static async open(target: DatabaseTarget): Promise<Database> {
     const dataSource = createDataSource(target);
-    const lock = target.databaseUrl ? undefined : await lockDataFolder(target.dataDir, target.onLockWait);
     try {
       await dataSource.initialize();
     } catch (error) {
-      lock?.release();
       throw translateConnectError(error, target.databaseUrl);
     }
-    return new Database(dataSource, target, lock);
+    return new Database(dataSource, target);
   }
 
   /**
@@ -124,14 +119,6 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.closeDataSource();
-    } finally {
-      this.lock?.release();
-    }
-  }
-
-  private async closeDataSource(): Promise<void> {
     if (!this.dataSource.isInitialized) return;
     try {
       await this.dataSource.destroy();

@@ -59,18 +59,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const db = embeddedTestDatabase();
-  fs.cpSync(template, db.dataDir, { recursive: true });
-  return db;
-}
-
-/**
- * An embedded data folder of its own, empty until a command (`init`) creates it, whatever
- * TEST_DATABASE_URL says; createTestDatabase copies the template into it.
- */
-export function embeddedTestDatabase(): TestDatabase & { dataDir: string } {
   const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
   const dataDir = path.join(dataHome, 'epicevents', 'data');
+  fs.cpSync(template, dataDir, { recursive: true });
   return {
     env: { XDG_DATA_HOME: dataHome },
     dataDir,
