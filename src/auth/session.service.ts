@@ -240,7 +240,7 @@ export async function changePassword(db: Database, actor: Actor, familyId: strin
   if (next === current) throw validationError('the new password must differ from the current one');
   const hash = await hashPassword(next);
   await db.transaction(async (manager) => {
-    await manager.query('UPDATE employees SET password_hash = $2, must_change_password = false, updated_at = now() WHERE id = $1', [actor.id, hash]);
+    await manager.query('UPDATE employees SET password_hash = $2, must_change_password = false, updated_at = now(), version = version + 1 WHERE id = $1', [actor.id, hash]);
     await manager.query(
       `UPDATE session_families SET revoked_at = now(), revoked_reason = 'password_change'
         WHERE employee_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid`,

@@ -43,4 +43,7 @@ export class Employee {
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
 }

@@ -16,6 +16,7 @@ export const EMPLOYEE_JSON_KEYS = [
   'mustChangePassword',
   'createdAt',
   'updatedAt',
+  'version',
 ] as const;
 
 export const CLIENT_JSON_KEYS = [

@@ -10,6 +10,9 @@ import { changedFields, recordAudit } from './audit.service';
 import { notifyEventsHandedOver } from './event.service';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
 
+/** What every change a person makes to an employee also sets (optimistic locking: `version`). */
+const CHANGED = { updatedAt: () => 'now()', version: () => 'version + 1' };
+
 /** An employee as the CLI shows it (never the password hash). */
 export interface EmployeeRecord {
   id: number;
@@ -22,6 +25,7 @@ export interface EmployeeRecord {
   mustChangePassword: boolean;
   createdAt: Date;
   updatedAt: Date;
+  version: number;
 }
 
 export interface EmployeeFilters {
@@ -48,6 +52,8 @@ export interface EmployeeChanges {
   /** An empty string removes the phone number. */
   phone?: string;
   role?: string;
+  /** Refuse unless the employee is still at this version (scripts); default: whatever it is now. */
+  expectedVersion?: number;
 }
 
 export interface EmployeeWithPassword {
@@ -92,6 +98,7 @@ function toRecord(e: Employee): EmployeeRecord {
     mustChangePassword: e.mustChangePassword,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
+    version: e.version,
   };
 }
 
@@ -161,6 +168,9 @@ export async function updateEmployee(db: Database, actor: Actor, id: number, inp
   return db.transaction(async (manager) => {
     const activeManagers = changes.role !== undefined ? await lockActiveManagers(manager) : [];
     const before = await lockEmployee(manager, id);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw conflict(`employee ${id} was changed by someone else; show it again and retry`, `it is at version ${before.version}, not ${input.expectedVersion}`);
+    }
     if (changes.email !== undefined && changes.email.toLowerCase() !== before.email.toLowerCase()) {
       await assertEmailFree(manager, changes.email, id);
     }
@@ -172,7 +182,7 @@ export async function updateEmployee(db: Database, actor: Actor, id: number, inp
     const after = { ...before, ...changes };
     const diff = changedFields(before, after, AUDITED_FIELDS);
     if (Object.keys(diff).length === 0) return before;
-    await manager.update(Employee, { id }, { ...changes, updatedAt: () => 'now()' });
+    await manager.update(Employee, { id }, { ...changes, ...CHANGED });
     await recordAudit(manager, { actor, action: 'employee.update', entityType: 'employee', entityId: id, changes: diff });
     return loadEmployee(manager, id);
   });
@@ -187,7 +197,7 @@ export async function deactivateEmployee(db: Database, actor: Actor, id: number)
     const before = await lockEmployee(manager, id);
     if (!before.isActive) throw conflict(`employee ${id} is already deactivated`);
     assertAnotherActiveManager(before, activeManagers, 'deactivated');
-    await manager.update(Employee, { id }, { isActive: false, updatedAt: () => 'now()' });
+    await manager.update(Employee, { id }, { isActive: false, ...CHANGED });
     await revokeSessions(manager, id, 'deactivated');
     const after = await loadEmployee(manager, id);
     await recordAudit(manager, {
@@ -206,7 +216,7 @@ export async function reactivateEmployee(db: Database, actor: Actor, id: number)
   return db.transaction(async (manager) => {
     const before = await lockEmployee(manager, id);
     if (before.isActive) throw conflict(`employee ${id} is already active`);
-    await manager.update(Employee, { id }, { isActive: true, updatedAt: () => 'now()' });
+    await manager.update(Employee, { id }, { isActive: true, ...CHANGED });
     const after = await loadEmployee(manager, id);
     await recordAudit(manager, {
       actor,
@@ -233,7 +243,7 @@ export async function resetEmployeePassword(db: Database, actor: Actor, id: numb
     await manager.update(
       Employee,
       { id },
-      { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null, updatedAt: () => 'now()' },
+      { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null, ...CHANGED },
     );
     const revoked = await revokeSessions(manager, id, 'password_reset');
     const after = await loadEmployee(manager, id);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyPassword } from '../../src/auth/passwords';
+import { login as loginService } from '../../src/auth/session.service';
 import { ROLES, type Role } from '../../src/entities/employee.entity';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import {
@@ -13,6 +14,7 @@ import {
   updateEmployee,
 } from '../../src/services/employee.service';
 import { expectCliError, snapshot } from '../support/assertions';
+import { TEST_JWT_SECRET } from '../support/cli';
 import {
   actorFor,
   type EmployeeRow,
@@ -222,6 +224,31 @@ describe('employee update', () => {
       action: 'employee.update',
       changes: { firstName: { before: 'Test', after: 'Katherine' }, phone: { before: '+33612345678', after: null } },
     });
+  });
+
+  it('should add one to the version at every change a person makes, and none for a failed login', async () => {
+    const manager = await employee({ role: 'MANAGEMENT' });
+    const target = await employee({ role: 'SUPPORT' });
+    const version = async () => Number((await row(target.id))?.version);
+    expect(await version()).toBe(1);
+    expect((await updateEmployee(sdb.db, actorFor(manager), target.id, { lastName: 'Hastings' })).version).toBe(2);
+    expect((await deactivateEmployee(sdb.db, actorFor(manager), target.id)).version).toBe(3);
+    expect((await reactivateEmployee(sdb.db, actorFor(manager), target.id)).version).toBe(4);
+    expect((await resetEmployeePassword(sdb.db, actorFor(manager), target.id)).employee.version).toBe(5);
+    await expectCliError(loginService(sdb.db, target.email, 'not-the-password', { secret: TEST_JWT_SECRET, accessTtlSeconds: 900, refreshTtlSeconds: 3600 }), 'unauthenticated');
+    expect(await version()).toBe(5);
+  });
+
+  it('should refuse an update at a stale --expected-version (exit 6) and change nothing', async () => {
+    const manager = await employee({ role: 'MANAGEMENT' });
+    const target = await employee({ role: 'SUPPORT' });
+    await updateEmployee(sdb.db, actorFor(manager), target.id, { firstName: 'Kate' });
+    const before = await snapshot(sdb.sql);
+    const error = await expectCliError(updateEmployee(sdb.db, actorFor(manager), target.id, { email: 'kate@epic.events', expectedVersion: 1 }), 'conflict');
+    expect(error.message).toMatch(/changed by someone else/);
+    expect(error.hint).toMatch(/version 2, not 1/);
+    expect(await snapshot(sdb.sql)).toEqual(before);
+    expect((await updateEmployee(sdb.db, actorFor(manager), target.id, { email: 'kate@epic.events', expectedVersion: 2 })).version).toBe(3);
   });
 
   it('should refuse an update with nothing to change (exit 2)', async () => {

@@ -174,6 +174,7 @@ const EMPLOYEE: ArgumentSpec[] = [
     ['--phone', 'phone', 'phone', phoneOrNull],
   ], showCreated('employee')),
   idSpec('employee update', 'manager', true, (value) => ['employee', 'update', value, '--first-name', 'Renamed', '--json']),
+  idSpec('employee update', 'manager', true, (value, lane) => ['employee', 'update', String(lane.ids.employee), '--first-name', 'Versioned', '--expected-version', value, '--json'], '--expected-version'),
   ...flagSpecs('employee update', (lane) => ['employee', 'update', String(lane.ids.employee), '--json'], 'manager', [
     ['--first-name', 'text', 'firstName', text, 100],
     ['--last-name', 'text', 'lastName', text, 100],

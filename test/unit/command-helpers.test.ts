@@ -191,6 +191,7 @@ describe('JSON records', () => {
       mustChangePassword: false,
       createdAt: at,
       updatedAt: at,
+      version: 2,
       passwordHash: '$argon2id$secret',
     };
     const json = jsonRecord(employee, EMPLOYEE_JSON_KEYS);

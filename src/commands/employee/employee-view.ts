@@ -17,6 +17,7 @@ export function employeeFields(employee: EmployeeRecord): [string, string][] {
     ['must change password', employee.mustChangePassword ? 'yes' : 'no'],
     ['created', humanTime(employee.createdAt)],
     ['updated', humanTime(employee.updatedAt)],
+    ['version', String(employee.version)],
   ];
 }
 

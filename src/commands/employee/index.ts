@@ -1,3 +1,4 @@
+import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
 import { type CommandSpec } from '../../cli/command-spec';
 import { PAGE_OPTIONS } from '../shared/pagination';
 
@@ -48,8 +49,13 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
       { flags: '--email <email>', description: 'new email' },
       { flags: '--phone <phone>', description: 'new phone number ("" removes it)' },
       { flags: '--role <role>', description: 'new role; refused while they still own clients (SALES) or events (SUPPORT)' },
+      EXPECTED_VERSION_OPTION,
     ],
-    examples: ['epicevents employee update 4 --phone "+33 6 12 34 56 78"', 'epicevents employee update 4 --role MANAGEMENT --json'],
+    examples: [
+      'epicevents employee update 4 --phone "+33 6 12 34 56 78"',
+      'epicevents employee update 4 --role MANAGEMENT --json',
+      'epicevents employee update 4 --email kate@epic.events --expected-version 2',
+    ],
     load: async () => (await import('./update')).run,
   },
   {

@@ -2,6 +2,7 @@ import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
 import { updateEmployee } from '../../services/employee.service';
 import { parseId } from '../../validation/parse';
+import { parseExpectedVersion } from '../shared/expected-version';
 import { flagString } from '../shared/flags';
 import { employeeResult } from './employee-view';
 
@@ -14,6 +15,7 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     email: flagString(options, 'email'),
     phone: flagString(options, 'phone'),
     role: flagString(options, 'role'),
+    expectedVersion: parseExpectedVersion(options),
   });
   return employeeResult(employee, `updated employee ${id}`);
 };
