@@ -1,8 +1,8 @@
 import { CONTRACT_JSON_KEYS, EVENT_JSON_KEYS } from '../../src/output/json-values';
-import { type CliResult } from '../support/cli';
-import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { insertClient, insertContract, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { initManager, login, type TestUser, userFor } from '../support/users';
+import { initManager, loggedIn, type TestUser, userFor } from '../support/users';
+import { expectOneLineError } from '../support/assertions';
 
 /**
  * The contract and event commands through the real binary, as a user or a script sees them:
@@ -13,20 +13,6 @@ let manager: TestUser;
 let sales: TestUser & { id: number };
 let otherSales: TestUser & { id: number };
 let support: TestUser & { id: number };
-
-async function loggedIn(role: 'SALES' | 'SUPPORT', email: string): Promise<TestUser & { id: number }> {
-  const employee = await insertEmployee(db, { role, email });
-  const user = userFor(db, email);
-  await login(user, FACTORY_PASSWORD);
-  return Object.assign(user, { id: employee.id });
-}
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
-  expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
-}
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params);
@@ -44,9 +30,9 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 beforeAll(async () => {
   db = await createTestDatabase();
   manager = await initManager(db);
-  sales = await loggedIn('SALES', 'bill@epic.events');
-  otherSales = await loggedIn('SALES', 'olga@epic.events');
-  support = await loggedIn('SUPPORT', 'kate@epic.events');
+  sales = await loggedIn(db, 'SALES', 'bill@epic.events');
+  otherSales = await loggedIn(db, 'SALES', 'olga@epic.events');
+  support = await loggedIn(db, 'SUPPORT', 'kate@epic.events');
 });
 afterAll(async () => db.close());
 

@@ -1,15 +1,8 @@
-import { PassThrough } from 'node:stream';
-import { CommandContext } from '../../src/cli/context';
-import { type CommandInput } from '../../src/cli/command-spec';
-import { type MissingValue, type Prompter } from '../../src/cli/prompter';
-import { login } from '../../src/auth/session.service';
 import { CONTRACT_COMMANDS } from '../../src/commands/contract';
 import { EVENT_COMMANDS } from '../../src/commands/event';
-import { type Database } from '../../src/database/database';
 import { CliError } from '../../src/errors/cli-error';
-import { Output } from '../../src/output/output';
-import { TEST_JWT_SECRET } from '../support/cli';
-import { type EmployeeRow, FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { type EmployeeRow, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { ScriptedPrompter, scriptedRunner } from '../support/scripted-commands';
 import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
 
 /**
@@ -17,62 +10,11 @@ import { openServiceDatabase, type ServiceDatabase } from '../support/service-da
  * (the only fake; the database is real). Checks which values are asked, which choices are offered,
  * and that a refused write is refused before anything is asked.
  */
-class ScriptedPrompter implements Prompter {
-  readonly interactive = true;
-  asked: MissingValue[] = [];
-  confirmations: string[] = [];
-  constructor(
-    private readonly answers: Record<string, string>,
-    private readonly confirmation = true,
-  ) {}
-  async ask(missing: MissingValue[]): Promise<Record<string, string>> {
-    this.asked.push(...missing);
-    return Object.fromEntries(missing.map((m) => [m.flag, this.answers[m.flag]]));
-  }
-  async confirm(message: string): Promise<boolean> {
-    this.confirmations.push(message);
-    return this.confirmation;
-  }
-  async newPassword(): Promise<string> {
-    throw new Error('not asked here');
-  }
-}
-
-/** A context whose database is the test's own connection and whose session is a real access token. */
-class TestContext extends CommandContext {
-  constructor(
-    prompter: Prompter,
-    env: NodeJS.ProcessEnv,
-    private readonly testDatabase: Database,
-  ) {
-    const output = new Output({ stdout: new PassThrough(), stderr: new PassThrough() }, { json: true, color: false });
-    super('test', { json: true, color: false, yes: false }, output, prompter, env);
-  }
-  override db(): Promise<Database> {
-    return Promise.resolve(this.testDatabase);
-  }
-  override async close(): Promise<void> {}
-}
-
 let sdb: ServiceDatabase;
 let managerRow: EmployeeRow;
 let salesRow: EmployeeRow;
 let kateRow: EmployeeRow;
-const tokens = new Map<number, string>();
-
-async function run(command: string, who: EmployeeRow, prompter: Prompter, input: Partial<CommandInput> = {}) {
-  const spec = [...CONTRACT_COMMANDS, ...EVENT_COMMANDS].find((s) => s.name === command);
-  if (!spec) throw new Error(`no command ${command}`);
-  let token = tokens.get(who.id);
-  if (!token) {
-    const settings = { secret: TEST_JWT_SECRET, accessTtlSeconds: 900, refreshTtlSeconds: 3600 };
-    token = (await login(sdb.db, who.email, FACTORY_PASSWORD, settings)).access.token;
-    tokens.set(who.id, token);
-  }
-  const env = { ...sdb.testDb.env, EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_TOKEN: token, EPICEVENTS_KEYCHAIN: 'off' };
-  const runFunction = await spec.load();
-  return runFunction(new TestContext(prompter, env, sdb.db), { args: input.args ?? [], options: input.options ?? {} });
-}
+const run = scriptedRunner(() => sdb, [...CONTRACT_COMMANDS, ...EVENT_COMMANDS]);
 
 beforeAll(async () => {
   sdb = await openServiceDatabase();

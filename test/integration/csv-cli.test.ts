@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvParser } from '../../src/csv/csv-parser';
-import { type CliResult, TEST_JWT_SECRET } from '../support/cli';
-import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
+import { TEST_JWT_SECRET } from '../support/cli';
+import { insertClient, insertContract, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { initManager, login, type TestUser, userFor } from '../support/users';
+import { initManager, loggedIn, type TestUser } from '../support/users';
+import { expectOneLineError } from '../support/assertions';
 
 /**
  * `client import` and `client|contract|event export --csv` through the real binary: what a user
@@ -20,18 +21,11 @@ let otherSales: TestUser & { id: number };
 let support: TestUser & { id: number };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-csv-'));
 
-async function loggedIn(target: TestDatabase, role: 'SALES' | 'SUPPORT', email: string): Promise<TestUser & { id: number }> {
-  const employee = await insertEmployee(target, { role, email, firstName: email.split('@')[0], lastName: 'Test' });
-  const user = userFor(target, email);
-  await login(user, FACTORY_PASSWORD);
-  return Object.assign(user, { id: employee.id });
-}
-
 beforeAll(async () => {
   db = await createTestDatabase();
   manager = await initManager(db);
   sales = await loggedIn(db, 'SALES', 'bill@epic.events');
-  otherSales = await loggedIn(db, 'SALES', 'olga@epic.events');
+  otherSales = await loggedIn(db, 'SALES', 'olga@epic.events', { firstName: 'olga', lastName: 'Test' });
   support = await loggedIn(db, 'SUPPORT', 'kate@epic.events');
 });
 afterAll(async () => {
@@ -55,12 +49,6 @@ function records(csv: string): string[][] {
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params);
   return Number(row.n);
-}
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
-  expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
 }
 
 const HEADER = 'full_name,email,phone,company_name\r\n';

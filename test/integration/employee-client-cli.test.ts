@@ -1,8 +1,8 @@
 import { CLIENT_JSON_KEYS, EMPLOYEE_JSON_KEYS } from '../../src/output/json-values';
-import { type CliResult } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { initManager, login, type TestUser, userFor } from '../support/users';
+import { initManager, loggedIn, login, type TestUser, userFor } from '../support/users';
+import { expectOneLineError } from '../support/assertions';
 
 /**
  * The employee and client commands through the real binary, as a user or a script sees them:
@@ -13,20 +13,6 @@ let manager: TestUser;
 let sales: TestUser & { id: number };
 let support: TestUser & { id: number };
 
-async function loggedIn(role: 'SALES' | 'SUPPORT', email: string): Promise<TestUser & { id: number }> {
-  const employee = await insertEmployee(db, { role, email });
-  const user = userFor(db, email);
-  await login(user, FACTORY_PASSWORD);
-  return Object.assign(user, { id: employee.id });
-}
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
-  expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
-}
-
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params);
   return Number(row.n);
@@ -35,8 +21,8 @@ async function count(sql: string, params: unknown[] = []): Promise<number> {
 beforeAll(async () => {
   db = await createTestDatabase();
   manager = await initManager(db);
-  sales = await loggedIn('SALES', 'bill@epic.events');
-  support = await loggedIn('SUPPORT', 'kate@epic.events');
+  sales = await loggedIn(db, 'SALES', 'bill@epic.events');
+  support = await loggedIn(db, 'SUPPORT', 'kate@epic.events');
 });
 afterAll(async () => db.close());
 
@@ -109,7 +95,7 @@ describe('employee commands', () => {
   });
 
   it('should end a deactivated employee\'s access at once, and give it back on reactivation', async () => {
-    const temp = await loggedIn('SUPPORT', 'temp@epic.events');
+    const temp = await loggedIn(db, 'SUPPORT', 'temp@epic.events');
     const result = await manager.run(['employee', 'deactivate', String(temp.id), '--json']);
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ id: temp.id, isActive: false });
@@ -125,7 +111,7 @@ describe('employee commands', () => {
   });
 
   it('should reset a password: one-time password in the JSON, the old sessions revoked', async () => {
-    const target = await loggedIn('SALES', 'reset-me@epic.events');
+    const target = await loggedIn(db, 'SALES', 'reset-me@epic.events');
     const result = await manager.run(['employee', 'reset-password', String(target.id), '--json']);
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ id: target.id, mustChangePassword: true, oneTimePassword: expect.stringMatching(/^[A-Za-z0-9]{20}$/) });
@@ -212,7 +198,7 @@ describe('client commands', () => {
     const stale = await sales.run(['client', 'update', String(id), '--company', 'Stale', '--expected-version', '1', '--json']);
     expect(stale.code).toBe(6);
     expect(JSON.parse(stale.stderr).error).toMatchObject({ code: 'conflict', message: `client ${id} was changed by someone else; show it again and retry` });
-    const other = await loggedIn('SALES', 'other-sales@epic.events');
+    const other = await loggedIn(db, 'SALES', 'other-sales@epic.events');
     expectOneLineError(await other.run(['client', 'update', String(id), '--company', 'Mine now']), 4, /unless the client is theirs/);
     expect(await db.query('SELECT company_name FROM clients WHERE id = $1', [id])).toEqual([{ company_name: 'Cool Startup SAS' }]);
   });

@@ -1,6 +1,6 @@
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { initManager, login, type TestUser, userFor } from '../support/users';
+import { initManager, loggedIn, login, type TestUser, userFor } from '../support/users';
 
 /**
  * The audit trail and notifications through the real binary: one entry per successful write, in
@@ -10,13 +10,6 @@ let db: TestDatabase;
 let manager: TestUser;
 let sales: TestUser & { id: number };
 let support: TestUser & { id: number };
-
-async function loggedIn(role: 'SALES' | 'SUPPORT' | 'MANAGEMENT', email: string): Promise<TestUser & { id: number }> {
-  const employee = await insertEmployee(db, { role, email });
-  const user = userFor(db, email);
-  await login(user, FACTORY_PASSWORD);
-  return Object.assign(user, { id: employee.id });
-}
 
 interface AuditRow {
   action: string;
@@ -40,8 +33,8 @@ async function audited(user: TestUser, args: string[], expectedCode = 0, stdin?:
 beforeAll(async () => {
   db = await createTestDatabase();
   manager = await initManager(db);
-  sales = await loggedIn('SALES', 'bill@epic.events');
-  support = await loggedIn('SUPPORT', 'kate@epic.events');
+  sales = await loggedIn(db, 'SALES', 'bill@epic.events');
+  support = await loggedIn(db, 'SUPPORT', 'kate@epic.events');
 });
 afterAll(async () => db.close());
 
@@ -243,8 +236,8 @@ describe('notifications', () => {
   const notificationsOf = (id: number) => db.query<{ kind: string; entity_id: number }>('SELECT kind, entity_id FROM notifications WHERE recipient_id = $1 ORDER BY id', [id]);
 
   it('should tell support when an event is assigned and unassigned, sales when their contract is signed, managers when an event lacks support', async () => {
-    const salesperson = await loggedIn('SALES', 'sam@epic.events');
-    const other = await loggedIn('SUPPORT', 'otto@epic.events');
+    const salesperson = await loggedIn(db, 'SALES', 'sam@epic.events');
+    const other = await loggedIn(db, 'SUPPORT', 'otto@epic.events');
     const client = await insertClient(db, { salesContactId: salesperson.id });
     const contract = await insertContract(db, { clientId: client.id, salesContactId: salesperson.id });
 
@@ -270,7 +263,7 @@ describe('notifications', () => {
   });
 
   it('should tell the sales contact once when an event of their client starts within 7 days', async () => {
-    const owner = await loggedIn('SALES', 'olga@epic.events');
+    const owner = await loggedIn(db, 'SALES', 'olga@epic.events');
     const client = await insertClient(db, { salesContactId: owner.id });
     const contract = await insertContract(db, { clientId: client.id, salesContactId: owner.id, isSigned: true });
     const soon = await insertEvent(db, { contractId: contract.id, startAt: new Date(Date.now() + 3 * 86400_000), name: 'Soon' });

@@ -3,6 +3,7 @@ import { type CliResult, runCli } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, login, userFor } from '../support/users';
+import { expectOneLineError } from '../support/assertions';
 
 /** `db seed --demo`: who may run it, what it writes, and that it holds to every rule of the schema. */
 
@@ -15,12 +16,6 @@ interface SeedDocument {
   events: number;
   password: string;
   accounts: { id: number; email: string; role: string; isActive: boolean }[];
-}
-
-function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
-  expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
 }
 
 async function count(db: TestDatabase, sql: string): Promise<number> {

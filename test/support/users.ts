@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type CliOptions, type CliResult, runCli, tempHome } from './cli';
+import { FACTORY_PASSWORD, insertEmployee } from './factories';
 import { type TestDatabase } from './test-database';
 
 export const TEST_PASSWORD = 'Tr0ub4dor&3-horse-battery';
@@ -46,4 +47,17 @@ export async function login(user: TestUser, password = TEST_PASSWORD): Promise<C
   const result = await user.run(['login', '--email', user.email, '--password-stdin'], { stdin: `${password}\n` });
   if (result.code !== 0) throw new Error(`login of ${user.email} failed (${result.code}): ${result.stderr}`);
   return result;
+}
+
+/** A new employee of this role, logged in through the real binary; the user carries the employee id. */
+export async function loggedIn(
+  db: TestDatabase,
+  role: 'MANAGEMENT' | 'SALES' | 'SUPPORT',
+  email: string,
+  names: { firstName?: string; lastName?: string } = {},
+): Promise<TestUser & { id: number }> {
+  const employee = await insertEmployee(db, { role, email, ...names });
+  const user = userFor(db, email);
+  await login(user, FACTORY_PASSWORD);
+  return Object.assign(user, { id: employee.id });
 }
