@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
-import { TEST_JWT_SECRET, runCli, tempHome } from '../support/cli';
-import { adminQuery, createTestDatabase, serverUrl, type TestDatabase, withDatabase } from '../support/test-database';
+import { TEST_JWT_SECRET } from '../support/cli';
+import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 let db: TestDatabase;
@@ -50,29 +51,31 @@ describe('init', () => {
     expect(result.stderr).toMatch(/--first-name, --last-name, --password-stdin/);
   });
 
-  (serverUrl() ? it : it.skip)('should create exactly one account when 5 inits race on an empty server database', async () => {
-    const name = `epicevents_race_${process.pid}_${Date.now()}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
+  // On the embedded engine the five processes share one data folder and must take turns with it.
+  it('should create exactly one account when 5 inits race on an empty database', async () => {
+    const empty = await createEmptyTestDatabase();
     try {
-      const url = withDatabase(serverUrl()!, name);
       const results = await Promise.all(
-        [1, 2, 3, 4, 5].map((i) =>
-          runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
-            env: { DATABASE_URL: url, EPICEVENTS_HOME: tempHome() },
+        [1, 2, 3, 4, 5].map((i) => {
+          const user = userFor(empty, `m${i}@epic.events`);
+          return user.run(['init', '--first-name', 'M', '--last-name', String(i), '--email', user.email, '--password-stdin'], {
             stdin: `${TEST_PASSWORD}\n`,
-          }),
-        ),
+            timeoutMs: 120_000,
+          });
+        }),
       );
       const codes = results.map((r) => r.code).sort();
       expect(codes).toEqual([0, 6, 6, 6, 6]);
-      const raceDb = await Database.open({ databaseUrl: url, dataDir: '' });
-      const rows = await raceDb.dataSource.query('SELECT role FROM employees');
-      await raceDb.close();
-      expect(rows).toEqual([{ role: 'MANAGEMENT' }]);
+      const winner = results.find((r) => r.code === 0)!;
+      expect(results.filter((r) => r.code === 6).every((r) => /already initialised/.test(r.stderr))).toBe(true);
+      const rows = await empty.query<{ email: string; role: string }>('SELECT email, role FROM employees');
+      expect(rows).toHaveLength(1);
+      expect(rows[0].role).toBe('MANAGEMENT');
+      expect(winner.stdout).toContain(`<${rows[0].email}>`);
     } finally {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await empty.close();
     }
-  });
+  }, 180_000);
 
   it.each([
     ['short', 'too-short1', /at least 12 characters/],
@@ -253,6 +256,22 @@ describe('sessions', () => {
 
     const legit = await victim.run(['whoami']);
     expect(legit.code).toBe(3);
+  });
+
+  it('should renew the session once, without taking it for a stolen copy, when several commands start together after the access token expired', async () => {
+    const user = userFor(db, manager.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+    await login(user);
+    const before = readCredentials(user);
+    await new Promise((r) => setTimeout(r, 2100));
+    const results = await Promise.all([1, 2, 3, 4].map(() => user.run(['whoami', '--json'], { timeoutMs: 60_000 })));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const [family] = await db.query<{ revoked_at: Date | null }>(
+      'SELECT f.revoked_at FROM session_families f JOIN refresh_tokens t ON t.family_id = f.id WHERE t.token_hash = $1',
+      [createHash('sha256').update(before.refreshToken).digest('hex')],
+    );
+    expect(family.revoked_at).toBeNull();
+    expect(readCredentials(user).refreshToken).not.toBe(before.refreshToken);
+    expect((await user.run(['whoami'])).code).toBe(0);
   });
 
   // The embedded engine serves one process at a time, so only a server can race two refreshes.
