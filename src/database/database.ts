@@ -98,12 +98,17 @@ export class Database {
     return this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name));
   }
 
-  /** Reverts the newest applied migration; returns its name, or undefined at zero. */
+  /**
+   * Reverts the newest applied migration; returns its name, or undefined at zero. Reverting the
+   * last one also drops TypeORM's bookkeeping table, so the schema is left as empty as it started.
+   */
   async revert(): Promise<string | undefined> {
     return this.withMigrationLock(async () => {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
+      const [{ remaining }]: { remaining: string }[] = await this.dataSource.query('SELECT count(*) AS remaining FROM migrations');
+      if (Number(remaining) === 0) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
     });
   }
