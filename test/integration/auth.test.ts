@@ -176,10 +176,16 @@ describe('tokens', () => {
   let access: string;
   let refresh: string;
   let claims: jwt.JwtPayload;
+  let salesAccess: string;
 
   beforeAll(async () => {
     ({ accessToken: access, refreshToken: refresh } = readCredentials(manager));
     claims = jwt.decode(access) as jwt.JwtPayload;
+    await insertEmployee('forger@epic.events', 'SALES');
+    const printed = await userFor(db, 'forger@epic.events').run(['login', '--email', 'forger@epic.events', '--password-stdin', '--print-token'], {
+      stdin: `${TEST_PASSWORD}\n`,
+    });
+    salesAccess = printed.stdout.trim();
   });
 
   const whoamiWith = (token: string) => userFor(db, '').run(['whoami', '--json'], { env: { EPICEVENTS_TOKEN: token } });
@@ -200,6 +206,14 @@ describe('tokens', () => {
       },
     ],
     [
+      'a SALES token whose role was edited to MANAGEMENT with the signature kept',
+      () => {
+        const [header, payload, signature] = salesAccess.split('.');
+        const edited = { ...(JSON.parse(Buffer.from(payload, 'base64url').toString()) as object), role: 'MANAGEMENT' };
+        return `${header}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${signature}`;
+      },
+    ],
+    [
       'alg none',
       () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`,
     ],
@@ -211,20 +225,34 @@ describe('tokens', () => {
     ['garbage', () => 'not-a-jwt'],
   ];
 
-  it.each(tampered)('should refuse %s with exit 3', async (_name, make) => {
-    const result = await whoamiWith(make());
+  it.each(tampered)('should refuse %s with exit 3 and do nothing', async (_name, make) => {
+    const token = make();
+    const result = await whoamiWith(token);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // A write a manager may do: refused before anything is written.
+    const [{ count: before }] = await db.query<{ count: string }>('SELECT count(*) FROM employees');
+    const write = await userFor(db, '').run(['employee', 'create', '--first-name', 'Forged', '--last-name', 'Hire', '--email', 'forged@epic.events', '--role', 'MANAGEMENT'], {
+      env: { EPICEVENTS_TOKEN: token },
+    });
+    expect(write.code).toBe(3);
+    expect(write.stdout).toBe('');
+    const [{ count: after }] = await db.query<{ count: string }>('SELECT count(*) FROM employees');
+    expect(after).toBe(before);
   });
 
-  it('should refuse an access token presented as a refresh token', async () => {
+  it('should refuse an access token presented as a refresh token and issue nothing', async () => {
     const user = userFor(db, manager.email);
     fs.writeFileSync(path.join(user.home, 'credentials.json'), JSON.stringify({ accessToken: forge({ ...claims, iat: claims.iat! - 3600, exp: claims.iat! - 1800 }), refreshToken: access }), {
       mode: 0o600,
     });
+    const [{ count: before }] = await db.query<{ count: string }>('SELECT count(*) FROM refresh_tokens');
     const result = await user.run(['whoami']);
     expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/not a valid refresh token/);
+    const [{ count: after }] = await db.query<{ count: string }>('SELECT count(*) FROM refresh_tokens');
+    expect(after).toBe(before);
   });
 });
 
@@ -239,6 +267,15 @@ describe('sessions', () => {
     const after = readCredentials(user);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessToken).not.toBe(before.accessToken);
+  });
+
+  it('should end the session with exit 3 once the refresh token has expired (EPICEVENTS_REFRESH_TTL)', async () => {
+    const user = userFor(db, manager.email, { EPICEVENTS_ACCESS_TTL: '1s', EPICEVENTS_REFRESH_TTL: '2s' });
+    await login(user);
+    await new Promise((r) => setTimeout(r, 3100));
+    const result = await user.run(['whoami']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/session has expired.*epicevents login/);
   });
 
   it('should revoke the whole family when a rotated refresh token is replayed', async () => {
@@ -307,8 +344,13 @@ describe('sessions', () => {
     const user = userFor(db, 'mover@epic.events');
     await login(user);
     expect((await user.run(['whoami', '--json'])).json()).toMatchObject({ role: 'SALES' });
+    expect((await user.run(['audit', 'list'])).code).toBe(4);
+    // Promoted in the database: the token still says SALES, the permissions follow the database.
+    await db.query(`UPDATE employees SET role = 'MANAGEMENT' WHERE id = $1`, [id]);
+    expect((await user.run(['audit', 'list', '--json'])).code).toBe(0);
     await db.query(`UPDATE employees SET role = 'SUPPORT' WHERE id = $1`, [id]);
     expect((await user.run(['whoami', '--json'])).json()).toMatchObject({ role: 'SUPPORT' });
+    expect((await user.run(['audit', 'list'])).code).toBe(4);
     await db.query('UPDATE employees SET is_active = false WHERE id = $1', [id]);
     const result = await user.run(['whoami']);
     expect(result.code).toBe(3);
@@ -323,6 +365,9 @@ describe('sessions', () => {
     const who = await user.run(['whoami']);
     expect(who.code).toBe(0);
     expect(who.stderr).toMatch(/password change/);
+    const blocked = await user.run(['event', 'list']);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toMatch(/must change your password.*`epicevents password change`/);
     const bad = await user.run(['password', 'change', '--stdin'], { stdin: `${TEST_PASSWORD}\nshort\n` });
     expect(bad.code).toBe(2);
     const wrong = await user.run(['password', 'change', '--stdin'], { stdin: `not-the-password\nA-much-better-passphrase-42\n` });
