@@ -1,5 +1,6 @@
 import { type CommandContext } from '../cli/context';
-import { unauthenticated } from '../errors/cli-error';
+import { acquireProcessLock } from '../config/process-lock';
+import { unauthenticated, unavailable } from '../errors/cli-error';
 import { type Actor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
@@ -77,17 +78,45 @@ async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession
       claims = verifyToken(settings.secret, loaded.session.accessToken, 'access');
     } catch (error) {
       if (!(error instanceof ExpiredTokenError)) throw error;
-      const issuedAt = new Date();
-      const refreshed = await refreshSession(await ctx.db(), loaded.session.refreshToken, settings, issuedAt);
-      await credentials.save({ accessToken: refreshed.access.token, refreshToken: refreshed.refresh.token }, loaded.store);
-      // Checked as of issuance: with a very short TTL it may already have expired again, and the
-      // employee is re-read below anyway.
-      claims = verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt);
+      ({ claims, store } = await renewSession(ctx, credentials, settings));
     }
   }
   const actor = await currentEmployee(ctx, claims);
   await notifyUpcomingEvents(await ctx.db());
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
+}
+
+/** How long a command waits for another one renewing the same stored session. */
+const RENEWAL_LOCK_TIMEOUT_MS = 20_000;
+
+/**
+ * Renews an expired access token with the stored refresh token. Two commands started together
+ * from this config folder would both present the same refresh token, and the second would look
+ * like a stolen copy and end the login; so they renew one at a time, and one that finds the stored
+ * session already renewed by the other uses it as it is.
+ */
+async function renewSession(ctx: CommandContext, credentials: CredentialStore, settings: TokenSettings): Promise<{ claims: TokenClaims; store: StoreKind }> {
+  // Opened first: the embedded database has its own lock, always taken before this one.
+  const db = await ctx.db();
+  const lock = await acquireProcessLock(`session:${ctx.config.homeDir}`, { timeoutMs: RENEWAL_LOCK_TIMEOUT_MS });
+  if (!lock) throw unavailable('another epicevents process is still renewing this session', 'try again in a moment');
+  try {
+    const current = await credentials.load();
+    if (!current) throw unauthenticated('you are not logged in', 'run `epicevents login`');
+    try {
+      return { claims: verifyToken(settings.secret, current.session.accessToken, 'access'), store: current.store };
+    } catch (error) {
+      if (!(error instanceof ExpiredTokenError)) throw error;
+    }
+    const issuedAt = new Date();
+    const refreshed = await refreshSession(db, current.session.refreshToken, settings, issuedAt);
+    const store = await credentials.save({ accessToken: refreshed.access.token, refreshToken: refreshed.refresh.token }, current.store);
+    // Checked as of issuance: with a very short TTL it may already have expired again, and the
+    // employee is re-read anyway.
+    return { claims: verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt), store };
+  } finally {
+    await lock.release();
+  }
 }
 
 interface SessionRow extends ActorRow {

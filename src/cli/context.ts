@@ -1,5 +1,6 @@
 import { type Config, readConfig } from '../config/config';
 import { type Database } from '../database/database';
+import { type DatabaseTarget } from '../database/data-source';
 import { type Output } from '../output/output';
 import { type Prompter } from './prompter';
 
@@ -35,14 +36,22 @@ export class CommandContext {
 
   /** The database with its schema current (embedded: migrated on first use). */
   db(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.openCurrent({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
+    this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.databaseTarget()));
     return this.database;
   }
 
   /** The database as it is, whatever its schema: for `db` and `init`. */
   rawDb(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.open({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir }));
+    this.database ??= loadDatabase().then((Db) => Db.open(this.databaseTarget()));
     return this.database;
+  }
+
+  private databaseTarget(): DatabaseTarget {
+    return {
+      databaseUrl: this.config.databaseUrl,
+      dataDir: this.config.dataDir,
+      onWait: () => this.output.note('the embedded database is in use by another epicevents process; waiting for it to finish'),
+    };
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ export interface DatabaseTarget {
   databaseUrl?: string;
   /** Folder of the embedded database. */
   dataDir: string;
+  /** Called when the embedded database is busy with another process and this one waits its turn. */
+  onWait?: () => void;
 }
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
 import { unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
@@ -6,6 +8,8 @@ import { MIGRATIONS } from './migrations';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
 const MIGRATION_LOCK_KEY = 7_120_826_401;
+/** How long a command waits for another process to finish with the embedded database. */
+export const EMBEDDED_LOCK_TIMEOUT_MS = 60_000;
 
 export interface MigrationState {
   name: string;
@@ -17,6 +21,7 @@ export class Database {
   private constructor(
     readonly dataSource: DataSource,
     readonly target: DatabaseTarget,
+    private readonly folderLock?: ProcessLock,
   ) {}
 
   get embedded(): boolean {
@@ -28,13 +33,19 @@ export class Database {
   }
 
   static async open(target: DatabaseTarget): Promise<Database> {
-    const dataSource = createDataSource(target);
+    const folderLock = target.databaseUrl ? undefined : await lockEmbedded(target);
     try {
-      await dataSource.initialize();
+      const dataSource = createDataSource(target);
+      try {
+        await dataSource.initialize();
+      } catch (error) {
+        throw translateConnectError(error, target.databaseUrl);
+      }
+      return new Database(dataSource, target, folderLock);
     } catch (error) {
-      throw translateConnectError(error, target.databaseUrl);
+      await folderLock?.release();
+      throw error;
     }
-    return new Database(dataSource, target);
   }
 
   /**
@@ -87,12 +98,17 @@ export class Database {
     return this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name));
   }
 
-  /** Reverts the newest applied migration; returns its name, or undefined at zero. */
+  /**
+   * Reverts the newest applied migration; returns its name, or undefined at zero. Reverting the
+   * last one also drops TypeORM's bookkeeping table, so the schema is left as empty as it started.
+   */
   async revert(): Promise<string | undefined> {
     return this.withMigrationLock(async () => {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
+      const [{ remaining }]: { remaining: string }[] = await this.dataSource.query('SELECT count(*) AS remaining FROM migrations');
+      if (Number(remaining) === 0) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
     });
   }
@@ -131,5 +147,22 @@ export class Database {
       const { PGliteInstance } = require('typeorm-pglite/dist/pglite-instance') as { PGliteInstance: { close(): Promise<void> } };
       await PGliteInstance.close();
     }
+    await this.folderLock?.release();
   }
+}
+
+/**
+ * PGlite admits one process per data folder: two processes opening it at once each work on their
+ * own copy in memory and overwrite each other's files (two `init`s would both succeed). Processes
+ * therefore take turns, each holding the folder's lock until it closes the database.
+ */
+async function lockEmbedded(target: DatabaseTarget): Promise<ProcessLock> {
+  const lock = await acquireProcessLock(`embedded-database:${path.resolve(target.dataDir)}`, { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
+  if (!lock) {
+    throw unavailable(
+      `the embedded database in ${target.dataDir} is still in use by another epicevents process after ${EMBEDDED_LOCK_TIMEOUT_MS / 1000} s`,
+      'wait for it to finish, or use a PostgreSQL server (DATABASE_URL) to work in parallel',
+    );
+  }
+  return lock;
 }

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
-import { TEST_JWT_SECRET, runCli, tempHome } from '../support/cli';
-import { adminQuery, createTestDatabase, serverUrl, type TestDatabase, withDatabase } from '../support/test-database';
+import { TEST_JWT_SECRET } from '../support/cli';
+import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 let db: TestDatabase;
@@ -50,29 +51,31 @@ describe('init', () => {
     expect(result.stderr).toMatch(/--first-name, --last-name, --password-stdin/);
   });
 
-  (serverUrl() ? it : it.skip)('should create exactly one account when 5 inits race on an empty server database', async () => {
-    const name = `epicevents_race_${process.pid}_${Date.now()}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
+  // On the embedded engine the five processes share one data folder and must take turns with it.
+  it('should create exactly one account when 5 inits race on an empty database', async () => {
+    const empty = await createEmptyTestDatabase();
     try {
-      const url = withDatabase(serverUrl()!, name);
       const results = await Promise.all(
-        [1, 2, 3, 4, 5].map((i) =>
-          runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
-            env: { DATABASE_URL: url, EPICEVENTS_HOME: tempHome() },
+        [1, 2, 3, 4, 5].map((i) => {
+          const user = userFor(empty, `m${i}@epic.events`);
+          return user.run(['init', '--first-name', 'M', '--last-name', String(i), '--email', user.email, '--password-stdin'], {
             stdin: `${TEST_PASSWORD}\n`,
-          }),
-        ),
+            timeoutMs: 120_000,
+          });
+        }),
       );
       const codes = results.map((r) => r.code).sort();
       expect(codes).toEqual([0, 6, 6, 6, 6]);
-      const raceDb = await Database.open({ databaseUrl: url, dataDir: '' });
-      const rows = await raceDb.dataSource.query('SELECT role FROM employees');
-      await raceDb.close();
-      expect(rows).toEqual([{ role: 'MANAGEMENT' }]);
+      const winner = results.find((r) => r.code === 0)!;
+      expect(results.filter((r) => r.code === 6).every((r) => /already initialised/.test(r.stderr))).toBe(true);
+      const rows = await empty.query<{ email: string; role: string }>('SELECT email, role FROM employees');
+      expect(rows).toHaveLength(1);
+      expect(rows[0].role).toBe('MANAGEMENT');
+      expect(winner.stdout).toContain(`<${rows[0].email}>`);
     } finally {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await empty.close();
     }
-  });
+  }, 180_000);
 
   it.each([
     ['short', 'too-short1', /at least 12 characters/],
@@ -174,10 +177,16 @@ describe('tokens', () => {
   let access: string;
   let refresh: string;
   let claims: jwt.JwtPayload;
+  let salesAccess: string;
 
   beforeAll(async () => {
     ({ accessToken: access, refreshToken: refresh } = readCredentials(manager));
     claims = jwt.decode(access) as jwt.JwtPayload;
+    await insertEmployee('forger@epic.events', 'SALES');
+    const printed = await userFor(db, 'forger@epic.events').run(['login', '--email', 'forger@epic.events', '--password-stdin', '--print-token'], {
+      stdin: `${TEST_PASSWORD}\n`,
+    });
+    salesAccess = printed.stdout.trim();
   });
 
   const whoamiWith = (token: string) => userFor(db, '').run(['whoami', '--json'], { env: { EPICEVENTS_TOKEN: token } });
@@ -198,6 +207,14 @@ describe('tokens', () => {
       },
     ],
     [
+      'a SALES token whose role was edited to MANAGEMENT with the signature kept',
+      () => {
+        const [header, payload, signature] = salesAccess.split('.');
+        const edited = { ...(JSON.parse(Buffer.from(payload, 'base64url').toString()) as object), role: 'MANAGEMENT' };
+        return `${header}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${signature}`;
+      },
+    ],
+    [
       'alg none',
       () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`,
     ],
@@ -209,20 +226,34 @@ describe('tokens', () => {
     ['garbage', () => 'not-a-jwt'],
   ];
 
-  it.each(tampered)('should refuse %s with exit 3', async (_name, make) => {
-    const result = await whoamiWith(make());
+  it.each(tampered)('should refuse %s with exit 3 and do nothing', async (_name, make) => {
+    const token = make();
+    const result = await whoamiWith(token);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // A write a manager may do: refused before anything is written.
+    const [{ count: before }] = await db.query<{ count: string }>('SELECT count(*) FROM employees');
+    const write = await userFor(db, '').run(['employee', 'create', '--first-name', 'Forged', '--last-name', 'Hire', '--email', 'forged@epic.events', '--role', 'MANAGEMENT'], {
+      env: { EPICEVENTS_TOKEN: token },
+    });
+    expect(write.code).toBe(3);
+    expect(write.stdout).toBe('');
+    const [{ count: after }] = await db.query<{ count: string }>('SELECT count(*) FROM employees');
+    expect(after).toBe(before);
   });
 
-  it('should refuse an access token presented as a refresh token', async () => {
+  it('should refuse an access token presented as a refresh token and issue nothing', async () => {
     const user = userFor(db, manager.email);
     fs.writeFileSync(path.join(user.home, 'credentials.json'), JSON.stringify({ accessToken: forge({ ...claims, iat: claims.iat! - 3600, exp: claims.iat! - 1800 }), refreshToken: access }), {
       mode: 0o600,
     });
+    const [{ count: before }] = await db.query<{ count: string }>('SELECT count(*) FROM refresh_tokens');
     const result = await user.run(['whoami']);
     expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/not a valid refresh token/);
+    const [{ count: after }] = await db.query<{ count: string }>('SELECT count(*) FROM refresh_tokens');
+    expect(after).toBe(before);
   });
 });
 
@@ -237,6 +268,15 @@ describe('sessions', () => {
     const after = readCredentials(user);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessToken).not.toBe(before.accessToken);
+  });
+
+  it('should end the session with exit 3 once the refresh token has expired (EPICEVENTS_REFRESH_TTL)', async () => {
+    const user = userFor(db, manager.email, { EPICEVENTS_ACCESS_TTL: '1s', EPICEVENTS_REFRESH_TTL: '2s' });
+    await login(user);
+    await new Promise((r) => setTimeout(r, 3100));
+    const result = await user.run(['whoami']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/session has expired.*epicevents login/);
   });
 
   it('should revoke the whole family when a rotated refresh token is replayed', async () => {
@@ -254,6 +294,22 @@ describe('sessions', () => {
 
     const legit = await victim.run(['whoami']);
     expect(legit.code).toBe(3);
+  });
+
+  it('should renew the session once, without taking it for a stolen copy, when several commands start together after the access token expired', async () => {
+    const user = userFor(db, manager.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+    await login(user);
+    const before = readCredentials(user);
+    await new Promise((r) => setTimeout(r, 2100));
+    const results = await Promise.all([1, 2, 3, 4].map(() => user.run(['whoami', '--json'], { timeoutMs: 60_000 })));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const [family] = await db.query<{ revoked_at: Date | null }>(
+      'SELECT f.revoked_at FROM session_families f JOIN refresh_tokens t ON t.family_id = f.id WHERE t.token_hash = $1',
+      [createHash('sha256').update(before.refreshToken).digest('hex')],
+    );
+    expect(family.revoked_at).toBeNull();
+    expect(readCredentials(user).refreshToken).not.toBe(before.refreshToken);
+    expect((await user.run(['whoami'])).code).toBe(0);
   });
 
   // The embedded engine serves one process at a time, so only a server can race two refreshes.
@@ -289,8 +345,13 @@ describe('sessions', () => {
     const user = userFor(db, 'mover@epic.events');
     await login(user);
     expect((await user.run(['whoami', '--json'])).json()).toMatchObject({ role: 'SALES' });
+    expect((await user.run(['audit', 'list'])).code).toBe(4);
+    // Promoted in the database: the token still says SALES, the permissions follow the database.
+    await db.query(`UPDATE employees SET role = 'MANAGEMENT' WHERE id = $1`, [id]);
+    expect((await user.run(['audit', 'list', '--json'])).code).toBe(0);
     await db.query(`UPDATE employees SET role = 'SUPPORT' WHERE id = $1`, [id]);
     expect((await user.run(['whoami', '--json'])).json()).toMatchObject({ role: 'SUPPORT' });
+    expect((await user.run(['audit', 'list'])).code).toBe(4);
     await db.query('UPDATE employees SET is_active = false WHERE id = $1', [id]);
     const result = await user.run(['whoami']);
     expect(result.code).toBe(3);
@@ -305,6 +366,9 @@ describe('sessions', () => {
     const who = await user.run(['whoami']);
     expect(who.code).toBe(0);
     expect(who.stderr).toMatch(/password change/);
+    const blocked = await user.run(['event', 'list']);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toMatch(/must change your password.*`epicevents password change`/);
     const bad = await user.run(['password', 'change', '--stdin'], { stdin: `${TEST_PASSWORD}\nshort\n` });
     expect(bad.code).toBe(2);
     const wrong = await user.run(['password', 'change', '--stdin'], { stdin: `not-the-password\nA-much-better-passphrase-42\n` });

@@ -68,6 +68,17 @@ describe('OS keychain', () => {
     expect((await user.run(['whoami'])).code).toBe(3);
   });
 
+  withKeychain('should renew an expired access token kept in the keychain, once for commands started together', async () => {
+    const user = userFor(db, manager.email, { EPICEVENTS_KEYCHAIN: 'auto', DBUS_SESSION_BUS_ADDRESS: bus!, EPICEVENTS_ACCESS_TTL: '1s' });
+    await login(user);
+    await new Promise((r) => setTimeout(r, 2100));
+    const results = await Promise.all([1, 2, 3].map(() => user.run(['whoami', '--json'], { timeoutMs: 60_000 })));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    for (const result of results) expect(result.json()).toMatchObject({ credentialStore: 'keychain' });
+    expect(fs.existsSync(path.join(user.home, 'credentials.json'))).toBe(false);
+    expect((await user.run(['logout'])).code).toBe(0);
+  });
+
   it('should fall back to a 0600 file with a plain-text warning when no session bus answers', async () => {
     const user = userFor(db, manager.email, { EPICEVENTS_KEYCHAIN: 'auto', DBUS_SESSION_BUS_ADDRESS: '', DISPLAY: '' });
     const result = await login(user);

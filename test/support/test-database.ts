@@ -71,6 +71,38 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * A database with nothing in it, not even the schema: on a server a new database, on the embedded
+ * engine a data folder that does not exist yet (the CLI creates it).
+ */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  const url = serverUrl();
+  if (url) {
+    const name = `epicevents_empty_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const dbUrl = withDatabase(url, name);
+    const client = new Client({ connectionString: dbUrl });
+    await client.connect();
+    return {
+      env: { DATABASE_URL: dbUrl },
+      url: dbUrl,
+      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+      close: async () => {
+        await client.end();
+        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      },
+    };
+  }
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
+  const dataDir = path.join(dataHome, 'epicevents', 'data');
+  return {
+    env: { XDG_DATA_HOME: dataHome },
+    dataDir,
+    query: (sql, params) => embeddedQuery(dataDir, sql, params),
+    close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
+  };
+}
+
 /** One query on an embedded data folder, in a child process (see pglite-query.js for why). */
 function embeddedQuery<T>(dataDir: string, sql: string, params?: unknown[]): Promise<T[]> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ProcessLock {
+  release(): Promise<void>;
+}
+
+export interface ProcessLockOptions {
+  /** Give up (resolve undefined) after this long. */
+  timeoutMs: number;
+  /** Called once, when the lock is first found taken. */
+  onWait?: () => void;
+}
+
+const RETRY_MS = 50;
+
+/**
+ * Where the lock lives. On Linux an abstract socket and on Windows a named pipe: the kernel frees
+ * them when the holder exits, even after a crash or SIGKILL, so no lock is ever left behind.
+ * Elsewhere a socket file in the temporary folder; one whose holder is gone is removed.
+ */
+function lockAddress(name: string): string {
+  const id = createHash('sha256').update(name).digest('hex').slice(0, 32);
+  if (process.platform === 'linux') return `\0epicevents-${id}`;
+  if (process.platform === 'win32') return `\\\\?\\pipe\\epicevents-${id}`;
+  return path.join(os.tmpdir(), `epicevents-${id}.lock`);
+}
+
+/**
+ * An exclusive lock, by name, across the processes of this machine, held until `release()` or the
+ * process ends. Used where two `epicevents` processes must not work at once: on the embedded
+ * database (PGlite admits one process per data folder) and when renewing a stored session.
+ */
+export async function acquireProcessLock(name: string, options: ProcessLockOptions): Promise<ProcessLock | undefined> {
+  const address = lockAddress(name);
+  const deadline = Date.now() + options.timeoutMs;
+  let waited = false;
+  for (;;) {
+    const server = await tryListen(address);
+    if (server) {
+      return { release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    }
+    if (Date.now() >= deadline) return undefined;
+    if (!waited) {
+      waited = true;
+      options.onWait?.();
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS + Math.random() * RETRY_MS));
+  }
+}
+
+function tryListen(address: string): Promise<net.Server | undefined> {
+  return new Promise((resolve, reject) => {
+    // Connections are only ever probes from a waiting process: close them at once.
+    const server = net.createServer((socket) => socket.destroy());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') return reject(error);
+      if (address.startsWith('\0') || address.startsWith('\\\\')) return resolve(undefined);
+      removeIfAbandoned(address).then(() => resolve(undefined), reject);
+    });
+    server.listen(address, () => {
+      // The lock must not keep the process alive on its own.
+      server.unref();
+      resolve(server);
+    });
+  });
+}
+
+/** A socket file nobody listens on any more (its holder crashed): remove it, the next try takes it. */
+function removeIfAbandoned(file: string): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = net.connect(file);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve();
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') fs.rmSync(file, { force: true });
+      resolve();
+    });
+  });
+}
