@@ -122,6 +122,7 @@ const CASES: Case[] = [
   { name: 'a plain-text password', sqlstate: CHECK, constraint: 'employees_password_hash_check', write: () => insert('employees', employeeRow({ password_hash: 'hunter2hunter2' })) },
   { name: 'a bcrypt password hash', sqlstate: CHECK, constraint: 'employees_password_hash_check', write: () => insert('employees', employeeRow({ password_hash: '$2b$12$abcdefghijklmnopqrstuv' })) },
   { name: 'a negative failed-login count', sqlstate: CHECK, constraint: 'employees_failed_login_count_check', write: () => insert('employees', employeeRow({ failed_login_count: -1 })) },
+  { name: 'an employee version of zero', sqlstate: CHECK, constraint: 'employees_version_check', write: () => insert('employees', employeeRow({ version: 0 })) },
   { name: 'an employee email differing only in case', sqlstate: UNIQUE, constraint: 'employees_email_lower_key', write: () => insert('employees', employeeRow({ email: 'BILL@Epic.Events' })) },
   { name: 'an employee without an email', sqlstate: NOT_NULL, write: () => insert('employees', employeeRow({ email: null })) },
   // clients
