@@ -2,6 +2,7 @@ import { CliError } from '../../src/errors/cli-error';
 import { Client } from '../../src/entities/client.entity';
 import { applyKeyset, toPage } from '../../src/services/pagination';
 import { updateVersioned } from '../../src/services/versioned-update';
+import { runCli } from '../support/cli';
 import { insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
 
@@ -107,5 +108,17 @@ describe('updateVersioned', () => {
     );
     await expect(attempt).rejects.toBeInstanceOf(CliError);
     await expect(attempt).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('runCli', () => {
+  it('should report the exit code, not a broken pipe, when the command exits before reading a large stdin', async () => {
+    const results = await Promise.all(
+      [1, 2, 3].map(() => runCli(['client', 'list', '--no-such-flag'], { stdin: 'x'.repeat(4 * 1024 * 1024) })),
+    );
+    for (const result of results) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/unknown option '--no-such-flag'/);
+    }
   });
 });

@@ -67,6 +67,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
         },
       });
     });
+    // A command that exits without reading stdin (a refused flag, say) closes the pipe first: the
+    // EPIPE of this write is not the command's result, which 'close' reports.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.stdin ?? '');
   });
 }
