@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir } from '../config/config';
+import { ensurePrivateDir, inOwnFolder } from '../config/config';
 import { unauthenticated } from '../errors/cli-error';
 
 export interface StoredSession {
@@ -62,8 +62,10 @@ export class CredentialStore {
     }
     ensurePrivateDir(this.options.homeDir);
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(session), { mode: 0o600 });
-    fs.renameSync(temporary, this.file);
+    inOwnFolder(() => {
+      fs.writeFileSync(temporary, JSON.stringify(session), { mode: 0o600 });
+      fs.renameSync(temporary, this.file);
+    });
     if (preferred !== 'file') {
       const why = this.options.keychain === 'off' ? 'EPICEVENTS_KEYCHAIN=off' : 'no OS keychain available';
       this.options.warn(`${why}: credentials are stored in plain text in ${this.file}`);

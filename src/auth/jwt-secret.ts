@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Config, ensurePrivateDir } from '../config/config';
+import { type Config, ensurePrivateDir, inOwnFolder } from '../config/config';
 import { unavailable } from '../errors/cli-error';
 
 const MIN_SECRET_BYTES = 32;
@@ -24,11 +24,11 @@ export function jwtSecret(config: Config, env: NodeJS.ProcessEnv = process.env):
   }
   const file = path.join(config.homeDir, 'jwt-secret');
   if (fs.existsSync(file)) {
-    const stored = fs.readFileSync(file, 'utf8').trim();
+    const stored = inOwnFolder(() => fs.readFileSync(file, 'utf8')).trim();
     if (Buffer.byteLength(stored) >= MIN_SECRET_BYTES) return stored;
   }
   ensurePrivateDir(config.homeDir);
   const secret = randomBytes(48).toString('base64');
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  inOwnFolder(() => fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 }));
   return secret;
 }

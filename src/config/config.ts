@@ -99,6 +99,35 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string)
 
 /** Creates the config folder with owner-only permissions (0700). */
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
+  inOwnFolder(() => {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+  });
+}
+
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+};
+
+/**
+ * Runs a file-system step in the config or data folder. A failure there (permissions, a read-only
+ * or full disk, a file where a folder should be) comes from the machine's setup, not from a bug:
+ * exit 7 naming the path, instead of an "unexpected error".
+ */
+export function inOwnFolder<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const { code, path: where } = error as NodeJS.ErrnoException;
+    const reason = code ? FILE_SYSTEM_REASONS[code] : undefined;
+    if (!reason || !where) throw error;
+    throw unavailable(`cannot use ${where}: ${reason}`, 'check that folder (owner, permissions, space), or set EPICEVENTS_HOME to a folder of yours');
+  }
 }

@@ -135,19 +135,23 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    if (!this.dataSource.isInitialized) return;
     try {
-      await this.dataSource.destroy();
-    } catch {
-      // Closing a connection the server already dropped is not the user's problem.
+      if (!this.dataSource.isInitialized) return;
+      try {
+        await this.dataSource.destroy();
+      } catch {
+        // Closing a connection the server already dropped is not the user's problem.
+      }
+      if (this.embedded) {
+        // typeorm-pglite keeps one process-wide PGlite instance; close it so the process can exit.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { PGliteInstance } = require('typeorm-pglite/dist/pglite-instance') as { PGliteInstance: { close(): Promise<void> } };
+        await PGliteInstance.close();
+      }
+    } finally {
+      // Only once PGlite has written everything back may the next process open the folder.
+      await this.folderLock?.release();
     }
-    if (this.embedded) {
-      // typeorm-pglite keeps one process-wide PGlite instance; close it so the process can exit.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { PGliteInstance } = require('typeorm-pglite/dist/pglite-instance') as { PGliteInstance: { close(): Promise<void> } };
-      await PGliteInstance.close();
-    }
-    await this.folderLock?.release();
   }
 }
 

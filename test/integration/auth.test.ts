@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
-import { TEST_JWT_SECRET } from '../support/cli';
+import { TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
@@ -401,6 +401,16 @@ describe('credential file', () => {
     const result = await user.run(['whoami']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/readable by other users/);
+  });
+
+  it('should exit 7 naming the folder, not crash, when the config folder cannot be created', async () => {
+    const file = path.join(tempHome(), 'a-file');
+    fs.writeFileSync(file, '');
+    const user = userFor(db, manager.email, { EPICEVENTS_HOME: path.join(file, 'epicevents') });
+    const result = await user.run(['login', '--email', manager.email, '--password-stdin'], { stdin: `${TEST_PASSWORD}\n` });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(new RegExp(`^error: cannot use ${file}/epicevents\\S*: a part of the path is a file, not a folder`));
+    expect(result.stderr).not.toMatch(/unexpected|\n\s+at /);
   });
 
   it('should say "not logged in" with exit 3 when there is no session', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError } from '../../src/errors/cli-error';
-import { configHome, dataHome, readConfig } from '../../src/config/config';
+import { configHome, dataHome, ensurePrivateDir, inOwnFolder, readConfig } from '../../src/config/config';
 import { parseDuration } from '../../src/config/duration';
 
 describe('parseDuration', () => {
@@ -147,5 +147,43 @@ describe('loadDotEnv', () => {
     expect(process.env.EPICEVENTS_TEST_REAL).toBe('from-environment');
     expect(process.env.EPICEVENTS_TEST_COMMENTED).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('ensurePrivateDir', () => {
+  it('should create the folder with mode 0700, and tighten one that exists', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-dir-'));
+    ensurePrivateDir(path.join(base, 'a', 'b'));
+    expect(fs.statSync(path.join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
+    fs.chmodSync(path.join(base, 'a', 'b'), 0o755);
+    ensurePrivateDir(path.join(base, 'a', 'b'));
+    expect(fs.statSync(path.join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
+  });
+
+  it('should fail with exit 7 naming the path, not an unexpected error, when the folder cannot be created', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-dir-')), 'a-file');
+    fs.writeFileSync(file, '');
+    const attempt = () => ensurePrivateDir(path.join(file, 'home'));
+    expect(attempt).toThrow(CliError);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'unavailable', message: `cannot use ${path.join(file, 'home')}: a part of the path is a file, not a folder` }));
+  });
+});
+
+describe('inOwnFolder', () => {
+  it.each(['EACCES', 'EPERM', 'EROFS', 'ENOSPC'])('should turn %s on a path into an "unavailable" error naming the path', (code) => {
+    const failing = () =>
+      inOwnFolder(() => {
+        throw Object.assign(new Error(`${code}: boom`), { code, path: '/home/ada/.config/epicevents/credentials.json' });
+      });
+    expect(failing).toThrow(expect.objectContaining({ code: 'unavailable', message: expect.stringContaining('/home/ada/.config/epicevents/credentials.json') }));
+  });
+
+  it('should pass any other error through unchanged', () => {
+    const bug = new TypeError('not a file-system problem');
+    expect(() =>
+      inOwnFolder(() => {
+        throw bug;
+      }),
+    ).toThrow(bug);
   });
 });
