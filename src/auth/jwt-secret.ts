@@ -24,6 +24,10 @@ export function jwtSecret(config: Config, env: NodeJS.ProcessEnv = process.env):
   }
   const file = path.join(config.homeDir, 'jwt-secret');
   if (fs.existsSync(file)) {
+    // Whoever can read the key can sign a MANAGEMENT login: refused, as a shared credentials file is.
+    if ((fs.statSync(file).mode & 0o077) !== 0) {
+      throw unavailable(`${file} is readable by other users, so it is not trusted`, `make it private with \`chmod 600 ${file}\` (whoever read it can sign logins)`);
+    }
     const stored = inOwnFolder(() => fs.readFileSync(file, 'utf8')).trim();
     if (Buffer.byteLength(stored) >= MIN_SECRET_BYTES) return stored;
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CliError } from '../../src/errors/cli-error';
 import { configHome, dataHome, ensurePrivateDir, inOwnFolder, readConfig } from '../../src/config/config';
 import { parseDuration } from '../../src/config/duration';
+import { jwtSecret } from '../../src/auth/jwt-secret';
 
 describe('parseDuration', () => {
   it.each([
@@ -185,5 +186,34 @@ describe('inOwnFolder', () => {
         throw bug;
       }),
     ).toThrow(bug);
+  });
+});
+
+describe('jwtSecret on the embedded database', () => {
+  const homeDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-secret-'));
+
+  it('should generate a key on first use, keep it 0600 and give the same one afterwards', () => {
+    const config = readConfig({ EPICEVENTS_HOME: homeDir() });
+    const secret = jwtSecret(config, {});
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
+    expect(fs.statSync(path.join(config.homeDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(jwtSecret(config, {})).toBe(secret);
+  });
+
+  it('should refuse a key file that other users can read (exit 7), naming the fix', () => {
+    const config = readConfig({ EPICEVENTS_HOME: homeDir() });
+    jwtSecret(config, {});
+    const file = path.join(config.homeDir, 'jwt-secret');
+    fs.chmodSync(file, 0o644);
+    let caught: unknown;
+    try {
+      jwtSecret(config, {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CliError);
+    expect((caught as CliError).code).toBe('unavailable');
+    expect((caught as CliError).message).toMatch(/readable by other users/);
+    expect((caught as CliError).hint).toMatch(/chmod 600/);
   });
 });
