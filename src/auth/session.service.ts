@@ -193,6 +193,12 @@ export interface NewManager {
   password: string;
 }
 
+/** `init` creates the first account only: refused (exit 6) once any employee exists. */
+export async function assertNotInitialised(manager: EntityManager): Promise<void> {
+  const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
+  if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
+}
+
 /**
  * Creates the first MANAGEMENT account. The table lock makes concurrent `init`s queue: the first
  * inserts, every other one then sees an employee and is refused.
@@ -203,8 +209,7 @@ export async function bootstrapFirstManager(db: Database, input: NewManager): Pr
   const hash = await hashPassword(input.password);
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
-    const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
-    if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
+    await assertNotInitialised(manager);
     const rows: ActorRow[] = await manager.query(
       `INSERT INTO employees (first_name, last_name, email, role, password_hash)
        VALUES ($1, $2, $3, 'MANAGEMENT', $4)

@@ -43,6 +43,17 @@ withTerminal('on a real terminal', () => {
     expect(rows).toEqual([{ full_name: 'Kevin Casey', email: 'kevin@startup.io', phone: '+33612345678', company_name: 'Cool Startup LLC', sales_contact_id: salesId }]);
   });
 
+  it('should refuse `init` on a database in use before asking anything', async () => {
+    const tty = startInTerminal(['init'], userFor(db, 'eve@epic.events').env);
+    try {
+      const screen = await tty.waitFor(/already initialised/);
+      expect(screen).not.toMatch(/First name/);
+      expect(await tty.exitCode()).toBe(6);
+    } finally {
+      tty.close();
+    }
+  });
+
   it('should say there is no client yet, rather than fail, when `contract create` has no client to offer', async () => {
     const empty = await createTestDatabase();
     try {

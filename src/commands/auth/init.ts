@@ -1,6 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { type MissingValue, readStdinLines } from '../../cli/prompter';
-import { bootstrapFirstManager } from '../../auth/session.service';
+import { assertNotInitialised, bootstrapFirstManager } from '../../auth/session.service';
 import { passwordPolicyError } from '../../auth/passwords';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
@@ -23,6 +23,12 @@ export const run: RunFunction = async (ctx, { options }) => {
     const flags = [...missing, ...(options.passwordStdin ? [] : ['--password-stdin'])];
     throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
   }
+  const db = await ctx.rawDb();
+  const applied = await db.migrate();
+  if (applied.length > 0) ctx.output.note(`${db.description}: applied ${applied.join(', ')}`);
+  // Said before any question; bootstrapFirstManager checks again under a lock (racing inits).
+  await assertNotInitialised(db.dataSource.manager);
+
   const answers = await ctx.prompter.ask(missing.map((flag) => questions[flag]));
   const firstName = parseText(given['--first-name'] ?? answers['--first-name'], 'first name', 100);
   const lastName = parseText(given['--last-name'] ?? answers['--last-name'], 'last name', 100);
@@ -31,9 +37,6 @@ export const run: RunFunction = async (ctx, { options }) => {
     ? (await readStdinLines(1, ctx.stdin))[0]
     : await ctx.prompter.newPassword('Password (at least 12 characters)', (v) => passwordPolicyError(v));
 
-  const db = await ctx.rawDb();
-  const applied = await db.migrate();
-  if (applied.length > 0) ctx.output.note(`${db.description}: applied ${applied.join(', ')}`);
   const actor = await bootstrapFirstManager(db, { firstName, lastName, email, password });
   return message(`created ${actor.firstName} ${actor.lastName} <${actor.email}> (MANAGEMENT); next: epicevents login --email ${actor.email}`, {
     id: actor.id,
