@@ -26,8 +26,8 @@ export const run: RunFunction = async (ctx, { options }) => {
   const db = await ctx.rawDb();
   const applied = await db.migrate();
   if (applied.length > 0) ctx.output.note(`${db.description}: applied ${applied.join(', ')}`);
-  // Said before any question; bootstrapFirstManager checks again under a lock (racing inits).
-  await assertNotInitialised(db.dataSource.manager);
+  // Before asking a person anything (bootstrapFirstManager checks again, under a lock, for racing inits).
+  if (missing.length > 0 || !options.passwordStdin) await assertNotInitialised(db.dataSource.manager);
 
   const answers = await ctx.prompter.ask(missing.map((flag) => questions[flag]));
   const firstName = parseText(given['--first-name'] ?? answers['--first-name'], 'first name', 100);
