@@ -169,6 +169,8 @@ describe('client update', () => {
   it('should change the details, bump the version and updated_at, and audit before → after', async () => {
     const sales = await employee({ role: 'SALES' });
     const target = await client(sales.id, { phone: '+33612345678' });
+    // Written a minute ago: an update in the same millisecond as the insert could not show the bump.
+    await sdb.sql.query(`UPDATE clients SET updated_at = now() - interval '1 minute' WHERE id = $1`, [target.id]);
     const before = await clientRow(target.id);
     const updated = await updateClient(sdb.db, actorFor(sales), target.id, { phone: '06 98 76 54 32', fullName: 'Kevin C.' });
     expect(updated).toMatchObject({ phone: '+33698765432', fullName: 'Kevin C.', version: 2 });

@@ -215,6 +215,8 @@ describe('employee update', () => {
   it('should change the given fields, bump updated_at and audit before → after', async () => {
     const manager = await employee({ role: 'MANAGEMENT' });
     const target = await employee({ role: 'SUPPORT', phone: '+33612345678' });
+    // Written a minute ago: an update in the same millisecond as the insert could not show the bump.
+    await sdb.sql.query(`UPDATE employees SET updated_at = now() - interval '1 minute' WHERE id = $1`, [target.id]);
     const before = await row(target.id);
     const updated = await updateEmployee(sdb.db, actorFor(manager), target.id, { firstName: 'Katherine', phone: '' });
     expect(updated).toMatchObject({ firstName: 'Katherine', phone: null, lastName: target.lastName });
