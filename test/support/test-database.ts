@@ -42,33 +42,12 @@ export async function adminQuery(sql: string): Promise<void> {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.EPICEVENTS_TEST_TEMPLATE;
   if (!template) throw new Error('integration tests need the global setup (run them through jest)');
-  const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
   const url = serverUrl();
   if (url) {
-    await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-    const dbUrl = withDatabase(url, name);
-    const client = new Client({ connectionString: dbUrl });
-    await client.connect();
-    return {
-      env: { DATABASE_URL: dbUrl },
-      url: dbUrl,
-      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-      close: async () => {
-        await client.end();
-        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      },
-    };
+    const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
+    return serverDatabase(url, name, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   }
-  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
-  const dataDir = path.join(dataHome, 'epicevents', 'data');
-  fs.cpSync(template, dataDir, { recursive: true });
-  return {
-    env: { XDG_DATA_HOME: dataHome },
-    dataDir,
-    // PGlite allows one process per folder: open, query, close, so the CLI can run in between.
-    query: (sql, params) => embeddedQuery(dataDir, sql, params),
-    close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
-  };
+  return embeddedDatabase((dataDir) => fs.cpSync(template, dataDir, { recursive: true }));
 }
 
 /**
@@ -79,25 +58,37 @@ export async function createEmptyTestDatabase(): Promise<TestDatabase> {
   const url = serverUrl();
   if (url) {
     const name = `epicevents_empty_${process.pid}_${randomBytes(4).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const dbUrl = withDatabase(url, name);
-    const client = new Client({ connectionString: dbUrl });
-    await client.connect();
-    return {
-      env: { DATABASE_URL: dbUrl },
-      url: dbUrl,
-      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-      close: async () => {
-        await client.end();
-        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      },
-    };
+    return serverDatabase(url, name, `CREATE DATABASE ${name}`);
   }
+  return embeddedDatabase();
+}
+
+/** A server database made by `createSql`, with one connection of its own; dropped by close(). */
+async function serverDatabase(url: string, name: string, createSql: string): Promise<TestDatabase> {
+  await adminQuery(createSql);
+  const dbUrl = withDatabase(url, name);
+  const client = new Client({ connectionString: dbUrl });
+  await client.connect();
+  return {
+    env: { DATABASE_URL: dbUrl },
+    url: dbUrl,
+    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    close: async () => {
+      await client.end();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** An embedded data folder in a temporary data home, filled by `fill` or left for the CLI to create. */
+function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
   const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
   const dataDir = path.join(dataHome, 'epicevents', 'data');
+  fill?.(dataDir);
   return {
     env: { XDG_DATA_HOME: dataHome },
     dataDir,
+    // PGlite allows one process per folder: open, query, close, so the CLI can run in between.
     query: (sql, params) => embeddedQuery(dataDir, sql, params),
     close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
   };
