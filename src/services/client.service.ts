@@ -5,6 +5,7 @@ import { Client } from '../entities/client.entity';
 import { Employee } from '../entities/employee.entity';
 import { conflict, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
+import { type Action, ruleFor } from '../permissions/permission-matrix';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
@@ -217,6 +218,21 @@ async function loadClient(manager: EntityManager, id: number): Promise<ClientRec
 async function assertEmailFree(manager: EntityManager, email: string, exceptId?: number): Promise<void> {
   const rows: unknown[] = await manager.query('SELECT 1 FROM clients WHERE lower(email) = lower($1) AND id <> $2', [email, exceptId ?? 0]);
   if (rows.length > 0) throw conflict(`a client with the email ${email} already exists`);
+}
+
+/**
+ * An action on a record of a client (a contract, an event) whose "own" rule means: that client is
+ * the actor's now. For a role whose right depends on it, the owner is read with the client row
+ * share-locked, so a reassignment cannot commit between this check and the write: it waits for
+ * this transaction to end, or this read waits for it and sees the new owner.
+ */
+export async function assertAllowedOnClient(manager: EntityManager, actor: Actor, action: Action, clientId: number): Promise<void> {
+  if (ruleFor(action, actor.role) !== 'own') {
+    assertAllowed(actor, action);
+    return;
+  }
+  const [client]: { sales_contact_id: number }[] = await manager.query('SELECT sales_contact_id FROM clients WHERE id = $1 FOR SHARE', [clientId]);
+  assertAllowed(actor, action, () => client !== undefined && Number(client.sales_contact_id) === actor.id);
 }
 
 /** A client's owner is an active SALES employee (SPEC §1). */

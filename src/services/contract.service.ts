@@ -6,9 +6,9 @@ import { Event } from '../entities/event.entity';
 import { type Database } from '../database/database';
 import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
-import { ruleFor } from '../permissions/permission-matrix';
 import { fromCents, toCents } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
+import { assertAllowedOnClient } from './client.service';
 import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
@@ -97,21 +97,6 @@ async function findContract(manager: EntityManager, id: number): Promise<Contrac
   const contract = await baseQuery(manager).where('contract.id = :id', { id }).getOne();
   if (!contract) throw notFound('contract', id);
   return contract;
-}
-
-/**
- * "Own" for contracts means: the contract's client is owned by the actor now. For a role whose
- * right depends on it, the owner is read with the client row share-locked, so a reassignment
- * cannot commit between this check and the write: it waits for this transaction to end, or this
- * read waits for it and sees the new owner.
- */
-async function assertMayUpdate(manager: EntityManager, actor: Actor, contract: Contract): Promise<void> {
-  if (ruleFor('contract.update', actor.role) !== 'own') {
-    assertAllowed(actor, 'contract.update');
-    return;
-  }
-  const [client]: { sales_contact_id: number }[] = await manager.query('SELECT sales_contact_id FROM clients WHERE id = $1 FOR SHARE', [contract.clientId]);
-  assertAllowed(actor, 'contract.update', () => client !== undefined && Number(client.sales_contact_id) === actor.id);
 }
 
 const staleWrite = (id: number) => conflict(`contract ${id} was changed by someone else; show it again and retry`);
@@ -210,7 +195,7 @@ export async function updateContract(
   }
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
-    await assertMayUpdate(manager, actor, contract);
+    await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
     const version = expectedVersion ?? contract.version;
     if (version !== contract.version) throw staleWrite(id);
     const before = toRecord(contract);
@@ -252,7 +237,7 @@ export async function signContract(db: Database, actor: Actor, id: number): Prom
   assertAllowed(actor, 'contract.update');
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
-    await assertMayUpdate(manager, actor, contract);
+    await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
     const alreadySigned = () => conflict(`contract ${id} is already signed`);
     if (contract.isSigned) throw alreadySigned();
     // The NOT is_signed guard makes two concurrent signatures produce one signature and one conflict.
@@ -287,7 +272,7 @@ export async function recordPayment(db: Database, actor: Actor, id: number, amou
   if (toCents(amount) <= 0n) throw validationError('--amount must be greater than 0');
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
-    await assertMayUpdate(manager, actor, contract);
+    await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
     const rows = await returningRows<{ before: string; after: string }>(
       manager,
       `UPDATE contracts

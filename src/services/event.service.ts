@@ -7,6 +7,7 @@ import { type Database } from '../database/database';
 import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { changedFields, recordAudit } from './audit.service';
+import { assertAllowedOnClient } from './client.service';
 import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
@@ -179,10 +180,7 @@ export async function createEvent(db: Database, actor: Actor, input: NewEvent): 
       .where('contract.id = :id', { id: input.contractId })
       .getOne();
     if (!contract) throw notFound('contract', input.contractId);
-    // The owner is read with the client row share-locked: a reassignment cannot commit between
-    // this check and the insert (it waits for this transaction, or this read waits for it).
-    const [owner]: { sales_contact_id: number }[] = await manager.query('SELECT sales_contact_id FROM clients WHERE id = $1 FOR SHARE', [contract.clientId]);
-    assertAllowed(actor, 'event.create', () => owner !== undefined && Number(owner.sales_contact_id) === actor.id);
+    await assertAllowedOnClient(manager, actor, 'event.create', contract.clientId);
     if (!contract.isSigned) {
       throw conflict(`contract ${contract.id} is not signed: events can only be created for signed contracts`);
     }
