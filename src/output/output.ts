@@ -92,12 +92,12 @@ export class Output {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Table = require('cli-table3') as typeof import('cli-table3');
     const cells = rows.map((row) => columns.map((column) => neutralise(column.value(row) ?? '')));
-    const headerWidths = columns.map((column) => displayWidth(column.header));
+    const headers = columns.map((column) => column.header);
     const widths = fitWidths(
-      columns.map((_column, i) => Math.max(headerWidths[i], ...cells.map((r) => displayWidth(r[i])))),
+      naturalWidths(headers, cells),
       columns.map((column) => column.flexible ?? false),
       this.width(),
-      headerWidths,
+      headers.map(displayWidth),
     );
     const table = new Table({
       // A header is cut only when the columns cannot fit otherwise: an uncut one would widen the table.
@@ -128,6 +128,11 @@ const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\
  */
 export function terminalSafeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Each column's width in terminal columns before fitting: its widest cell, or its header. */
+export function naturalWidths(headers: string[], rows: string[][]): number[] {
+  return headers.map((header, i) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[i]))));
 }
 
 /**

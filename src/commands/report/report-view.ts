@@ -1,6 +1,6 @@
 import { type JsonValue, jsonValue } from '../../output/json-values';
-import { fitWidths } from '../../output/output';
-import { displayWidth, localDateTime, neutralise } from '../../output/terminal-text';
+import { fitWidths, naturalWidths } from '../../output/output';
+import { localDateTime, neutralise } from '../../output/terminal-text';
 import {
   type ContractFigures,
   type ManagementReport,
@@ -175,7 +175,7 @@ function eventTable(events: ReportEvent[], total: number, style: ReportStyle, co
   if (events.length === 0) return 'none\n';
   const rows = events.map((event) => columns.map((column) => column.value(event)));
   const widths = fitWidths(
-    columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => displayWidth(row[i])))),
+    naturalWidths(columns.map((column) => column.header), rows),
     columns.map((column) => column.flexible ?? false),
     style.width,
   );
