@@ -107,8 +107,7 @@ export class Database {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
-      const [{ remaining }]: { remaining: string }[] = await this.dataSource.query('SELECT count(*) AS remaining FROM migrations');
-      if (Number(remaining) === 0) await this.dataSource.query('DROP TABLE migrations');
+      if (applied.length === 1) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
     });
   }
