@@ -111,9 +111,9 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     '  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE, whatever its triggers say.',
     `  GRANT SELECT, INSERT ON ${APPEND_ONLY_TABLES.join(', ')} TO ${app};`,
     `  GRANT SELECT ON ${READ_ONLY_TABLES.join(', ')} TO ${app};`,
-  '  -- nextval on the id sequences: `db seed` draws ids in bulk (an INSERT alone needs no right on them).',
-  `  REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app};`,
-  `  GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};`,
+    '  -- nextval on the id sequences: `db seed` draws ids in bulk (an INSERT alone needs no right on them).',
+    `  REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app};`,
+    `  GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};`,
     'END $roles$;',
     '',
   ];
