@@ -139,8 +139,9 @@ async function fixtureIds(env, tokens) {
   const quick = JSON.parse(cli(['client', 'list', '--search', 'john.quick@example.org', '--json'], asManager, { expectExit: 0 }).stdout)[0];
   const events = JSON.parse(cli(['event', 'list', '--client', String(quick.id), '--json'], asManager, { expectExit: 0 }).stdout);
   const wedding = events.find((e) => e.name === 'John Quick Wedding');
-  // Kevin Casey's unsigned contract: 12 000.00 due, paid a cent at a time.
+  // Kevin Casey's contract, 12 000.00 due, signed here (a payment needs a signature), then paid a cent at a time.
   const unpaid = contracts.find((c) => c.amountDue !== '0.00');
+  if (!unpaid.isSigned) cli(['contract', 'sign', String(unpaid.id)], asManager, { expectExit: 0 });
   return { contract: unpaid.id, event: wedding.id };
 }
 

@@ -12,3 +12,23 @@ export interface Actor {
 
 export const actorLabel = (actor: Pick<Actor, 'firstName' | 'lastName' | 'email'>): string =>
   `${actor.firstName} ${actor.lastName} <${actor.email}>`;
+
+/** The columns of `employees` an Actor is built from. */
+export interface ActorRow {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  role: Role;
+  is_active: boolean;
+  must_change_password: boolean;
+}
+
+export const toActor = (row: ActorRow): Actor => ({
+  id: row.id,
+  role: row.role,
+  email: row.email,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  mustChangePassword: row.must_change_password,
+});

@@ -1,10 +1,10 @@
 import { type CommandContext } from '../cli/context';
 import { acquireProcessLock } from '../config/process-lock';
 import { unauthenticated, unavailable } from '../errors/cli-error';
-import { type Actor } from './actor';
+import { type Actor, type ActorRow, toActor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
-import { type ActorRow, refreshSession, toActor, type TokenSettings } from './session.service';
+import { refreshSession, type TokenSettings } from './session.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 import { notifyUpcomingEvents } from '../services/notification.service';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
-import { type Role } from '../entities/employee.entity';
 import { conflict, unauthenticated, validationError } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
-import { type Actor } from './actor';
+import { type Actor, type ActorRow, toActor } from './actor';
+import { loadActiveEmployee } from './current-actor';
 import { dummyPasswordHash, hashPassword, passwordPolicyError, verifyPassword } from './passwords';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
@@ -26,31 +26,11 @@ export interface Session {
   familyId: string;
 }
 
-/** The columns of `employees` an Actor is built from. */
-export interface ActorRow {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string;
-  role: Role;
-  is_active: boolean;
-  must_change_password: boolean;
-}
-
 interface EmployeeRow extends ActorRow {
   password_hash: string;
   failed_login_count: number;
   locked_until: Date | null;
 }
-
-export const toActor = (row: ActorRow): Actor => ({
-  id: row.id,
-  role: row.role,
-  email: row.email,
-  firstName: row.first_name,
-  lastName: row.last_name,
-  mustChangePassword: row.must_change_password,
-});
 
 /**
  * Logs in with email and password. Unknown emails are verified against a dummy hash and get the
@@ -166,23 +146,11 @@ function verifyOrExpired(secret: string, token: string, now: Date) {
   }
 }
 
-/** The employee as the database says now; a deactivated or deleted account ends the session. */
-export async function loadActiveEmployee(manager: EntityManager, id: number): Promise<Actor> {
-  const rows: ActorRow[] = await manager.query(
-    'SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1',
-    [id],
-  );
-  const row = rows[0];
-  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
-  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
-  return toActor(row);
-}
-
 /** Revokes the login (refresh family) server-side. */
 export async function logout(db: Database, actor: Actor | undefined, familyId: string): Promise<void> {
   await db.transaction(async (manager) => {
     await manager.query(`UPDATE session_families SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [familyId]);
-    await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'employee', entityId: actor?.id ?? null });
+    await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'employee', entityId: actor?.id ?? null, recheckActor: false });
   });
 }
 

@@ -4,8 +4,8 @@ import { validationError } from '../errors/cli-error';
  * The least-privilege database roles (docs/database.md), as a psql script:
  * - the owner role owns the database and the public schema and runs the migrations;
  * - the application role reads and writes the rows of the business and session tables, may only
- *   INSERT and SELECT the audit trail, only SELECT the migrations table, and cannot create,
- *   alter or drop anything.
+ *   INSERT and SELECT the audit trail, only SELECT the migrations table, cannot create, alter or
+ *   drop anything, and has no large objects.
  * Identity columns need no sequence privilege for an INSERT; USAGE on the id sequences is granted
  * because `db seed` draws ids in bulk (nextval) before inserting rows that refer to each other.
  */
@@ -24,6 +24,27 @@ export const READ_WRITE_TABLES = ['employees', 'clients', 'contracts', 'events',
 export const APPEND_ONLY_TABLES = ['audit_log'] as const;
 /** Read-only for the application: TypeORM's record of applied migrations. */
 export const READ_ONLY_TABLES = ['migrations'] as const;
+/**
+ * PostgreSQL lets every role (PUBLIC) create, write and read large objects: storage outside every
+ * table, grant and audit. The CLI uses none, so nobody connected to this database gets them.
+ */
+export const LARGE_OBJECT_FUNCTIONS = [
+  'lo_creat(integer)',
+  'lo_create(oid)',
+  'lo_from_bytea(oid, bytea)',
+  'lo_import(text)',
+  'lo_import(text, oid)',
+  'lo_export(oid, text)',
+  'lo_open(oid, integer)',
+  'lowrite(integer, bytea)',
+  'lo_put(oid, bigint, bytea)',
+  'loread(integer, integer)',
+  'lo_get(oid)',
+  'lo_get(oid, bigint, integer)',
+  'lo_truncate(integer, integer)',
+  'lo_truncate64(integer, bigint)',
+  'lo_unlink(oid)',
+] as const;
 
 // Names go into the script unquoted or inside string literals: only plain identifiers, so nothing
 // in a name can end a literal or a dollar quote.
@@ -98,6 +119,8 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     'REVOKE ALL ON SCHEMA public FROM PUBLIC;',
     `-- USAGE only: ${app} may use what is in the schema, never CREATE in it (no DDL).`,
     `GRANT USAGE ON SCHEMA public TO ${app};`,
+    '-- No large objects: by default every role may create and write them, outside any table grant.',
+    `REVOKE EXECUTE ON FUNCTION ${LARGE_OBJECT_FUNCTIONS.join(', ')} FROM PUBLIC, ${app};`,
     '',
     '-- Rights on the tables, once the migrations have created them.',
     'DO $roles$',

@@ -29,6 +29,8 @@ function client(env: NodeJS.ProcessEnv): SentryModule | undefined {
     sendClientReports: false,
     integrations: [loaded.linkedErrorsIntegration(), loaded.nodeContextIntegration()],
     maxBreadcrumbs: 0,
+    // The SDK would send the machine's hostname as server_name: it names an employee's computer.
+    includeServerName: false,
     shutdownTimeout: FLUSH_TIMEOUT_MS,
     beforeSend: (event) => scrub(event),
   });

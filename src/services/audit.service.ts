@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor, actorLabel } from '../auth/actor';
+import { assertActorCurrent } from '../auth/current-actor';
 import { AuditEntry, type AuditEntityType, type FieldChanges } from '../entities/audit-entry.entity';
 import { type BusinessEvent, businessEvent } from '../observability/business-events';
 
@@ -9,14 +10,23 @@ export interface AuditRecord {
   entityType: AuditEntityType;
   entityId: number | null;
   changes?: FieldChanges;
+  /**
+   * false only for `logout`: ending one's own session must work for an account deactivated
+   * meanwhile. Every other write is refused unless its author is still active in the same role.
+   */
+  recheckActor?: false;
 }
 
 /**
  * Appends one audit entry inside the caller's transaction: it commits or rolls back with the write.
+ * Every write an employee makes is audited, so this is also where its author is re-checked (still
+ * active, same role; exit 3 or 4 and nothing written otherwise), with their row share-locked until
+ * commit. The database stamps `occurred_at` (a trigger), never the caller.
  * The audited actions that matter to the business also become Sentry events (sent only if the
  * command succeeds), so no service can audit a signature and forget to report it.
  */
 export async function recordAudit(manager: EntityManager, record: AuditRecord): Promise<void> {
+  if (record.actor && record.recheckActor !== false) await assertActorCurrent(manager, record.actor);
   const event = businessEventFor(record);
   if (event) businessEvent(event);
   await manager.insert(AuditEntry, {

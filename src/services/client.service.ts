@@ -8,6 +8,7 @@ import { assertAllowed } from '../permissions/assert-allowed';
 import { type Action, ruleFor } from '../permissions/permission-matrix';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
+import { moveContracts } from './hand-over';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
 import { updateVersioned } from './versioned-update';
 
@@ -166,6 +167,8 @@ export async function updateClient(db: Database, actor: Actor, id: number, input
     if (changes.salesContactId) set.sales_contact_id = after.salesContactId;
     await updateVersioned(manager, { table: 'clients', entity: 'client', id, expectedVersion: before.version, set });
     await recordAudit(manager, { actor, action: 'client.update', entityType: 'client', entityId: id, changes });
+    // The client's contracts follow it: their sales contact is the one notified and accountable.
+    if (changes.salesContactId) await moveContracts(manager, actor, { column: 'client_id', value: id }, after.salesContactId);
     return loadClient(manager, id);
   });
 }

@@ -264,7 +264,7 @@ export async function signContract(db: Database, actor: Actor, id: number): Prom
 }
 
 /**
- * Records a payment. The decrease and the check happen in one statement, so concurrent
+ * Records a payment on a signed contract. The decrease and the check happen in one statement, so concurrent
  * payments are serialised by the row lock and can never take the amount due below zero.
  */
 export async function recordPayment(db: Database, actor: Actor, id: number, amount: string): Promise<ContractRecord> {
@@ -273,6 +273,8 @@ export async function recordPayment(db: Database, actor: Actor, id: number, amou
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
     await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
+    // Money is owed only under a signed contract (a signature cannot be undone, so no race here).
+    if (!contract.isSigned) throw conflict(`contract ${id} is not signed: sign it first`, `run \`epicevents contract sign ${id}\``);
     const rows = await returningRows<{ before: string; after: string }>(
       manager,
       `UPDATE contracts

@@ -8,6 +8,7 @@ import { assertAllowed } from '../permissions/assert-allowed';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { notifyEventsHandedOver } from './event.service';
+import { moveContracts, moveOwned, OWNED } from './hand-over';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
 
 /** What every change a person makes to an employee also sets (optimistic locking: `version`). */
@@ -211,6 +212,21 @@ export async function deactivateEmployee(db: Database, actor: Actor, id: number)
   });
 }
 
+/**
+ * What a deactivated employee still owns, as a warning naming the command that hands it over, or
+ * undefined. Deactivation keeps the records on purpose (the normal way out), but clients left
+ * with someone who can no longer log in get no follow-up, so the manager is told at once.
+ */
+export async function stillOwnedWarning(db: Database, employee: EmployeeRecord): Promise<string | undefined> {
+  const owned = await countOwned(db.dataSource.manager, employee.id);
+  if (owned.clients + owned.contracts + owned.events === 0) return undefined;
+  const oneByOne =
+    owned.clients > 0
+      ? `epicevents client update <client id> --sales <id of an active SALES employee>`
+      : `epicevents event update <event id> --support <id of an active SUPPORT employee>`;
+  return `employee ${employee.id} still owns ${describeOwned(owned)}: hand them over with \`${oneByOne}\`, or all at once with \`epicevents employee delete ${employee.id} --reassign-to <id>\``;
+}
+
 export async function reactivateEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.deactivate');
   return db.transaction(async (manager) => {
@@ -383,36 +399,13 @@ function describeOwned(owned: HandedOver): string {
 
 /**
  * Moves every client, contract and event of `fromId` to `toId`, with one audit entry per record;
- * the new support person is told of each event they receive.
+ * the new owner is told of each contract and the new support person of each event.
  */
 async function handOver(manager: EntityManager, actor: Actor, fromId: number, toId: number): Promise<void> {
-  const moves = [
-    { table: 'clients', column: 'sales_contact_id', entityType: 'client', action: 'client.update', field: 'salesContactId' },
-    { table: 'contracts', column: 'sales_contact_id', entityType: 'contract', action: 'contract.update', field: 'salesContactId' },
-    { table: 'events', column: 'support_contact_id', entityType: 'event', action: 'event.update', field: 'supportContactId' },
-  ] as const;
-  for (const move of moves) {
-    // Bumping `version` makes a concurrent edit of a moved record fail instead of undoing the move.
-    const rows: { id: number }[] = await manager.query(
-      `SELECT id FROM ${move.table} WHERE ${move.column} = $1 ORDER BY id FOR UPDATE`,
-      [fromId],
-    );
-    if (rows.length === 0) continue;
-    await manager.query(
-      `UPDATE ${move.table} SET ${move.column} = $2, version = version + 1, updated_at = now() WHERE ${move.column} = $1`,
-      [fromId, toId],
-    );
-    for (const row of rows) {
-      await recordAudit(manager, {
-        actor,
-        action: move.action,
-        entityType: move.entityType,
-        entityId: Number(row.id),
-        changes: { [move.field]: { before: fromId, after: toId } },
-      });
-    }
-    if (move.table === 'events') await notifyEventsHandedOver(manager, rows.map((row) => Number(row.id)));
-  }
+  await moveOwned(manager, actor, OWNED.clients, { column: 'sales_contact_id', value: fromId }, toId);
+  await moveContracts(manager, actor, { column: 'sales_contact_id', value: fromId }, toId);
+  const events = await moveOwned(manager, actor, OWNED.events, { column: 'support_contact_id', value: fromId }, toId);
+  if (events.length > 0) await notifyEventsHandedOver(manager, events);
 }
 
 /** Ends every open session of the employee; returns how many were open. */

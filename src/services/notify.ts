@@ -1,7 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { Notification } from '../entities/notification.entity';
 
-export type NotificationKind = 'contract_signed' | 'event_assigned' | 'event_unassigned' | 'event_deleted' | 'event_needs_support';
+export type NotificationKind = 'contract_signed' | 'contract_assigned' | 'event_assigned' | 'event_unassigned' | 'event_deleted' | 'event_needs_support';
 
 export interface NotificationMessage {
   kind: NotificationKind;

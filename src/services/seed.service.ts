@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
+import { assertActorCurrent } from '../auth/current-actor';
 import { hashPassword } from '../auth/passwords';
 import { type Database } from '../database/database';
 import { type Role } from '../entities/employee.entity';
@@ -108,6 +109,8 @@ export async function seedDemo(db: Database, actor: Actor | null, options: SeedO
   };
 
   const summary = await db.transaction(async (manager) => {
+    // Not audited, so the author is re-checked here rather than by recordAudit.
+    if (actor) await assertActorCurrent(manager, actor);
     if (!actor) {
       // The same lock as `init`: nobody can create the first account while the seed creates its own.
       await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');

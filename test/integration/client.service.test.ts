@@ -239,7 +239,7 @@ describe('client update', () => {
     await expectCliError(updateClient(sdb.db, actorFor(sales), 999999, { fullName: 'Nobody' }), 'not_found');
   });
 
-  it('should let MANAGEMENT reassign the owner and keep the contracts with their original sales contact', async () => {
+  it('should let MANAGEMENT reassign the owner, the contracts moving with the client', async () => {
     const manager = await employee({ role: 'MANAGEMENT' });
     const sales = await employee({ role: 'SALES' });
     const heir = await employee({ role: 'SALES', firstName: 'New', lastName: 'Owner' });
@@ -247,7 +247,7 @@ describe('client update', () => {
     const contract = await insertContract(sdb.sql, { clientId: target.id, salesContactId: sales.id });
     const updated = await updateClient(sdb.db, actorFor(manager), target.id, { salesContactId: heir.id });
     expect(updated).toMatchObject({ salesContactId: heir.id, salesContactName: 'New Owner', version: 2 });
-    expect(await sdb.sql.query('SELECT sales_contact_id FROM contracts WHERE id = $1', [contract.id])).toEqual([{ sales_contact_id: sales.id }]);
+    expect(await sdb.sql.query('SELECT sales_contact_id, version FROM contracts WHERE id = $1', [contract.id])).toEqual([{ sales_contact_id: heir.id, version: 2 }]);
     expect((await auditOf(target.id))[0].changes).toEqual({ salesContactId: { before: sales.id, after: heir.id } });
   });
 

@@ -76,7 +76,7 @@ describe('contract commands', () => {
     const result = await sales.run(['contract', 'create', '--json']);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
-    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create a contract' } });
+    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create a contract (MANAGEMENT can)' } });
   });
 
   it.each([['0'], ['1e3'], ['12.345'], ['NaN'], ['-5']])('should refuse a payment of %s with exit 2 and change nothing', async (amount) => {
@@ -87,7 +87,7 @@ describe('contract commands', () => {
   });
 
   it('should refuse a payment above the amount due with exit 6 naming both amounts', async () => {
-    const contract = await billsContract({ totalAmount: '100.00', amountDue: '40.00' });
+    const contract = await billsContract({ totalAmount: '100.00', amountDue: '40.00', isSigned: true });
     expectOneLineError(await sales.run(['contract', 'pay', String(contract.id), '--amount', '40.01']), 6, /payment of 40\.01 exceeds the amount due 40\.00/);
   });
 
@@ -100,6 +100,13 @@ describe('contract commands', () => {
     expect(paid.code).toBe(0);
     expect(paid.json()).toMatchObject({ amountDue: '0.00', totalAmount: '100.00' });
     expect(await unpaid()).toEqual([]);
+  });
+
+  it('should refuse a payment on an unsigned contract with exit 6: sign it first', async () => {
+    const contract = await billsContract();
+    expectOneLineError(await sales.run(['contract', 'pay', String(contract.id), '--amount', '1']), 6, /is not signed: sign it first/);
+    const [row] = await db.query<{ due: string; version: number }>('SELECT amount_due::text AS due, version FROM contracts WHERE id = $1', [contract.id]);
+    expect(row).toEqual({ due: '1000.00', version: 1 });
   });
 
   it('should refuse a payment on a contract of another SALES employee with exit 4', async () => {
@@ -116,7 +123,7 @@ describe('contract commands', () => {
   });
 
   it('should update with a stale --expected-version as exit 6 and a current one as success', async () => {
-    const contract = await billsContract();
+    const contract = await billsContract({ isSigned: true });
     expect((await sales.run(['contract', 'pay', String(contract.id), '--amount', '1'])).code).toBe(0);
     expectOneLineError(await manager.run(['contract', 'update', String(contract.id), '--total', '2000', '--expected-version', '1']), 6, /changed by someone else/);
     const ok = await manager.run(['contract', 'update', String(contract.id), '--total', '2000', '--expected-version', '2', '--json']);

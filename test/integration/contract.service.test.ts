@@ -168,7 +168,7 @@ describe('contract update', () => {
   });
 
   it('should refuse a stale --expected-version with a conflict', async () => {
-    const { contract } = await billsContract();
+    const { contract } = await billsContract({ isSigned: true });
     await recordPayment(sdb.db, manager, contract.id, '1.00'); // version 2 now
     await expect(updateContract(sdb.db, manager, contract.id, { totalAmount: '5000' }, 1)).rejects.toMatchObject({ code: 'conflict' });
     expect(await row(contract.id)).toMatchObject({ total: '1000.00', due: '999.00', version: 2 });
@@ -223,7 +223,7 @@ describe('contract sign', () => {
 
 describe('contract pay', () => {
   it('should lower the amount due exactly and audit the change', async () => {
-    const { contract } = await billsContract({ totalAmount: '0.30', amountDue: '0.30' });
+    const { contract } = await billsContract({ totalAmount: '0.30', amountDue: '0.30', isSigned: true });
     await recordPayment(sdb.db, sales, contract.id, '0.10');
     const paid = await recordPayment(sdb.db, sales, contract.id, '0.20');
     expect(paid.amountDue).toBe('0.00');
@@ -233,7 +233,7 @@ describe('contract pay', () => {
   });
 
   it('should refuse a payment above the amount due, naming both amounts', async () => {
-    const { contract } = await billsContract({ totalAmount: '100.00', amountDue: '50.00' });
+    const { contract } = await billsContract({ totalAmount: '100.00', amountDue: '50.00', isSigned: true });
     await expect(recordPayment(sdb.db, manager, contract.id, '50.01')).rejects.toMatchObject({
       code: 'conflict',
       message: 'payment of 50.01 exceeds the amount due 50.00',
@@ -248,8 +248,18 @@ describe('contract pay', () => {
     expect(await row(contract.id)).toMatchObject({ due: '1000.00', version: 1 });
   });
 
+  it('should refuse a payment on an unsigned contract: sign it first', async () => {
+    const { contract } = await billsContract();
+    await expect(recordPayment(sdb.db, manager, contract.id, '1.00')).rejects.toMatchObject({
+      code: 'conflict',
+      message: `contract ${contract.id} is not signed: sign it first`,
+    });
+    expect(await row(contract.id)).toMatchObject({ due: '1000.00', version: 1 });
+    expect(await auditOf(contract.id)).toHaveLength(0);
+  });
+
   it('should refuse any payment once nothing is due', async () => {
-    const { contract } = await billsContract({ totalAmount: '10.00', amountDue: '0.00' });
+    const { contract } = await billsContract({ totalAmount: '10.00', amountDue: '0.00', isSigned: true });
     await expect(recordPayment(sdb.db, manager, contract.id, '0.01')).rejects.toMatchObject({ message: 'payment of 0.01 exceeds the amount due 0.00' });
   });
 });

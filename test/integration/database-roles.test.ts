@@ -186,6 +186,15 @@ onServer('least-privilege database roles', () => {
     expect(n).toBeGreaterThanOrEqual(5);
   });
 
+  it('should stamp an entry with the database clock, whatever occurred_at the insert sent', async () => {
+    const [entry] = (await queryAs(
+      urlAs(app, 'app-pass-2031'),
+      `INSERT INTO audit_log (occurred_at, action, entity_type) VALUES ('2001-01-01T00:00:00Z', 'backdated', 'client')
+       RETURNING occurred_at >= now() AS stamped_by_database, occurred_at < '2002-01-01' AS backdated`,
+    )) as { stamped_by_database: boolean; backdated: boolean }[];
+    expect(entry).toEqual({ stamped_by_database: true, backdated: false });
+  });
+
   it.each([
     ['CREATE TABLE', 'CREATE TABLE intruder (id int)', /permission denied for schema public/],
     ['DROP TABLE', 'DROP TABLE clients', /must be owner of table clients/],
@@ -195,6 +204,10 @@ onServer('least-privilege database roles', () => {
     ['DELETE on the audit trail', 'DELETE FROM audit_log', /permission denied for table audit_log/],
     ['TRUNCATE on the audit trail', 'TRUNCATE audit_log', /permission denied for table audit_log/],
     ['INSERT into migrations', "INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')", /permission denied for table migrations/],
+    ['creating a large object', 'SELECT lo_create(0)', /permission denied for function lo_create/],
+    ['creating a large object from bytes', "SELECT lo_from_bytea(0, '\\x00'::bytea)", /permission denied for function lo_from_bytea/],
+    ['creating a large object (old form)', 'SELECT lo_creat(-1)', /permission denied for function lo_creat/],
+    ['opening a large object', 'SELECT lo_open(1, 393216)', /permission denied for function lo_open/],
   ])('should refuse %s to the application role with SQLSTATE 42501', async (_what, statement, message) => {
     let caught: { code?: string; message?: string } | undefined;
     try {

@@ -63,7 +63,7 @@ describe('employee commands', () => {
     const result = await sales.run(['employee', 'create', '--json']);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
-    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create an employee' } });
+    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create an employee (MANAGEMENT can)' } });
   });
 
   it('should refuse a duplicate email in another case with exit 6', async () => {
@@ -103,6 +103,23 @@ describe('employee commands', () => {
     expect((await manager.run(['employee', 'reactivate', String(temp.id)])).code).toBe(0);
     await login(temp, FACTORY_PASSWORD);
     expect((await temp.run(['employee', 'list'])).code).toBe(0);
+  });
+
+  it('should deactivate a salesperson who still owns clients, saying how many and which command hands them over', async () => {
+    const leaving = await insertEmployee(db, { role: 'SALES' });
+    const first = await insertClient(db, { salesContactId: leaving.id });
+    await insertClient(db, { salesContactId: leaving.id });
+    await insertContract(db, { clientId: first.id, salesContactId: leaving.id });
+    const result = await manager.run(['employee', 'deactivate', String(leaving.id), '--json']);
+    expect(result.code).toBe(0);
+    expect(result.json()).toMatchObject({ id: leaving.id, isActive: false });
+    expect(result.stderr.trim()).toBe(
+      `warning: employee ${leaving.id} still owns 2 clients, 1 contract: hand them over with \`epicevents client update <client id> --sales <id of an active SALES employee>\`, or all at once with \`epicevents employee delete ${leaving.id} --reassign-to <id>\``,
+    );
+    const quiet = await insertEmployee(db, { role: 'SALES' });
+    const alone = await manager.run(['employee', 'deactivate', String(quiet.id)]);
+    expect(alone.code).toBe(0);
+    expect(alone.stderr).toBe('');
   });
 
   it('should refuse to deactivate oneself with exit 6', async () => {
@@ -211,6 +228,46 @@ describe('client commands', () => {
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ salesContactId: heir.id, salesContactName: 'Heir Apparent' });
     expectOneLineError(await manager.run(['client', 'update', String(target.id), '--sales', String(support.id)]), 6, /must be a SALES employee/);
+  });
+
+  it("should move a reassigned client's contracts to the new owner, audited and notified, so the old owner owns nothing", async () => {
+    const before = await insertEmployee(db, { role: 'SALES', firstName: 'Old', lastName: 'Owner' });
+    const after = await insertEmployee(db, { role: 'SALES', firstName: 'New', lastName: 'Owner' });
+    const target = await insertClient(db, { salesContactId: before.id, fullName: 'Moving Client' });
+    const unsigned = await insertContract(db, { clientId: target.id, salesContactId: before.id });
+    const signed = await insertContract(db, { clientId: target.id, salesContactId: before.id, isSigned: true });
+    const elsewhere = await insertContract(db, { clientId: (await insertClient(db, { salesContactId: before.id })).id, salesContactId: before.id });
+
+    expect((await manager.run(['client', 'update', String(target.id), '--sales', String(after.id)])).code).toBe(0);
+    const owners = await db.query<{ id: number; sales_contact_id: number; version: number }>(
+      'SELECT id, sales_contact_id, version FROM contracts WHERE id = ANY($1::int[]) ORDER BY id',
+      [[unsigned.id, signed.id, elsewhere.id]],
+    );
+    expect(owners).toEqual([
+      { id: unsigned.id, sales_contact_id: after.id, version: 2 },
+      { id: signed.id, sales_contact_id: after.id, version: 2 },
+      { id: elsewhere.id, sales_contact_id: before.id, version: 1 },
+    ]);
+    const shown = (await manager.run(['contract', 'show', String(unsigned.id), '--json'])).json<{ salesContactId: number; salesContactName: string }>();
+    expect(shown).toMatchObject({ salesContactId: after.id, salesContactName: 'New Owner' });
+    const audit = await db.query<{ entity_id: number; changes: unknown }>(
+      `SELECT entity_id, changes FROM audit_log WHERE action = 'contract.update' AND entity_id = ANY($1::int[]) ORDER BY entity_id`,
+      [[unsigned.id, signed.id, elsewhere.id]],
+    );
+    expect(audit).toEqual([unsigned.id, signed.id].map((id) => ({ entity_id: id, changes: { salesContactId: { before: before.id, after: after.id } } })));
+    const notices = await db.query<{ recipient_id: number; kind: string; entity_id: number }>(
+      `SELECT recipient_id, kind, entity_id FROM notifications WHERE entity_type = 'contract' AND entity_id = ANY($1::int[]) ORDER BY entity_id`,
+      [[unsigned.id, signed.id]],
+    );
+    expect(notices).toEqual([unsigned.id, signed.id].map((id) => ({ recipient_id: after.id, kind: 'contract_assigned', entity_id: id })));
+
+    // The signature now notifies the new owner, and the old one can leave without a hand-over.
+    expect((await manager.run(['contract', 'sign', String(unsigned.id)])).code).toBe(0);
+    expect(await count(`notifications WHERE kind = 'contract_signed' AND entity_id = $1 AND recipient_id = $2`, [unsigned.id, after.id])).toBe(1);
+    expect(await count(`notifications WHERE recipient_id = $1`, [before.id])).toBe(0);
+    await db.query('DELETE FROM contracts WHERE id = $1', [elsewhere.id]);
+    await db.query('DELETE FROM clients WHERE sales_contact_id = $1', [before.id]);
+    expect((await manager.run(['employee', 'delete', String(before.id), '--yes'])).code).toBe(0);
   });
 
   it('should delete a client only with --yes off a terminal, and never one with contracts', async () => {

@@ -360,13 +360,13 @@ describe('employee deactivate and reactivate', () => {
 
   it('should let only one of two concurrent deactivations of the last two managers pass', async () => {
     if (!sdb.server) return; // the embedded engine has one connection: transactions cannot interleave
-    const actor = await employee({ role: 'MANAGEMENT' });
     const a = await employee({ role: 'MANAGEMENT' });
     const b = await employee({ role: 'MANAGEMENT' });
     await sdb.sql.query(`UPDATE employees SET is_active = false WHERE role = 'MANAGEMENT' AND id NOT IN ($1, $2)`, [a.id, b.id]);
+    // Each of the last two managers deactivates the other (an author must be active to write).
     const results = await Promise.allSettled([
-      deactivateEmployee(sdb.db, actorFor(actor), a.id),
-      deactivateEmployee(sdb.db, actorFor(actor), b.id),
+      deactivateEmployee(sdb.db, actorFor(a), b.id),
+      deactivateEmployee(sdb.db, actorFor(b), a.id),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -346,3 +346,56 @@ onServer('races on a server', () => {
   );
 });
 
+
+onServer('a command whose author is deactivated while it waits', () => {
+  let raceDb: TestDatabase;
+
+  afterAll(async () => {
+    // The suite's report, written again with this race in it.
+    report.finishedAt = new Date().toISOString();
+    report.durationMs = Date.now() - startedAt;
+    writeReliabilityReport(report);
+    await raceDb?.close();
+  });
+
+  it(
+    "should refuse (exit 3, nothing written) a manager's `employee update` that waited on a row lock while the manager was deactivated",
+    async () => {
+      raceDb = await createTestDatabase();
+      const boss = await initManager(raceDb);
+      const leaving = await insertEmployee(raceDb, { role: 'MANAGEMENT', email: 'leaving@epic.events' });
+      const leavingUser = userFor(raceDb, leaving.email);
+      const target = await insertEmployee(raceDb, { role: 'SUPPORT', firstName: 'Unchanged' });
+      const rounds = 3;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        await raceDb.query('UPDATE employees SET is_active = true WHERE id = $1', [leaving.id]);
+        await login(leavingUser, FACTORY_PASSWORD);
+        const lock = await holdRowLock(raceDb.url!, 'employees', 'id = $1', [target.id]);
+        let deactivation: CliResult | undefined;
+        const pending = leavingUser.run(['employee', 'update', String(target.id), '--first-name', `Round${round}`], { timeoutMs: 90_000 });
+        try {
+          // The update has authenticated and waits for the target's row; its author is deactivated meanwhile.
+          await waitForBlocked(raceDb.url!, 1, 60_000, watchRuns([pending]));
+          deactivation = await boss.run(['employee', 'deactivate', String(leaving.id)], { timeoutMs: 90_000 });
+        } finally {
+          await lock.release();
+        }
+        const result = await pending;
+        const [row] = await raceDb.query<{ first_name: string }>('SELECT first_name FROM employees WHERE id = $1', [target.id]);
+        const audit = await raceDb.query(`SELECT 1 FROM audit_log WHERE action = 'employee.update' AND actor_id = $1`, [leaving.id]);
+        const problems = [
+          deactivation?.code !== 0 && `the deactivation exited ${deactivation?.code}: ${deactivation?.stderr.trim()}`,
+          (result.code !== 3 || !/deactivated/.test(result.stderr)) && `the update exited ${result.code}: ${result.stderr.trim()}`,
+          !noStackTrace([result]) && 'a stack trace',
+          row.first_name !== 'Unchanged' && `the name became ${row.first_name}`,
+          audit.length > 0 && `${audit.length} audit entries of the update`,
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('employee update by a manager deactivated while it waits', rounds, 2, 'the update exits 3 and writes nothing', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});

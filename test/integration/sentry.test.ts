@@ -20,6 +20,7 @@ interface SentryEvent {
   exception?: { values?: { type?: string; value?: string }[] };
   release?: string;
   environment?: string;
+  server_name?: string;
 }
 
 let sink: http.Server;
@@ -161,6 +162,24 @@ describe('unexpected errors', () => {
     for (const secret of [TEST_PASSWORD, credentials.accessToken, credentials.refreshToken, 'Sup3rS3cretDbPass', 'test-secret-that-is-at-least-32-bytes-long']) {
       expect(bytes).not.toContain(secret);
     }
+  });
+});
+
+describe('what identifies the machine', () => {
+  it("should leave the machine's hostname out of business events and error reports", async () => {
+    expect((await withSentry(manager, ['employee', 'create', '--first-name', 'Hal', '--last-name', 'Host', '--email', 'hal@epic.events', '--role', 'SUPPORT'])).code).toBe(0);
+    await db.query('ALTER TABLE clients RENAME COLUMN company_name TO company_name_gone');
+    try {
+      expect((await withSentry(manager, ['client', 'list'])).code).toBe(1);
+    } finally {
+      await db.query('ALTER TABLE clients RENAME COLUMN company_name_gone TO company_name');
+    }
+    const all = events();
+    expect(all.map((event) => event.level)).toEqual(['info', 'error']);
+    expect(all.map((event) => event.server_name)).toEqual([undefined, undefined]);
+    const bytes = Buffer.concat(received).toString('utf8');
+    expect(bytes).not.toContain('server_name');
+    expect(bytes).not.toContain(JSON.stringify(os.hostname()));
   });
 });
 

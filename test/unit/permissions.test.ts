@@ -86,6 +86,46 @@ describe('permission matrix', () => {
   });
 });
 
+describe('a refusal names who may do it', () => {
+  const refusal = (role: Role, action: Action, owns?: () => boolean): string => {
+    try {
+      assertAllowed(actorWith(role), action, owns);
+    } catch (error) {
+      return (error as CliError).message;
+    }
+    throw new Error(`${role} was allowed to ${action}`);
+  };
+
+  it('should name the role that may, for a role that may not', () => {
+    expect(refusal('SUPPORT', 'employee.create')).toBe('permission denied: SUPPORT cannot create an employee (MANAGEMENT can)');
+  });
+
+  it('should say when an "own" rule applies to the roles that may', () => {
+    expect(refusal('SUPPORT', 'contract.update')).toBe(
+      "permission denied: SUPPORT cannot update a contract, sign it, record a payment (MANAGEMENT can; SALES can, when the contract's client is theirs)",
+    );
+    expect(refusal('MANAGEMENT', 'event.create')).toBe(
+      "permission denied: MANAGEMENT cannot create an event for a signed contract (SALES can, when the contract's client is theirs)",
+    );
+  });
+
+  it('should name the other roles to a role refused because the record is not theirs', () => {
+    expect(refusal('SALES', 'contract.update', () => false)).toBe(
+      "permission denied: SALES cannot update a contract, sign it, record a payment unless the contract's client is theirs (MANAGEMENT can)",
+    );
+  });
+
+  it('should name, for every refusal in the matrix, exactly the roles that are allowed', () => {
+    for (const action of ACTIONS) {
+      for (const role of ROLES.filter((r) => ruleFor(action, r) === false)) {
+        const named = refusal(role, action).match(/\(([^)]*)\)$/)?.[1] ?? '';
+        const allowed = ROLES.filter((r) => ruleFor(action, r) !== false);
+        expect([action, role, [...named.matchAll(/\b(MANAGEMENT|SALES|SUPPORT)\b/g)].map((m) => m[1])]).toEqual([action, role, allowed]);
+      }
+    }
+  });
+});
+
 describe('docs/permissions.md', () => {
   it('should be what `npm run docs:permissions` generates from the matrix (run it after changing the matrix)', () => {
     const committed = fs.readFileSync(path.join(__dirname, '../../docs/permissions.md'), 'utf8');

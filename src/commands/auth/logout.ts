@@ -1,6 +1,7 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { credentialStoreFor, tokenSettings } from '../../auth/authenticate';
-import { type ActorRow, logout, toActor } from '../../auth/session.service';
+import { type ActorRow, toActor } from '../../auth/actor';
+import { logout } from '../../auth/session.service';
 import { verifyToken } from '../../auth/tokens';
 import { message } from '../../output/view';
 

@@ -1,0 +1,36 @@
+import { type EntityManager } from 'typeorm';
+import { forbidden, unauthenticated } from '../errors/cli-error';
+import { type Actor, type ActorRow, toActor } from './actor';
+
+/**
+ * The employee as the database says now; a deactivated or deleted account ends the session.
+ * With `lock`, the row is share-locked until the transaction ends: a deactivation or a role
+ * change waits for it, and one committed before is seen.
+ */
+export async function loadActiveEmployee(manager: EntityManager, id: number, options: { lock?: boolean } = {}): Promise<Actor> {
+  const rows: ActorRow[] = await manager.query(
+    `SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1${options.lock ? ' FOR SHARE' : ''}`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  return toActor(row);
+}
+
+/** Transactions whose author was re-checked already (the lock lasts until they end). */
+const checked = new WeakMap<EntityManager, number>();
+
+/**
+ * Re-checks, inside a write's transaction, that its author is still active and still has the role
+ * the command's permission checks used. The actor is read when the command starts; a write that
+ * waited on a lock meanwhile must not commit for someone deactivated or demoted in between.
+ */
+export async function assertActorCurrent(manager: EntityManager, actor: Actor): Promise<void> {
+  if (checked.get(manager) === actor.id) return;
+  const current = await loadActiveEmployee(manager, actor.id, { lock: true });
+  if (current.role !== actor.role) {
+    throw forbidden(`your role changed from ${actor.role} to ${current.role} while this command ran; nothing was written`);
+  }
+  checked.set(manager, actor.id);
+}
