@@ -1,5 +1,5 @@
 import { type CommandContext } from '../cli/context';
-import { acquireProcessLock } from '../config/process-lock';
+import { acquireProcessLock, folderLockName } from '../config/process-lock';
 import { unauthenticated, unavailable } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
@@ -98,7 +98,7 @@ const RENEWAL_LOCK_TIMEOUT_MS = 20_000;
 async function renewSession(ctx: CommandContext, credentials: CredentialStore, settings: TokenSettings): Promise<{ claims: TokenClaims; store: StoreKind }> {
   // Opened first: the embedded database has its own lock, always taken before this one.
   const db = await ctx.db();
-  const lock = await acquireProcessLock(`session:${ctx.config.homeDir}`, { timeoutMs: RENEWAL_LOCK_TIMEOUT_MS });
+  const lock = await acquireProcessLock(folderLockName('session', ctx.config.homeDir), { timeoutMs: RENEWAL_LOCK_TIMEOUT_MS });
   if (!lock) throw unavailable('another epicevents process is still renewing this session', 'try again in a moment');
   try {
     const current = await credentials.load();
@@ -109,8 +109,11 @@ async function renewSession(ctx: CommandContext, credentials: CredentialStore, s
       if (!(error instanceof ExpiredTokenError)) throw error;
     }
     const issuedAt = new Date();
-    const refreshed = await refreshSession(db, current.session.refreshToken, settings, issuedAt);
-    const store = await credentials.save({ accessToken: refreshed.access.token, refreshToken: refreshed.refresh.token }, current.store);
+    let store = current.store;
+    // Saved before the rotation commits: a save that fails leaves the stored token valid (see refreshSession).
+    const refreshed = await refreshSession(db, current.session.refreshToken, settings, issuedAt, async (session) => {
+      store = await credentials.save({ accessToken: session.access.token, refreshToken: session.refresh.token }, current.store);
+    });
     // Checked as of issuance: with a very short TTL it may already have expired again, and the
     // employee is re-read anyway.
     return { claims: verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt), store };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir, inOwnFolder } from '../config/config';
-import { unauthenticated } from '../errors/cli-error';
+import { ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
+import { CliError, unauthenticated } from '../errors/cli-error';
 
 export interface StoredSession {
   accessToken: string;
@@ -41,7 +41,8 @@ export class CredentialStore {
   }
 
   async load(): Promise<{ session: StoredSession; store: StoreKind } | undefined> {
-    if (fs.existsSync(this.file)) return { session: this.readFile(), store: 'file' };
+    const session = this.readFile();
+    if (session) return { session, store: 'file' };
     if (!this.keychainEnabled()) return undefined;
     const raw = await this.keychain('get').catch(() => undefined);
     if (typeof raw !== 'string' || raw === '') return undefined;
@@ -61,11 +62,7 @@ export class CredentialStore {
       }
     }
     ensurePrivateDir(this.options.homeDir);
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    inOwnFolder(() => {
-      fs.writeFileSync(temporary, JSON.stringify(session), { mode: 0o600 });
-      fs.renameSync(temporary, this.file);
-    });
+    writePrivateFile(this.file, JSON.stringify(session));
     if (preferred !== 'file') {
       const why = this.options.keychain === 'off' ? 'EPICEVENTS_KEYCHAIN=off' : 'no OS keychain available';
       this.options.warn(`${why}: credentials are stored in plain text in ${this.file}`);
@@ -78,21 +75,22 @@ export class CredentialStore {
     if (this.keychainEnabled()) await this.keychain('delete').catch(() => undefined);
   }
 
-  private readFile(): StoredSession {
-    const stat = fs.statSync(this.file);
-    if ((stat.mode & 0o077) !== 0) {
+  private readFile(): StoredSession | undefined {
+    let read: ReturnType<typeof readRegularFile>;
+    try {
+      read = readRegularFile(this.file);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw unauthenticated(`${this.file} cannot be read`, 'log in again with `epicevents login`');
+    }
+    if (!read) return undefined;
+    if ((read.mode & 0o077) !== 0) {
       throw unauthenticated(
         `${this.file} is readable by other users, so it is not trusted`,
         'delete it and log in again with `epicevents login` (it is created with mode 0600)',
       );
     }
-    let raw: string;
-    try {
-      raw = fs.readFileSync(this.file, 'utf8');
-    } catch {
-      throw unauthenticated(`${this.file} cannot be read`, 'log in again with `epicevents login`');
-    }
-    return parseSession(raw, this.file);
+    return parseSession(read.content, this.file);
   }
 
   /** keytar is an optional dependency: resolving it is cheap and loads nothing. */

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Config, ensurePrivateDir, inOwnFolder } from '../config/config';
+import { type Config, ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
 import { unavailable } from '../errors/cli-error';
 
 const MIN_SECRET_BYTES = 32;
@@ -23,16 +22,17 @@ export function jwtSecret(config: Config, env: NodeJS.ProcessEnv = process.env):
     throw unavailable('EPICEVENTS_JWT_SECRET is not set; it is required with DATABASE_URL', 'set it (at least 32 bytes, e.g. `openssl rand -base64 48`) in the environment or .env');
   }
   const file = path.join(config.homeDir, 'jwt-secret');
-  if (fs.existsSync(file)) {
+  const stored = readRegularFile(file);
+  if (stored) {
     // Whoever can read the key can sign a MANAGEMENT login: refused, as a shared credentials file is.
-    if ((fs.statSync(file).mode & 0o077) !== 0) {
+    if ((stored.mode & 0o077) !== 0) {
       throw unavailable(`${file} is readable by other users, so it is not trusted`, `make it private with \`chmod 600 ${file}\` (whoever read it can sign logins)`);
     }
-    const stored = inOwnFolder(() => fs.readFileSync(file, 'utf8')).trim();
-    if (Buffer.byteLength(stored) >= MIN_SECRET_BYTES) return stored;
+    const key = stored.content.trim();
+    if (Buffer.byteLength(key) >= MIN_SECRET_BYTES) return key;
   }
   ensurePrivateDir(config.homeDir);
   const secret = randomBytes(48).toString('base64');
-  inOwnFolder(() => fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 }));
+  writePrivateFile(file, `${secret}\n`);
   return secret;
 }

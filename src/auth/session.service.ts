@@ -109,8 +109,19 @@ async function issueTokens(manager: EntityManager, actor: Actor, familyId: strin
 /**
  * Trades a refresh token for a new pair (rotation). A token that was already used means it was
  * copied: the whole family is revoked, so the thief and the victim both have to log in again.
+ *
+ * `keep` stores the new pair before the rotation commits: if it fails (a read-only or full
+ * config folder), the rotation is rolled back and the presented token stays the valid one, so the
+ * next command presents it again without it looking like a replay. No reuse window is needed, and
+ * none is given to whoever copied the token.
  */
-export async function refreshSession(db: Database, refreshToken: string, settings: TokenSettings, now = new Date()): Promise<Session> {
+export async function refreshSession(
+  db: Database,
+  refreshToken: string,
+  settings: TokenSettings,
+  now = new Date(),
+  keep: (session: Session) => Promise<void> = async () => undefined,
+): Promise<Session> {
   const claims = verifyOrExpired(settings.secret, refreshToken, now);
   const outcome = await db.transaction(async (manager) => {
     const rows: { family_id: string; used_at: Date | null; revoked_at: Date | null }[] = await manager.query(
@@ -128,7 +139,9 @@ export async function refreshSession(db: Database, refreshToken: string, setting
     }
     await manager.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [hashToken(refreshToken)]);
     const employee = await loadActiveEmployee(manager, Number(claims.sub));
-    return { kind: 'rotated' as const, session: await issueTokens(manager, employee, token.family_id, settings, now) };
+    const session = await issueTokens(manager, employee, token.family_id, settings, now);
+    await keep(session);
+    return { kind: 'rotated' as const, session };
   });
   if (outcome.kind === 'rotated') return outcome.session;
   if (outcome.kind === 'replay') {

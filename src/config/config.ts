@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseDuration } from './duration';
-import { unavailable } from '../errors/cli-error';
+import { type CliError, unavailable } from '../errors/cli-error';
 
 export interface Config {
   databaseUrl?: string;
@@ -97,12 +97,66 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string)
   }
 }
 
-/** Creates the config folder with owner-only permissions (0700). */
+/**
+ * The config or data folder, created with owner-only permissions (0700) when missing. A folder that
+ * already exists keeps its mode (it may be shared, like /tmp), but one that other users can write
+ * is refused: they could replace the credentials or the database in it.
+ */
 export function ensurePrivateDir(dir: string): void {
-  inOwnFolder(() => {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(dir, 0o700);
-  });
+  inOwnFolder(() => fs.mkdirSync(dir, { recursive: true, mode: 0o700 }));
+  const stat = inOwnFolder(() => fs.statSync(dir));
+  if (!stat.isDirectory()) throw unavailable(`cannot use ${dir}: it is not a folder`, 'set EPICEVENTS_HOME to a folder of yours');
+  // Windows has no such modes; its folders under the profile are private to the user already.
+  if (process.platform === 'win32') return;
+  const owner = process.getuid?.();
+  if ((stat.mode & 0o022) !== 0 || (owner !== undefined && stat.uid !== owner)) {
+    throw unavailable(
+      `${dir} can be written by other users, so epicevents does not keep credentials or data in it`,
+      `if it is yours, run \`chmod 700 ${dir}\`; otherwise set EPICEVENTS_HOME to a private folder of yours`,
+    );
+  }
+}
+
+/**
+ * Writes a private file (0600) atomically: a temporary file in the same folder, renamed over the
+ * target, so a failure (a full disk, a read-only folder) leaves the previous file whole and no
+ * temporary file behind.
+ */
+export function writePrivateFile(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, content, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // A folder that refused the write may refuse this too; then nothing was created.
+    }
+    throw fileSystemFailure(error, file) ?? error;
+  }
+}
+
+/**
+ * Reads a file only if it is a regular file: opening a FIFO or a device would block or read
+ * forever. Opened non-blocking and checked on the open descriptor, so nothing can be swapped in
+ * between. Undefined when there is no file; `mode` is the file's permission bits.
+ */
+export function readRegularFile(file: string): { content: string; mode: number } | undefined {
+  let fd: number;
+  try {
+    fd = inOwnFolder(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw unavailable(`${file} is not a regular file, so it is not read`, `remove it (\`rm ${file}\`) and run the command again`);
+    return { content: inOwnFolder(() => fs.readFileSync(fd, 'utf8'), file), mode: stat.mode };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 const FILE_SYSTEM_REASONS: Record<string, string> = {
@@ -121,13 +175,35 @@ const FILE_SYSTEM_REASONS: Record<string, string> = {
  * or full disk, a file where a folder should be) comes from the machine's setup, not from a bug:
  * exit 7 naming the path, instead of an "unexpected error".
  */
-export function inOwnFolder<T>(step: () => T): T {
+export function inOwnFolder<T>(step: () => T, file?: string): T {
   try {
     return step();
   } catch (error) {
-    const { code, path: where } = error as NodeJS.ErrnoException;
-    const reason = code ? FILE_SYSTEM_REASONS[code] : undefined;
-    if (!reason || !where) throw error;
-    throw unavailable(`cannot use ${where}: ${reason}`, 'check that folder (owner, permissions, space), or set EPICEVENTS_HOME to a folder of yours');
+    // A failed write on an open file (a full disk) carries no path: `file` names it then.
+    throw fileSystemFailure(error, (error as NodeJS.ErrnoException).path ?? file) ?? error;
+  }
+}
+
+/** The exit-7 error for a file-system failure at `where` that the machine's setup explains, else undefined. */
+function fileSystemFailure(error: unknown, where: string | undefined): CliError | undefined {
+  const { code } = error as NodeJS.ErrnoException;
+  const reason = code ? FILE_SYSTEM_REASONS[code] : undefined;
+  if (!reason || !where) return undefined;
+  return unavailable(`cannot use ${where}: ${reason}`, 'check that folder (owner, permissions, space), or set EPICEVENTS_HOME to a folder of yours');
+}
+
+/**
+ * After the embedded engine failed to open its folder: a folder that cannot take one page (a
+ * full or read-only disk) is the reason, reported as such (exit 7). Otherwise nothing is thrown.
+ */
+export function assertFolderWritable(dir: string): void {
+  const probe = path.join(dir, `.write-check.${process.pid}`);
+  try {
+    fs.writeFileSync(probe, Buffer.alloc(8192));
+  } catch (error) {
+    const failure = fileSystemFailure(error, dir);
+    if (failure) throw failure;
+  } finally {
+    fs.rmSync(probe, { force: true });
   }
 }

@@ -30,6 +30,20 @@ function lockAddress(name: string): string {
 }
 
 /**
+ * The lock name for a folder: the folder itself (its device and inode), not the path given, so
+ * processes reaching it by different paths (a symlink, a relative path, a bind mount) take the same
+ * lock. A folder that does not exist has no other path leading to it yet: its absolute path names it.
+ */
+export function folderLockName(purpose: string, dir: string): string {
+  try {
+    const { dev, ino } = fs.statSync(dir, { bigint: true });
+    return `${purpose}:${dev}:${ino}`;
+  } catch {
+    return `${purpose}:${path.resolve(dir)}`;
+  }
+}
+
+/**
  * An exclusive lock, by name, across the processes of this machine, held until `release()` or the
  * process ends. Used where two `epicevents` processes must not work at once: on the embedded
  * database (PGlite admits one process per data folder) and when renewing a stored session.

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
+import { assertFolderWritable, ensurePrivateDir } from '../config/config';
+import { acquireProcessLock, folderLockName, type ProcessLock } from '../config/process-lock';
 import { unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
@@ -39,6 +39,8 @@ export class Database {
       try {
         await dataSource.initialize();
       } catch (error) {
+        // The embedded engine says only that it failed to start: a full or read-only disk is the usual cause.
+        if (!target.databaseUrl) assertFolderWritable(target.dataDir);
         throw translateConnectError(error, target.databaseUrl);
       }
       return new Database(dataSource, target, folderLock);
@@ -160,7 +162,9 @@ export class Database {
  * therefore take turns, each holding the folder's lock until it closes the database.
  */
 async function lockEmbedded(target: DatabaseTarget): Promise<ProcessLock> {
-  const lock = await acquireProcessLock(`embedded-database:${path.resolve(target.dataDir)}`, { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
+  // Created first, so that the lock names the folder whatever path leads to it.
+  ensurePrivateDir(target.dataDir);
+  const lock = await acquireProcessLock(folderLockName('embedded-database', target.dataDir), { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
   if (!lock) {
     throw unavailable(
       `the embedded database in ${target.dataDir} is still in use by another epicevents process after ${EMBEDDED_LOCK_TIMEOUT_MS / 1000} s`,

@@ -1,13 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
-import { type CliResult } from '../support/cli';
+import { type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { changedTables, fingerprint } from '../support/fingerprint';
+import { fillDisk, listTree, mountsAvailable, mountTmpfs, unmount } from '../support/mounts';
 import { type FaultReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, terminateBackends, waitForBlocked, watchRuns } from '../support/row-locks';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
-import { initManager, login, type TestUser, userFor } from '../support/users';
+import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 /**
  * Faults in the middle of a command: the database connection dies while the command waits on a
@@ -19,7 +22,8 @@ import { initManager, login, type TestUser, userFor } from '../support/users';
  * - server unreachable or silent from the start: database-errors.test.ts;
  * - corrupted, empty or world-readable credentials file: auth.test.ts ("credential file");
  * - missing or too-short EPICEVENTS_JWT_SECRET against a server: auth.test.ts ("configuration");
- * - a keychain that hangs: keychain.test.ts ("…when the keychain hangs, after the 3 s bound").
+ * - a keychain that hangs: keychain.test.ts ("…when the keychain hangs, after the 3 s bound");
+ * - a config folder made read-only, a FIFO for credentials.json: config-folder.test.ts.
  */
 const onServer = serverUrl() ? describe : describe.skip;
 // The throwaway server needs root (PostgreSQL runs as the postgres user) and its binaries: CI has both.
@@ -68,6 +72,8 @@ afterAll(async () => {
     { name: 'credentials file corrupted, empty or world-readable', runs: 4, outcome: 'exit 3 with a hint to log in again', halfWritten: 0, coveredBy: 'auth.test.ts' },
     { name: 'EPICEVENTS_JWT_SECRET missing or too short (server)', runs: 2, outcome: 'exit 7 naming the variable', halfWritten: 0, coveredBy: 'auth.test.ts' },
     { name: 'keychain that hangs', runs: 1, outcome: 'falls back to the file store after the 3 s bound', halfWritten: 0, coveredBy: 'keychain.test.ts' },
+    { name: 'config folder made read-only before a session renewal', runs: 2, outcome: 'exit 7 naming credentials.json; the login stays valid', halfWritten: 0, coveredBy: 'config-folder.test.ts' },
+    { name: 'credentials.json is a FIFO', runs: 1, outcome: 'exit 7 naming it, no wait', halfWritten: 0, coveredBy: 'config-folder.test.ts' },
   ];
   writeReliabilityReport(report);
   await db.close();
@@ -189,4 +195,54 @@ withTerminal('Ctrl-C at a prompt', () => {
     expect(code).toBe(130);
     expect(changed).toEqual([]);
   });
+});
+
+// A real full disk is a small tmpfs, and mounting one needs root (CI runs as root).
+const withMounts = mountsAvailable() ? describe : describe.skip;
+
+withMounts('a full disk', () => {
+  it('should exit 7 naming credentials.json, and leave no temporary file, when the config folder\'s disk is full at login', async () => {
+    const user = userFor(db, sales.email);
+    mountTmpfs(user.home, '64k');
+    try {
+      fillDisk(user.home);
+      const before = listTree(user.home);
+      const result = await user.run(['login', '--email', sales.email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` });
+      const left = listTree(user.home);
+      tallyFault('full disk under the config folder at login', 'exit 7 naming credentials.json', JSON.stringify(left) !== JSON.stringify(before));
+      expectOneLine(result, 7, new RegExp(`^error: cannot use ${path.join(user.home, 'credentials.json')}: no space left on the device`));
+      expect(left).toEqual(before);
+    } finally {
+      unmount(user.home);
+    }
+  });
+
+  it(
+    'should exit 7 naming the embedded database folder when its disk is full, leave nothing behind, and open it intact once there is space',
+    async () => {
+      const disk = tempHome();
+      mountTmpfs(disk, '96m');
+      try {
+        const env = { EPICEVENTS_HOME: path.join(disk, 'home'), DATABASE_URL: undefined };
+        const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+        expect(init.code).toBe(0);
+        const filler = fillDisk(disk);
+        const before = listTree(disk);
+        const full = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+        const left = listTree(disk);
+        tallyFault('full disk under the embedded database folder', 'exit 7 naming the folder', JSON.stringify(left) !== JSON.stringify(before));
+        expectOneLine(full, 7, new RegExp(`^error: cannot use ${path.join(disk, 'home', 'data')}: no space left on the device`));
+        expect(left).toEqual(before);
+
+        fs.rmSync(filler);
+        const again = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+        expect(again.code).toBe(0);
+        expect((await runCli(['whoami', '--json'], { env })).json()).toMatchObject({ email: 'ada@epic.events', role: 'MANAGEMENT' });
+      } finally {
+        unmount(disk);
+        fs.rmSync(disk, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -399,3 +399,73 @@ onServer('a command whose author is deactivated while it waits', () => {
     RACE_TIMEOUT_MS,
   );
 });
+
+/**
+ * The embedded engine's folder lock, reached by two paths. It runs whatever TEST_DATABASE_URL says,
+ * on an embedded folder of its own: half the writers name the folder, the other half a symlink to
+ * it. With the lock keyed on the path given, each half took its own lock and PGlite's copies in
+ * memory overwrote each other's files: commands exited 0 and their clients were gone.
+ */
+describe('races on the embedded engine', () => {
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = tempHome();
+    const env = { EPICEVENTS_HOME: folder, DATABASE_URL: undefined };
+    const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const adaLogin = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const create = await runCli(['employee', 'create', '--first-name', 'Bill', '--last-name', 'B', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin'], {
+      env,
+      stdin: `${TEST_PASSWORD}\n`,
+    });
+    const billLogin = await runCli(['login', '--email', 'bill@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const failed = [init, adaLogin, create, billLogin].find((r) => r.code !== 0);
+    if (failed) throw new Error(`setting up the embedded folder failed (${failed.code}): ${failed.stderr}`);
+  }, RACE_TIMEOUT_MS);
+
+  afterAll(() => {
+    // The report is the server suite's (docs/reliability.md): written with this race when that suite ran.
+    if (serverUrl()) {
+      report.finishedAt = new Date().toISOString();
+      report.durationMs = Date.now() - startedAt;
+      writeReliabilityReport(report);
+    }
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it(
+    'should keep every client when `client create` runs in parallel through the folder and through a symlink to it',
+    async () => {
+      const rounds = 3;
+      const contenders = 4;
+      const link = `${folder}-link`;
+      fs.symlinkSync(folder, link);
+      const violations: string[] = [];
+      try {
+        let expected = 0;
+        for (let round = 0; round < rounds; round += 1) {
+          const results = await Promise.all(
+            Array.from({ length: contenders }, (_, i) =>
+              runCli(['client', 'create', '--full-name', `Writer ${round}-${i}`, '--email', `writer${round}-${i}@startup.io`, '--phone', '+33612345678', '--company', 'Cool Startup'], {
+                env: { EPICEVENTS_HOME: i % 2 === 0 ? folder : link, DATABASE_URL: undefined },
+                timeoutMs: 150_000,
+              }),
+            ),
+          );
+          expected += results.filter((r) => r.code === 0).length;
+          const list = await runCli(['client', 'list', '--json', '--limit', '500'], { env: { EPICEVENTS_HOME: folder, DATABASE_URL: undefined } });
+          const kept = list.code === 0 ? list.json<unknown[]>().length : -1;
+          if (results.some((r) => r.code !== 0) || kept !== expected || !noStackTrace(results)) {
+            violations.push(`round ${round}: exits ${codes(results).join(',')}, ${kept} clients kept of ${expected} created: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
+            expected = kept;
+          }
+        }
+      } finally {
+        fs.rmSync(link, { force: true });
+      }
+      record('client create on one embedded folder, through the folder and a symlink to it', rounds, contenders, 'every command exits 0 and every client is kept', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});

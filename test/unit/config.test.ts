@@ -152,13 +152,27 @@ describe('loadDotEnv', () => {
 });
 
 describe('ensurePrivateDir', () => {
-  it('should create the folder with mode 0700, and tighten one that exists', () => {
+  it('should create the folders it needs with mode 0700, and leave the mode of one that exists', () => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-dir-'));
     ensurePrivateDir(path.join(base, 'a', 'b'));
+    expect(fs.statSync(path.join(base, 'a')).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
     fs.chmodSync(path.join(base, 'a', 'b'), 0o755);
     ensurePrivateDir(path.join(base, 'a', 'b'));
-    expect(fs.statSync(path.join(base, 'a', 'b')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(base, 'a', 'b')).mode & 0o777).toBe(0o755);
+  });
+
+  it.each([
+    ['0777', 0o777],
+    ['1777', 0o1777],
+    ['0720', 0o720],
+  ])('should refuse a folder that other users can write (mode %s) with exit 7 naming it and `chmod 700`, and leave its mode', (_name, mode) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-dir-'));
+    fs.chmodSync(dir, mode);
+    const attempt = () => ensurePrivateDir(dir);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'unavailable', message: `${dir} can be written by other users, so epicevents does not keep credentials or data in it` }));
+    expect(attempt).toThrow(expect.objectContaining({ hint: expect.stringContaining(`chmod 700 ${dir}`) }));
+    expect(fs.statSync(dir).mode & 0o7777).toBe(mode);
   });
 
   it('should fail with exit 7 naming the path, not an unexpected error, when the folder cannot be created', () => {
