@@ -11,12 +11,12 @@ import { scrubSecrets } from '../observability/scrub';
 
 /** Parses argv and runs the command; resolves to the process exit code. */
 export async function main(argv: string[], runtime: RunEnvironment): Promise<number> {
-  loadDotEnv();
   let exitCode = 0;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('../../../package.json') as { version: string };
-  const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code));
   try {
+    loadDotEnv();
+    const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code));
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeForCommanderError(error);

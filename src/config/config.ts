@@ -23,8 +23,9 @@ export function loadDotEnv(): void {
   if (envLoaded) return;
   envLoaded = true;
   const file = path.join(process.cwd(), '.env');
-  if (!fs.existsSync(file)) return;
-  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+  const dotEnv = readRegularFile(file);
+  if (!dotEnv) return;
+  for (const line of dotEnv.content.split(/\r?\n/)) {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!match || line.trimStart().startsWith('#')) continue;
     const [, key, raw] = match;

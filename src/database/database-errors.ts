@@ -80,6 +80,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
       'the database role in DATABASE_URL lacks this privilege; see `epicevents db roles --print` and docs/database.md',
     );
   }
+  if (code === '53100' || code === '53200') {
+    // disk_full, out_of_memory: the server's resources, for its administrator to fix; not a bug.
+    return unavailable(`${describeServer(databaseUrl)} cannot write: ${firstLine(inner.message)}`, 'the database server is out of disk space or memory; tell its administrator');
+  }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');
   }

@@ -72,6 +72,15 @@ describe('a credentials file that is not a regular file', () => {
     expect(result.stderr).toMatch(/credentials\.json is not a regular file.*rm /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('should exit 7 naming it instead of waiting forever when .env in the working directory is a FIFO', async () => {
+    const cwd = tempHome();
+    execFileSync('mkfifo', ['-m', '600', path.join(cwd, '.env')]);
+    const result = await runCli(['whoami'], { env: { ...db.env, EPICEVENTS_HOME: tempHome() }, cwd, timeoutMs: 20_000 });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(/\.env is not a regular file.*rm /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe('renewing the session', () => {

@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Written to stdin, then closed; stdin is never a terminal here. */
   stdin?: string;
   timeoutMs?: number;
+  /** Working directory of the process (where it looks for `.env`). */
+  cwd?: string;
 }
 
 const BIN = path.resolve(__dirname, '../../bin/epicevents.js');
@@ -42,7 +44,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

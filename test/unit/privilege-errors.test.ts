@@ -11,3 +11,13 @@ describe('a database role without a privilege', () => {
     expect(error.hint).toMatch(/db roles --print/);
   });
 });
+
+describe('a database server out of disk space', () => {
+  it('should be "unavailable" (exit 7) naming the server, not a bug, when it answers 53100', () => {
+    const full = Object.assign(new Error('could not extend file "base/16384/16400": No space left on device'), { code: '53100' });
+    const error = translateDatabaseError(full, 'postgres://epicevents_app:pw@db.internal:5432/epic') as CliError;
+    expect(error).toBeInstanceOf(CliError);
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toBe('PostgreSQL at db.internal:5432 cannot write: could not extend file "base/16384/16400": No space left on device');
+  });
+});
