@@ -73,12 +73,12 @@ export function parsePhone(value: unknown, field = 'phone'): string {
  */
 export function parseAmount(value: unknown, field: string): string {
   const text = String(value ?? '').trim();
-  const match = /^([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
+  // Leading zeros are only padding (a spreadsheet's fixed-width column): at most ten digits after them.
+  const match = /^0*([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
   if (!match) {
     throw validationError(`${field} must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`);
   }
-  const units = match[1].replace(/^0+(?=\d)/, '');
-  return `${units}.${(match[2] ?? '').padEnd(2, '0')}`;
+  return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
 }
 
 /** Amount strings compared exactly, through integer cents. */
