@@ -1,4 +1,5 @@
 import { CliError, usageError } from '../errors/cli-error';
+import { neutralise } from '../output/terminal-text';
 
 export interface MissingValue {
   /** The flag that supplies it, e.g. `--email`. */
@@ -21,7 +22,11 @@ export interface Prompter {
 
 type Inquirer = typeof import('inquirer').default;
 
-/** Prompts through inquirer, loaded only when a prompt is actually shown. */
+/**
+ * Prompts through inquirer, loaded only when a prompt is actually shown. Every question, choice
+ * and validation message goes through `neutralise` here, as tables do in Output: prompts show
+ * stored names (pickers, delete confirmations), and a name must not drive the terminal.
+ */
 export class TerminalPrompter implements Prompter {
   constructor(readonly interactive: boolean) {}
 
@@ -39,7 +44,7 @@ export class TerminalPrompter implements Prompter {
 
   async confirm(message: string): Promise<boolean> {
     if (!this.interactive) throw usageError('--yes is required when not running interactively');
-    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message, default: false }])).ok as boolean);
+    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message: neutralise(message), default: false }])).ok as boolean);
   }
 
   async newPassword(message: string, validate: (value: string) => string | undefined): Promise<string> {
@@ -53,13 +58,18 @@ export class TerminalPrompter implements Prompter {
   }
 
   private one(value: MissingValue): Promise<string> {
-    const validate = (input: string) => value.validate?.(input) ?? true;
+    const validate = (input: string) => {
+      const problem = value.validate?.(input);
+      return problem === undefined ? true : neutralise(problem);
+    };
+    const message = neutralise(value.message);
+    const choices = value.choices?.map((choice) => ({ name: neutralise(choice.name), value: choice.value }));
     return guard(async (inquirer) => {
-      const question = value.choices
-        ? { type: 'select', name: 'v', message: value.message, choices: value.choices }
+      const question = choices
+        ? { type: 'select', name: 'v', message, choices }
         : value.secret
-          ? { type: 'password', name: 'v', message: value.message, mask: '*', validate }
-          : { type: 'input', name: 'v', message: value.message, validate };
+          ? { type: 'password', name: 'v', message, mask: '*', validate }
+          : { type: 'input', name: 'v', message, validate };
       const answer = await inquirer.prompt([question as never]);
       return String((answer as { v: unknown }).v);
     });
