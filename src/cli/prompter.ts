@@ -96,7 +96,21 @@ export async function readStdinLines(count: number, stdin: NodeJS.ReadableStream
     chunks.push(Buffer.from(chunk as Buffer));
     if (Buffer.concat(chunks).toString('utf8').split('\n').length > count) break;
   }
-  const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).slice(0, count);
+  const bytes = Buffer.concat(chunks);
+  // Only the lines asked for: what follows them may end in the middle of a character.
+  let end = -1;
+  for (let line = 0; line < count; line += 1) {
+    end = bytes.indexOf(0x0a, end + 1);
+    if (end === -1) break;
+  }
+  let text: string;
+  try {
+    // Fatal: a byte that is not UTF-8 would otherwise become U+FFFD inside the password.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(end === -1 ? bytes : bytes.subarray(0, end + 1));
+  } catch {
+    throw usageError('stdin is not valid UTF-8 text: it holds bytes of another encoding (such as Latin-1)', 'give the password in UTF-8');
+  }
+  const lines = text.split(/\r?\n/).slice(0, count);
   if (lines.length < count || lines.some((line) => line.length === 0)) {
     throw usageError(count === 1 ? 'expected a password on stdin' : `expected ${count} lines on stdin`);
   }
