@@ -56,6 +56,7 @@ export function buildProgram(
       const self = received[received.length - 1] as Command;
       const options = self.optsWithGlobals();
       const args = (self.args as string[]).slice(0, self.registeredArguments.length);
+      refuseUndecodedArguments(self, options, args);
       setExitCode(await runCommand(spec, { args, options }, globalsOf(options, runtime.env), runtime));
     });
   }
@@ -78,6 +79,23 @@ export function buildProgram(
       target.outputHelp();
     });
   return program;
+}
+
+/**
+ * Node decodes the command line as UTF-8 and puts U+FFFD where the bytes were not UTF-8 (a
+ * Latin-1 `é` from a terminal or a script): what was typed is lost by then, so any value holding
+ * U+FFFD is refused (exit 2) naming its flag or argument, rather than stored with it.
+ */
+function refuseUndecodedArguments(command: Command, options: Record<string, unknown>, args: string[]): void {
+  const named: [string, unknown][] = [
+    ...command.options.map((option): [string, unknown] => [option.long ?? option.flags, options[option.attributeName()]]),
+    ...command.registeredArguments.map((argument, i): [string, unknown] => [`<${argument.name()}>`, args[i]]),
+  ];
+  for (const [name, value] of named) {
+    if (typeof value === 'string' && value.includes('\uFFFD')) {
+      throw usageError(`${name} is not valid UTF-8 text: it holds bytes of another encoding (such as Latin-1) or U+FFFD (�)`, 'give the value in UTF-8');
+    }
+  }
 }
 
 function addGlobalOptions(command: Command): void {

@@ -1,4 +1,5 @@
 import { CliError, usageError } from '../errors/cli-error';
+import { neutralise } from '../output/terminal-text';
 
 export interface MissingValue {
   /** The flag that supplies it, e.g. `--email`. */
@@ -21,7 +22,11 @@ export interface Prompter {
 
 type Inquirer = typeof import('inquirer').default;
 
-/** Prompts through inquirer, loaded only when a prompt is actually shown. */
+/**
+ * Prompts through inquirer, loaded only when a prompt is actually shown. Every question, choice
+ * and validation message goes through `neutralise` here, as tables do in Output: prompts show
+ * stored names (pickers, delete confirmations), and a name must not drive the terminal.
+ */
 export class TerminalPrompter implements Prompter {
   constructor(readonly interactive: boolean) {}
 
@@ -39,7 +44,7 @@ export class TerminalPrompter implements Prompter {
 
   async confirm(message: string): Promise<boolean> {
     if (!this.interactive) throw usageError('--yes is required when not running interactively');
-    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message, default: false }])).ok as boolean);
+    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message: neutralise(message), default: false }])).ok as boolean);
   }
 
   async newPassword(message: string, validate: (value: string) => string | undefined): Promise<string> {
@@ -53,13 +58,18 @@ export class TerminalPrompter implements Prompter {
   }
 
   private one(value: MissingValue): Promise<string> {
-    const validate = (input: string) => value.validate?.(input) ?? true;
+    const validate = (input: string) => {
+      const problem = value.validate?.(input);
+      return problem === undefined ? true : neutralise(problem);
+    };
+    const message = neutralise(value.message);
+    const choices = value.choices?.map((choice) => ({ name: neutralise(choice.name), value: choice.value }));
     return guard(async (inquirer) => {
-      const question = value.choices
-        ? { type: 'select', name: 'v', message: value.message, choices: value.choices }
+      const question = choices
+        ? { type: 'select', name: 'v', message, choices }
         : value.secret
-          ? { type: 'password', name: 'v', message: value.message, mask: '*', validate }
-          : { type: 'input', name: 'v', message: value.message, validate };
+          ? { type: 'password', name: 'v', message, mask: '*', validate }
+          : { type: 'input', name: 'v', message, validate };
       const answer = await inquirer.prompt([question as never]);
       return String((answer as { v: unknown }).v);
     });
@@ -86,7 +96,21 @@ export async function readStdinLines(count: number, stdin: NodeJS.ReadableStream
     chunks.push(Buffer.from(chunk as Buffer));
     if (Buffer.concat(chunks).toString('utf8').split('\n').length > count) break;
   }
-  const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).slice(0, count);
+  const bytes = Buffer.concat(chunks);
+  // Only the lines asked for: what follows them may end in the middle of a character.
+  let end = -1;
+  for (let line = 0; line < count; line += 1) {
+    end = bytes.indexOf(0x0a, end + 1);
+    if (end === -1) break;
+  }
+  let text: string;
+  try {
+    // Fatal: a byte that is not UTF-8 would otherwise become U+FFFD inside the password.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(end === -1 ? bytes : bytes.subarray(0, end + 1));
+  } catch {
+    throw usageError('stdin is not valid UTF-8 text: it holds bytes of another encoding (such as Latin-1)', 'give the password in UTF-8');
+  }
+  const lines = text.split(/\r?\n/).slice(0, count);
   if (lines.length < count || lines.some((line) => line.length === 0)) {
     throw usageError(count === 1 ? 'expected a password on stdin' : `expected ${count} lines on stdin`);
   }

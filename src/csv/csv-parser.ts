@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { isUtf8 } from 'node:buffer';
 
 /**
  * A streaming RFC 4180 reader: fields separated by commas, records by CRLF (or LF, or a lone CR),
@@ -15,6 +15,8 @@ export interface CsvRecord {
   line: number;
   fields: string[];
   error?: string;
+  /** The field (0-based) the error is in, when it is one field's (bytes that are not UTF-8). */
+  errorField?: number;
 }
 
 export interface CsvParserOptions {
@@ -45,6 +47,7 @@ export class CsvParser {
   private fields: string[] = [];
   private field = '';
   private error?: string;
+  private errorField?: number;
   /** Physical line of the next character. */
   private line = 1;
   private recordLine = 1;
@@ -90,6 +93,17 @@ export class CsvParser {
       }
     }
     return this.out;
+  }
+
+  /**
+   * Bytes that are not UTF-8 where the next character would be: the record is flagged, naming the
+   * field, and the bytes count as one character (U+FFFD) so the rest of the line reads as usual.
+   */
+  invalidBytes(bytes: Uint8Array): CsvRecord[] {
+    this.begin();
+    const hex = Array.from(bytes, (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+    this.flag(`${hex} is not UTF-8 text (the file seems to be in another encoding, such as Latin-1): save it as UTF-8`, this.fields.length);
+    return this.push('\uFFFD');
   }
 
   /** Ends the input; returns the last record, if one was in progress. */
@@ -185,24 +199,105 @@ export class CsvParser {
 
   private endRecord(): void {
     this.endField();
-    this.out.push(this.error === undefined ? { line: this.recordLine, fields: this.fields } : { line: this.recordLine, fields: this.fields, error: this.error });
+    const record: CsvRecord = { line: this.recordLine, fields: this.fields };
+    if (this.error !== undefined) record.error = this.error;
+    if (this.errorField !== undefined) record.errorField = this.errorField;
+    this.out.push(record);
     this.fields = [];
     this.error = undefined;
+    this.errorField = undefined;
     this.recordStarted = false;
   }
 
   /** Keeps the first problem of a record: later ones usually follow from it. */
-  private flag(message: string): void {
-    this.error ??= message;
+  private flag(message: string, field?: number): void {
+    if (this.error !== undefined) return;
+    this.error = message;
+    this.errorField = field;
   }
 }
 
-/** Records of a text stream (e.g. `fs.createReadStream(file, 'utf8')`), one at a time. */
+/**
+ * Records of a byte stream (a file, stdin), one at a time. The bytes must be UTF-8: a byte that is
+ * not (a Latin-1 `é`, say) flags its record, naming the field, rather than becoming U+FFFD in the
+ * stored text. Text chunks are taken as they are.
+ */
 export async function* readCsv(source: AsyncIterable<string | Buffer>, options: CsvParserOptions = {}): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser(options);
-  // A multi-byte character can straddle two chunks: the decoder keeps its first bytes until the rest arrive.
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of source) yield* parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk));
-  yield* parser.push(decoder.end());
+  // A multi-byte character can straddle two chunks: its first bytes wait for the rest.
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of source) {
+    if (typeof chunk === 'string') {
+      yield* parser.push(chunk);
+      continue;
+    }
+    const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    const whole = bytes.length - incompleteTail(bytes);
+    yield* decodeInto(parser, bytes.subarray(0, whole));
+    pending = Buffer.from(bytes.subarray(whole));
+  }
+  // The file ends in the middle of a character.
+  if (pending.length > 0) yield* parser.invalidBytes(pending);
   yield* parser.end();
+}
+
+/** Feeds UTF-8 bytes to the parser, flagging each sequence that is not UTF-8. */
+function* decodeInto(parser: CsvParser, bytes: Buffer): Generator<CsvRecord> {
+  // The usual case, a valid chunk, is checked at native speed.
+  if (isUtf8(bytes)) {
+    yield* parser.push(bytes.toString('utf8'));
+    return;
+  }
+  let start = 0;
+  while (start < bytes.length) {
+    const bad = firstInvalid(bytes, start);
+    if (bad === -1) {
+      yield* parser.push(bytes.toString('utf8', start));
+      return;
+    }
+    yield* parser.push(bytes.toString('utf8', start, bad));
+    yield* parser.invalidBytes(bytes.subarray(bad, bad + 1));
+    start = bad + 1;
+  }
+}
+
+/** The length of a character begun in the last bytes but not finished there (0 to 3 bytes). */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Where the first byte that does not begin a valid UTF-8 character is, from `start`; -1 when none. */
+function firstInvalid(bytes: Uint8Array, start: number): number {
+  let i = start;
+  while (i < bytes.length) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i += 1;
+      continue;
+    }
+    // The length of the sequence and the range of its second byte (no overlong forms, no surrogates, nothing past U+10FFFF).
+    let length: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead === 0xe0) low = 0xa0;
+      if (lead === 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead === 0xf0) low = 0x90;
+      if (lead === 0xf4) high = 0x8f;
+    } else return i;
+    if (i + length > bytes.length || bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (let k = 2; k < length; k += 1) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return -1;
 }

@@ -119,15 +119,18 @@ export class Output {
 }
 
 // JSON.stringify escapes C0 controls but writes DEL, the C1 controls (0x9b is a CSI on some
-// terminals), the bidirectional overrides and the line/paragraph separators raw.
-const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// terminals), the invisible formatting characters (zero-width spaces and joiners, byte-order marks,
+// bidirectional overrides: \p{Cf}) and the line/paragraph separators raw.
+const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
 /**
- * JSON as JSON.stringify writes it, with the characters above escaped as \uXXXX: the same value
- * for a program that parses it, and nothing that can steer a terminal when it is printed there.
+ * JSON as JSON.stringify writes it, with the characters above escaped as \uXXXX (each half of a
+ * surrogate pair for one beyond U+FFFF): the same value for a program that parses it, and nothing
+ * that can steer a terminal when it is printed there.
  */
 export function terminalSafeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escape = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => Array.from(ch.split(''), escape).join(''));
 }
 
 /** Each column's width in terminal columns before fitting: its widest cell, or its header. */

@@ -1,9 +1,13 @@
-// C0/C1 control characters and the Unicode bidirectional overrides/isolates: printed raw they can
-// move the cursor, recolour the terminal or reorder what the user reads.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Control characters (C0, DEL, C1), invisible formatting characters (zero-width spaces and
+// joiners, byte-order marks, bidirectional overrides and isolates: \p{Cf}) and the line and
+// paragraph separators: printed raw they can move the cursor, recolour the terminal, reorder or
+// hide what the user reads, or break a line where none shows.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
-/** Makes stored text safe to print on a terminal: control characters become visible escapes. */
+/**
+ * Makes stored text safe to print on a terminal: control and invisible characters become visible
+ * escapes (`\u{1b}`). Every table, record, message and prompt goes through it.
+ */
 export function neutralise(text: string): string {
   // Line breaks and tabs first, so a CRLF becomes one space rather than an escaped CR.
   return text.replace(/\r\n|[\n\t]/g, ' ').replace(UNSAFE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);

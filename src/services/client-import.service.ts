@@ -64,7 +64,9 @@ const DEFAULT_BATCH_SIZE = 1000;
 export async function importClients(db: Database, actor: Actor, records: AsyncIterable<CsvRecord>, options: ImportOptions): Promise<ImportSummary> {
   assertAllowed(actor, 'client.create');
   const iterator = records[Symbol.asyncIterator]();
-  const columns = columnIndexes(await iterator.next());
+  const header = await iterator.next();
+  const columns = columnIndexes(header);
+  const headerNames = (header.value as CsvRecord).fields.map((name) => name.trim());
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const summary: ImportSummary = { lines: 0, imported: 0, rejectedLines: 0, refused: false };
 
@@ -90,7 +92,7 @@ export async function importClients(db: Database, actor: Actor, records: AsyncIt
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         summary.lines += 1;
         read += 1;
-        const checked = checkRecord(next.value, columns);
+        const checked = checkRecord(next.value, columns, headerNames);
         if (Array.isArray(checked)) rejections.push(...checked);
         else rows.push(checked);
         if (read === batchSize) {
@@ -150,8 +152,12 @@ function columnIndexes(header: IteratorResult<CsvRecord>): Record<keyof NewClien
 }
 
 /** A valid row, or the problems of the line: every field that breaks a rule of `client create`. */
-function checkRecord(record: CsvRecord, columns: Record<keyof NewClient, number>): ValidRow | ImportRejection[] {
-  if (record.error) return [{ line: record.line, field: null, reason: record.error }];
+function checkRecord(record: CsvRecord, columns: Record<keyof NewClient, number>, headerNames: string[]): ValidRow | ImportRejection[] {
+  if (record.error) {
+    // A problem of one field (bytes that are not UTF-8) names its column, as the header does, or its position.
+    const field = record.errorField === undefined ? null : (headerNames[record.errorField] ?? `column ${record.errorField + 1}`);
+    return [{ line: record.line, field, reason: record.error }];
+  }
   const row = { line: record.line } as ValidRow;
   const problems: ImportRejection[] = [];
   for (const rule of CLIENT_DETAIL_RULES) {

@@ -73,12 +73,12 @@ export function parsePhone(value: unknown, field = 'phone'): string {
  */
 export function parseAmount(value: unknown, field: string): string {
   const text = String(value ?? '').trim();
-  const match = /^([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
+  // Leading zeros are only padding (a spreadsheet's fixed-width column): at most ten digits after them.
+  const match = /^0*([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
   if (!match) {
     throw validationError(`${field} must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`);
   }
-  const units = match[1].replace(/^0+(?=\d)/, '');
-  return `${units}.${(match[2] ?? '').padEnd(2, '0')}`;
+  return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
 }
 
 /** Amount strings compared exactly, through integer cents. */
@@ -93,14 +93,17 @@ export function fromCents(cents: bigint): string {
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
-/** The last instant an ISO 8601 string with a four-digit year can name (UTC). */
+/** Instants are kept between 1900-01-01T00:00Z and the last one a four-digit ISO 8601 year can name (UTC). */
+const EARLIEST_INSTANT = Date.UTC(1900, 0, 1);
 const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * ISO 8601 date or date-time; without an offset it is local time. Impossible dates
- * (2026-02-30, 24:00) are refused rather than rolled over.
+ * (2026-02-30, 24:00) are refused rather than rolled over, and so is a local time that the
+ * clocks skip (a daylight-saving gap) or pass twice (an overlap): the offset must then say which.
+ * A bare date is the start of that local day.
  */
 export function parseDateTime(value: unknown, field: string): Date {
   const text = String(value ?? '').trim();
@@ -113,25 +116,84 @@ export function parseDateTime(value: unknown, field: string): Date {
     throw fail();
   }
   const offset = m[8];
+  let instant: Date;
   if (!offset) {
-    const local = new Date(year, month - 1, day, hour, minute, second, ms);
-    if (local.getFullYear() !== year || local.getMonth() !== month - 1 || local.getDate() !== day) throw fail();
-    if (local.getTime() > LATEST_INSTANT) throw fail();
-    return local;
+    instant = new Date(year, month - 1, day, hour, minute, second, ms);
+    if (instant.getFullYear() !== year || instant.getMonth() !== month - 1 || instant.getDate() !== day) throw fail();
+    if (m[4] !== undefined) checkLocalTimeExists(instant, [year, month, day, hour, minute, second, ms], field, text);
+  } else {
+    let offsetMinutes = 0;
+    if (offset.toUpperCase() !== 'Z') {
+      const digits = offset.slice(1).replace(':', '');
+      const offsetHours = Number(digits.slice(0, 2));
+      const offsetMinutesPart = Number(digits.slice(2, 4) || 0);
+      if (offsetMinutesPart > 59) throw fail();
+      offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (offset[0] === '-' ? -1 : 1);
+      if (Math.abs(offsetMinutes) > 14 * 60) throw fail();
+    }
+    instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
   }
-  let offsetMinutes = 0;
-  if (offset.toUpperCase() !== 'Z') {
-    const digits = offset.slice(1).replace(':', '');
-    const offsetHours = Number(digits.slice(0, 2));
-    const offsetMinutesPart = Number(digits.slice(2, 4) || 0);
-    if (offsetMinutesPart > 59) throw fail();
-    offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (offset[0] === '-' ? -1 : 1);
-    if (Math.abs(offsetMinutes) > 14 * 60) throw fail();
+  // An offset or the local time zone can move the instant out of the years 1900-9999 (UTC): refused
+  // rather than stored out of range (and ISO 8601 JSON cannot write the year 10000 in four digits).
+  if (instant.getTime() < EARLIEST_INSTANT || instant.getTime() > LATEST_INSTANT) {
+    throw validationError(
+      `${field} must fall between 1900-01-01T00:00Z and 9999-12-31T23:59Z, and "${preview(text)}" is ${instant.toISOString().slice(0, 19)}Z`,
+      'give a later or earlier date, or an explicit offset',
+    );
   }
-  const instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
-  // An offset can push 9999-12-31 past the year 9999, which ISO 8601 JSON cannot write in four digits.
-  if (instant.getTime() > LATEST_INSTANT) throw fail();
   return instant;
+}
+
+const HOUR = 3_600_000;
+
+/** Local wall-clock fields of an instant, in the order of the parsed ones. */
+function localFields(date: Date): number[] {
+  return [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds()];
+}
+
+/**
+ * `instant` is what the Date constructor made of a local wall-clock time: when the clocks skip
+ * that time it is moved forward, and when they pass it twice the earlier instant is taken. Both
+ * are refused, naming the gap or the two offsets, so that nothing is stored an hour off.
+ */
+function checkLocalTimeExists(instant: Date, wall: number[], field: string, text: string): void {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
+  const offsetAt = (time: number) => new Date(time).getTimezoneOffset();
+  const isWall = (time: number) => localFields(new Date(time)).every((part, i) => part === wall[i]);
+  if (!isWall(instant.getTime())) {
+    // Moved forward past a gap: find the instant the clocks jumped, within the hours before.
+    let before = instant.getTime() - 3 * HOUR;
+    let after = instant.getTime();
+    while (after - before > 1000) {
+      const middle = Math.floor((before + after) / 2);
+      if (offsetAt(middle) === offsetAt(before)) before = middle;
+      else after = middle;
+    }
+    throw validationError(
+      `${field} ${preview(text)} does not exist in the local time zone (${zone}): the clocks jump from ${wallClock(after, offsetAt(before))} to ${wallClock(after, offsetAt(after))} that day`,
+      `give a time outside that gap, or an explicit offset such as ${preview(text)}${utcOffset(offsetAt(before))}`,
+    );
+  }
+  // The same wall-clock time again after the clocks go back (by the difference of the offsets).
+  const later = instant.getTime() + Math.abs(offsetAt(instant.getTime()) - offsetAt(instant.getTime() + 24 * HOUR)) * 60_000;
+  if (later !== instant.getTime() && isWall(later)) {
+    throw validationError(
+      `${field} ${preview(text)} happens twice in the local time zone (${zone}), as the clocks go back: first at ${utcOffset(offsetAt(instant.getTime()))}, then at ${utcOffset(offsetAt(later))}`,
+      `add the offset you mean, e.g. ${preview(text)}${utcOffset(offsetAt(instant.getTime()))}`,
+    );
+  }
+}
+
+/** HH:MM at `time` for a clock `offsetMinutes` (as getTimezoneOffset gives it: UTC minus local) from UTC. */
+function wallClock(time: number, offsetMinutes: number): string {
+  const shifted = new Date(time - offsetMinutes * 60_000);
+  return `${String(shifted.getUTCHours()).padStart(2, '0')}:${String(shifted.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/** +02:00 for a getTimezoneOffset of -120. */
+function utcOffset(offsetMinutes: number): string {
+  const minutes = Math.abs(offsetMinutes);
+  return `${offsetMinutes <= 0 ? '+' : '-'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function daysInMonth(year: number, month: number): number {

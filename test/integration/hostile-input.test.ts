@@ -490,8 +490,8 @@ afterAll(async () => {
   report.finishedAt = new Date().toISOString();
   report.durationMs = Date.now() - startedAt;
   report.notes = [
-    'Accepted as text and stored verbatim (then neutralised on the terminal): SQL fragments, ESC/BEL/CR, right-to-left overrides, C1 controls, emoji.',
-    'Refused everywhere: empty and blank required values, values over the column length, NUL bytes (argv cannot carry them).',
+    'Accepted as text and stored verbatim (then neutralised on the terminal): SQL fragments, ESC/BEL/CR, right-to-left overrides, C1 controls, zero-width characters, line separators, emoji.',
+    'Refused everywhere: empty and blank required values, values over the column length, NUL bytes (argv cannot carry them), U+FFFD (what argv bytes that are not UTF-8 become).',
   ];
   writeReliabilityReport(report);
   await Promise.all(lanes.map((lane) => lane.db.close()));

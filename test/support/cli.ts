@@ -14,8 +14,8 @@ export interface CliResult {
 export interface CliOptions {
   /** Environment added to the base one (database, home, secret). */
   env?: Record<string, string | undefined>;
-  /** Written to stdin, then closed; stdin is never a terminal here. */
-  stdin?: string;
+  /** Written to stdin, then closed; stdin is never a terminal here. Bytes for what a string cannot hold (not UTF-8). */
+  stdin?: string | Buffer;
   timeoutMs?: number;
   /** Working directory of the process (where it looks for `.env`). */
   cwd?: string;

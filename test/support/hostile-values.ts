@@ -24,6 +24,10 @@ export const TEXT_VALUES: HostileValue[] = [
   v('rtl-override', '\u202egnp.exe'),
   v('c1-csi', '\u009b2J'),
   v('emoji', '🎉👨‍👩‍👧 Fête'),
+  v('zero-width-space', 'pay\u200bpal'),
+  v('line-separator', 'one\u2028two'),
+  // What Node hands the program for argv bytes that are not UTF-8 (a Latin-1 `é`): refused.
+  v('not-utf8-in-argv', 'Ren\ufffd'),
   v('long-100k', 'x'.repeat(100_000)),
   v('empty', ''),
   v('blank', '   '),
@@ -51,6 +55,7 @@ export const AMOUNT_VALUES: HostileValue[] = [
   v('eleven-digits', '10000000000'),
   v('largest', '9999999999.99'),
   v('one-cent', '0.01'),
+  v('leading-zeros', '00000000001.5'),
 ];
 
 export const COUNT_VALUES: HostileValue[] = [...NUMBER_VALUES, v('over-million', '1000001'), v('plain', '75')];
@@ -60,6 +65,7 @@ export const DATE_VALUES: HostileValue[] = [
   v('hour-24', '2026-06-04T24:00'),
   v('past-year-9999', '9999-12-31T23:00-14:00'),
   v('offset-minutes-99', '2026-06-04T13:00+09:99'),
+  v('before-1900-by-offset', '1900-01-01T00:00+01:00'),
   v('sql-drop', "2031-06-04'; DROP TABLE events; --"),
   v('function-call', 'now()'),
   v('empty', ''),
@@ -125,11 +131,11 @@ export function corpus(valueClass: ValueClass, maxLength?: number): HostileValue
 }
 
 /**
- * Bytes that must never reach a terminal raw: C0 controls other than the line feed, DEL, C1
- * controls and the bidirectional overrides/isolates.
+ * Characters that must never reach a terminal raw: control characters other than the line feed
+ * (C0, DEL, C1), invisible formatting characters (\p{Cf}: zero-width, byte-order mark,
+ * bidirectional overrides/isolates) and the line and paragraph separators.
  */
-// eslint-disable-next-line no-control-regex
-export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+export const RAW_CONTROL = /[^\P{Cc}\n]|[\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** A stack trace line, which must never reach the user without EPICEVENTS_DEBUG=1. */
 export const STACK_TRACE = /\n\s+at /;

@@ -25,6 +25,10 @@ export interface TerminalSession {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** tmux key names or literal text, e.g. ['Kevin Casey', 'Enter'] or ['Down', 'Enter']. */
   send(...keys: string[]): void;
+  /** Every byte the command has written to the terminal so far, escape sequences included (what the screen was told, not what it shows). */
+  rawOutput(): Buffer;
+  /** Waits until the raw output holds `text` (the recorder writes a moment after the screen). */
+  waitForRaw(text: string, timeoutMs?: number): Promise<Buffer>;
   /** Waits for the command to end; its exit code. */
   exitCode(timeoutMs?: number): Promise<number>;
   close(): void;
@@ -33,12 +37,16 @@ export interface TerminalSession {
 export function startInTerminal(args: string[], env: Record<string, string>): TerminalSession {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tty-'));
   const exitFile = path.join(dir, 'exit');
+  const rawFile = path.join(dir, 'raw');
+  const goFile = path.join(dir, 'go');
   const script = path.join(dir, 'run.sh');
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   fs.writeFileSync(
     script,
     [
       '#!/bin/sh',
+      // The command starts once the pane's output is being recorded, so not a byte is missed.
+      `while [ ! -e ${quote(goFile)} ]; do sleep 0.05; done`,
       ...Object.entries({ NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, ...env }).map(([k, v]) => `export ${k}=${quote(v)}`),
       `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`,
       `echo $? > ${quote(exitFile)}`,
@@ -49,7 +57,10 @@ export function startInTerminal(args: string[], env: Record<string, string>): Te
   const socket = path.join(dir, 'tmux.sock');
   const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-S', socket, ...tmuxArgs], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '40', script);
+  tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(rawFile)}`);
+  fs.writeFileSync(goFile, '');
   const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
+  const rawOutput = () => (fs.existsSync(rawFile) ? fs.readFileSync(rawFile) : Buffer.alloc(0));
   const poll = async <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -67,6 +78,8 @@ export function startInTerminal(args: string[], env: Record<string, string>): Te
         else tmux('send-keys', '-t', 'cli', '-l', key);
       }
     },
+    rawOutput,
+    waitForRaw: (text, timeoutMs = 15000) => poll(() => (rawOutput().includes(text) ? rawOutput() : undefined), timeoutMs, `${JSON.stringify(text)} in the raw output`),
     exitCode: (timeoutMs = 15000) =>
       poll(() => (fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '' ? Number(fs.readFileSync(exitFile, 'utf8')) : undefined), timeoutMs, 'the command to exit'),
     close: () => {

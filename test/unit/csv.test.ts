@@ -116,6 +116,42 @@ describe('readCsv', () => {
   });
 });
 
+describe('readCsv on bytes that are not UTF-8', () => {
+  const read = async (chunks: Buffer[]) => {
+    const records: CsvRecord[] = [];
+    for await (const record of readCsv(Readable.from(chunks))) records.push(record);
+    return records;
+  };
+
+  it('should flag the record and name the field of a Latin-1 byte, and go on with the next lines', async () => {
+    const records = await read([Buffer.from('full_name,email\nRen\xe9,rene@x.io\nAnn,ann@x.io\n', 'latin1')]);
+    expect(records[1]).toMatchObject({ line: 2, errorField: 0, error: expect.stringMatching(/0xE9 is not UTF-8/) });
+    expect(records[2]).toEqual({ line: 3, fields: ['Ann', 'ann@x.io'] });
+  });
+
+  it('should name the right field and line when the bad byte is in a quoted field spanning lines, one byte per chunk', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\n1,"two\nlines \xff"\n', 'latin1'), Buffer.from('3,🎉\n', 'utf8')]);
+    const records = await read(Array.from(bytes, (byte) => Buffer.from([byte])));
+    expect(records[1]).toMatchObject({ line: 2, errorField: 1, error: expect.stringMatching(/0xFF is not UTF-8/) });
+    expect(records[2]).toEqual({ line: 4, fields: ['3', '🎉'] });
+  });
+
+  it.each([
+    ['an overlong form', [0xc0, 0xaf]],
+    ['a surrogate', [0xed, 0xa0, 0x80]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a lone continuation byte', [0x80]],
+  ])('should flag %s', async (_name, sequence) => {
+    const records = await read([Buffer.concat([Buffer.from('a\nx'), Buffer.from(sequence), Buffer.from('\n')])]);
+    expect(records[1]).toMatchObject({ line: 2, errorField: 0, error: expect.stringMatching(/is not UTF-8/) });
+  });
+
+  it('should flag a file that ends in the middle of a character', async () => {
+    const records = await read([Buffer.from('a\nx'), Buffer.from([0xe2, 0x82])]);
+    expect(records[1]).toMatchObject({ line: 2, errorField: 0, error: expect.stringMatching(/0xE2 0x82 is not UTF-8/) });
+  });
+});
+
 describe('csvField', () => {
   it('should leave plain text, numbers and booleans as they are', () => {
     expect(csvRecord(['Kevin Casey', 12, true, '1500.00'])).toBe('Kevin Casey,12,true,1500.00\r\n');

@@ -64,6 +64,12 @@ describe('neutralise', () => {
     ['a left-to-right mark', 'a\u200eb', 'a\\u{200e}b'],
     ['a DEL', 'a\x7fb', 'a\\u{7f}b'],
     ['a bare carriage return', 'paid\rUNPAID', 'paid\\u{d}UNPAID'],
+    ['a line separator', 'a\u2028b', 'a\\u{2028}b'],
+    ['a paragraph separator', 'a\u2029b', 'a\\u{2029}b'],
+    ['a zero-width space', 'pay\u200bpal', 'pay\\u{200b}pal'],
+    ['a zero-width joiner', 'a\u200db', 'a\\u{200d}b'],
+    ['a byte-order mark', '\ufeffname', '\\u{feff}name'],
+    ['an invisible tag character', 'a\u{e0041}b', 'a\\u{e0041}b'],
   ])('should make %s visible when stored text contains one', (_name, input, expected) => {
     expect(neutralise(input)).toBe(expected);
   });

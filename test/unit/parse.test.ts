@@ -21,11 +21,14 @@ describe('parseAmount', () => {
     ['007', '7.00'],
     [' 12 ', '12.00'],
     ['9999999999.99', '9999999999.99'],
+    ['00000000001.5', '1.50'],
+    ['000000000000', '0.00'],
+    ['00009999999999.99', '9999999999.99'],
   ])('should normalise %p to %p when it has at most two decimals', (input, expected) => {
     expect(parseAmount(input, '--total')).toBe(expected);
   });
 
-  it.each(['1e3', '-5', '12.345', 'NaN', 'Infinity', '', '+5', '1,5', '.5', '5.', '1 500', '0x10', '99999999999'])(
+  it.each(['1e3', '-5', '12.345', 'NaN', 'Infinity', '', '+5', '1,5', '.5', '5.', '1 500', '0x10', '99999999999', '0099999999999', '00.', '0 0'])(
     'should refuse %p with a validation error naming the flag when it is not a plain two-place decimal',
     (input) => {
       const error = refusal(() => parseAmount(input, '--total'));
@@ -77,6 +80,7 @@ describe('parseDateTime', () => {
     '2026-06-04T13:00+15:00',
     '9999-12-31T23:00-14:00',
     '2026-06-04T13:00+09:99',
+    '1900-01-01T00:00+01:00',
     '04/06/2026',
     'tomorrow',
     '2026-06-04T13',

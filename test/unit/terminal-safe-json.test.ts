@@ -10,6 +10,14 @@ describe('terminalSafeJson', () => {
     expect(text).toContain('\\u202e');
   });
 
+  it('should escape the zero-width and other invisible formatting characters when a value holds them', () => {
+    const invisible = 'pay\u200bpal\u200d\ufeff\u{e0041}';
+    const text = terminalSafeJson({ name: invisible });
+    expect(text).not.toMatch(/\p{Cf}/u);
+    expect(text).toBe('{"name":"pay\\u200bpal\\u200d\\ufeff\\udb40\\udc41"}');
+    expect(JSON.parse(text)).toEqual({ name: invisible });
+  });
+
   it('should parse back to exactly the same value when escaped', () => {
     expect(JSON.parse(terminalSafeJson({ name: hostile, list: [hostile] }))).toEqual({ name: hostile, list: [hostile] });
   });
