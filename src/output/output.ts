@@ -50,7 +50,7 @@ export class Output {
       this.streams.stderr.write(terminalSafeJson({ error: body }) + '\n');
       return;
     }
-    const hint = error.hint ? ` (${error.hint})` : '';
+    const hint = error.hint ? ` (${neutralise(error.hint)})` : '';
     this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(error.message)}${hint}\n`);
   }
 

@@ -142,9 +142,9 @@ describe('Output', () => {
 
   it('should write an error as one plain line on stderr when not in JSON mode', () => {
     const { stdout, stderr, output } = outputFor(false);
-    output.error(new CliError('conflict', 'bad\x1b[31m\nvalue', 'try again'));
+    output.error(new CliError('conflict', 'bad\x1b[31m\nvalue', 'try again with "\x1b]0;x\x07"'));
     expect(stdout.text).toBe('');
-    expect(stderr.text).toBe('error: bad\\u{1b}[31m value (try again)\n');
+    expect(stderr.text).toBe('error: bad\\u{1b}[31m value (try again with "\\u{1b}]0;x\\u{7}")\n');
   });
 
   it('should print a table without colour codes when colour is off', () => {
