@@ -2,6 +2,7 @@ import { InitialSchema1767225600000 } from '../../migrations/1767225600000-Initi
 import { SearchAndListIndexes1795400000000 } from '../../migrations/1795400000000-SearchAndListIndexes';
 import { ReportIndexes1795500000000 } from '../../migrations/1795500000000-ReportIndexes';
 import { EmployeeVersion1795600000000 } from '../../migrations/1795600000000-EmployeeVersion';
+import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-EventSearchIndexes';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
-export const MIGRATIONS = [InitialSchema1767225600000, SearchAndListIndexes1795400000000, ReportIndexes1795500000000, EmployeeVersion1795600000000];
+export const MIGRATIONS = [InitialSchema1767225600000, SearchAndListIndexes1795400000000, ReportIndexes1795500000000, EmployeeVersion1795600000000, EventSearchIndexes1795800000000];

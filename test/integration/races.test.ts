@@ -346,3 +346,70 @@ onServer('races on a server', () => {
   );
 });
 
+
+onServer('races on a server: scheduling conflicts', () => {
+  let scheduleDb: TestDatabase;
+  let first: TestUser;
+  let second: TestUser;
+
+  beforeAll(async () => {
+    scheduleDb = await createTestDatabase();
+    first = await initManager(scheduleDb);
+    await insertEmployee(scheduleDb, { role: 'MANAGEMENT', email: 'grace@epic.events' });
+    second = userFor(scheduleDb, 'grace@epic.events');
+    await login(second, FACTORY_PASSWORD);
+  });
+
+  afterAll(async () => {
+    // The first describe wrote the report already; written again so that this race is in it.
+    report.finishedAt = new Date().toISOString();
+    report.durationMs = Date.now() - startedAt;
+    if (report.races.length > 0) writeReliabilityReport(report);
+    await scheduleDb.close();
+  });
+
+  it(
+    'should let only one of two managers give one support person two overlapping events at the same moment; the other exits 6 naming it',
+    async () => {
+      const rounds = 5;
+      const violations: string[] = [];
+      const seller = await insertEmployee(scheduleDb, { role: 'SALES' });
+      const kate = await insertEmployee(scheduleDb, { role: 'SUPPORT', email: 'kate@epic.events' });
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(scheduleDb, { salesContactId: seller.id });
+        const contract = await insertContract(scheduleDb, { clientId: client.id, salesContactId: seller.id, isSigned: true });
+        // Two events of one evening, an hour apart, each starting before the other ends.
+        const evening = Date.parse('2031-03-02T18:00:00Z') + round * 7 * 86_400_000;
+        const events = [
+          await insertEvent(scheduleDb, { contractId: contract.id, startAt: new Date(evening), endAt: new Date(evening + 4 * 3600_000) }),
+          await insertEvent(scheduleDb, { contractId: contract.id, startAt: new Date(evening + 3600_000), endAt: new Date(evening + 5 * 3600_000) }),
+        ];
+        // Both assignments reach the support person's row, which every check of their schedule
+        // locks first, while another connection holds it: neither has looked for an overlap yet.
+        const lock = await holdRowLock(scheduleDb.url!, 'employees', 'id = $1', [kate.id]);
+        const pending = [first, second].map((user, i) => user.run(['event', 'update', String(events[i].id), '--support', String(kate.id), '--json'], { timeoutMs: 90_000 }));
+        try {
+          await waitForBlocked(scheduleDb.url!, 2, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const assigned = await scheduleDb.query<{ id: number }>('SELECT id FROM events WHERE id = ANY($1::int[]) AND support_contact_id = $2', [events.map((e) => e.id), kate.id]);
+        const audit = await scheduleDb.query(`SELECT 1 FROM audit_log WHERE action = 'event.assign-support' AND entity_id = ANY($1::int[])`, [events.map((e) => e.id)]);
+        const winner = results.findIndex((r) => r.code === 0);
+        const loser = results.find((r) => r.code !== 0);
+        const problems = [
+          JSON.stringify(codes(results)) !== '[0,6]' && `exits ${codes(results).join(',')}`,
+          assigned.length !== 1 && `${assigned.length} of the two overlapping events assigned to the same person`,
+          audit.length !== 1 && `${audit.length} audit entries`,
+          winner >= 0 && !new RegExp(`already supports event ${events[winner].id} `).test(loser?.stderr ?? '') && `the refusal does not name the other event: ${loser?.stderr.trim()}`,
+          !noStackTrace(results) && 'stack trace',
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('event update --support: one person, two overlapping events, two managers', rounds, 2, 'one assignment lands; the other exits 6 naming the event it overlaps', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});
