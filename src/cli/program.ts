@@ -102,7 +102,7 @@ function addGlobalOptions(command: Command): void {
   command
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'plain output without colour (also NO_COLOR)')
-    .option('-y, --yes', 'answer yes to confirmations (needed for deletes when not on a terminal)');
+    .option('-y, --yes', 'answer yes to confirmations (needed for deletes and `db revert` when not on a terminal)');
 }
 
 function globalsOf(options: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {

@@ -1,7 +1,7 @@
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { assertFolderWritable, ensurePrivateDir } from '../config/config';
 import { acquireProcessLock, folderLockName, type ProcessLock } from '../config/process-lock';
-import { unavailable } from '../errors/cli-error';
+import { conflict, unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
@@ -14,6 +14,13 @@ export const EMBEDDED_LOCK_TIMEOUT_MS = 60_000;
 export interface MigrationState {
   name: string;
   applied: boolean;
+}
+
+/** What `db revert` would undo: the newest applied migration and the tables it drops. */
+export interface RevertPlan {
+  migration: string;
+  /** Every table the migration's `down` drops, with the rows it holds now. */
+  droppedTables: { table: string; rows: number }[];
 }
 
 /** An open connection to the server or the embedded engine, with the CLI's error handling. */
@@ -101,13 +108,51 @@ export class Database {
   }
 
   /**
-   * Reverts the newest applied migration; returns its name, or undefined at zero. Reverting the
-   * last one also drops TypeORM's bookkeeping table, so the schema is left as empty as it started.
+   * What reverting the newest applied migration would remove, found by running its `down` in a
+   * transaction that is rolled back (DDL is transactional in PostgreSQL): the tables that are gone
+   * afterwards, each with its row count. Nothing is kept; undefined at zero.
    */
-  async revert(): Promise<string | undefined> {
+  async revertPlan(): Promise<RevertPlan | undefined> {
     return this.withMigrationLock(async () => {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
+      const migration = applied[applied.length - 1].name;
+      const Migration = MIGRATIONS.find((m) => m.name === migration)!;
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        const before = await publicTables(runner);
+        await new Migration().down(runner);
+        const after = new Set(await publicTables(runner));
+        await runner.rollbackTransaction();
+        const droppedTables: RevertPlan['droppedTables'] = [];
+        // TypeORM's own `migrations` table is bookkeeping, not data.
+        for (const table of before.filter((t) => !after.has(t) && t !== 'migrations')) {
+          const [row] = (await runner.query(`SELECT count(*)::bigint AS n FROM "${table.replace(/"/g, '""')}"`)) as { n: string }[];
+          droppedTables.push({ table, rows: Number(row.n) });
+        }
+        return { migration, droppedTables };
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    });
+  }
+
+  /**
+   * Reverts the newest applied migration; returns its name, or undefined at zero. Reverting the
+   * last one also drops TypeORM's bookkeeping table, so the schema is left as empty as it started.
+   * With `expected`, refuses (exit 6) unless that is still the newest applied one: what the caller
+   * confirmed is what is reverted.
+   */
+  async revert(expected?: string): Promise<string | undefined> {
+    return this.withMigrationLock(async () => {
+      const applied = (await this.migrationStates()).filter((m) => m.applied);
+      if (applied.length === 0) return undefined;
+      const newest = applied[applied.length - 1].name;
+      if (expected !== undefined && newest !== expected) {
+        throw conflict(`the newest applied migration is now ${newest}, not ${expected}: another process changed the schema`, 'run `epicevents db status`, then revert again');
+      }
       await this.dataSource.undoLastMigration({ transaction: 'each' });
       if (applied.length === 1) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
@@ -154,6 +199,12 @@ export class Database {
       await this.folderLock?.release();
     }
   }
+}
+
+/** The tables of the public schema. */
+async function publicTables(runner: QueryRunner): Promise<string[]> {
+  const rows = (await runner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)) as { tablename: string }[];
+  return rows.map((row) => row.tablename);
 }
 
 /**

@@ -3,6 +3,14 @@ import { SearchAndListIndexes1795400000000 } from '../../migrations/179540000000
 import { ReportIndexes1795500000000 } from '../../migrations/1795500000000-ReportIndexes';
 import { EmployeeVersion1795600000000 } from '../../migrations/1795600000000-EmployeeVersion';
 import { AuditTimeFromDatabase1795700000000 } from '../../migrations/1795700000000-AuditTimeFromDatabase';
+import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-EventSearchIndexes';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
-export const MIGRATIONS = [InitialSchema1767225600000, SearchAndListIndexes1795400000000, ReportIndexes1795500000000, EmployeeVersion1795600000000, AuditTimeFromDatabase1795700000000];
+export const MIGRATIONS = [
+  InitialSchema1767225600000,
+  SearchAndListIndexes1795400000000,
+  ReportIndexes1795500000000,
+  EmployeeVersion1795600000000,
+  AuditTimeFromDatabase1795700000000,
+  EventSearchIndexes1795800000000,
+];

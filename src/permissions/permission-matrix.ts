@@ -61,6 +61,10 @@ export const PERMISSIONS = {
   },
   'event.delete': { description: 'delete an event', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
   'audit.read': { description: 'read the audit trail', rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false } },
+  'database.revert': {
+    description: 'revert a schema migration, dropping what it created (once the database has employees)',
+    rules: { MANAGEMENT: 'any', SALES: false, SUPPORT: false },
+  },
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -8,7 +8,7 @@ import { conflict, notFound, usageError, validationError } from '../errors/cli-e
 import { assertAllowed } from '../permissions/assert-allowed';
 import { fromCents, toCents } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
-import { assertAllowedOnClient } from './client.service';
+import { assertAllowedOnClient, clientSearchCondition, searchPattern } from './client.service';
 import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
@@ -38,6 +38,8 @@ export interface ContractFilters {
   signed?: boolean;
   /** amount due > 0 */
   unpaid?: boolean;
+  /** Case-insensitive substring of the client's full name, email or company name. */
+  search?: string;
 }
 
 export interface NewContract {
@@ -116,6 +118,7 @@ export async function listContracts(
   if (filters.clientId !== undefined) query.andWhere('contract.clientId = :clientId', { clientId: filters.clientId });
   if (filters.signed !== undefined) query.andWhere('contract.isSigned = :signed', { signed: filters.signed });
   if (filters.unpaid) query.andWhere('contract.amountDue > 0');
+  if (filters.search !== undefined) query.andWhere(clientSearchCondition('client'), { pattern: searchPattern(filters.search) });
   const contracts = await applyKeyset(query, 'contract.id', page).getMany();
   return toPage(contracts.map(toRecord), page);
 }

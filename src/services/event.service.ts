@@ -7,7 +7,7 @@ import { type Database } from '../database/database';
 import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { changedFields, recordAudit } from './audit.service';
-import { assertAllowedOnClient } from './client.service';
+import { assertAllowedOnClient, clientSearchCondition, searchPattern } from './client.service';
 import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
@@ -46,6 +46,8 @@ export interface EventFilters {
   from?: Date;
   /** Events starting strictly before this instant. */
   to?: Date;
+  /** Case-insensitive substring of the event's name or location, or of its client's full name, email or company name. */
+  search?: string;
 }
 
 export interface NewEvent {
@@ -73,6 +75,21 @@ export interface SupportChoice {
   id: number;
   name: string;
   email: string;
+  /** Another event of theirs at the time of the event being assigned, if any. */
+  busyWith?: ScheduledEvent;
+}
+
+/** An event's place in time, for the scheduling-conflict check. */
+export interface ScheduledEvent {
+  id: number;
+  name: string;
+  startAt: Date;
+  endAt: Date;
+}
+
+export interface UpdateEventOptions {
+  /** Let the support person be at another event at the same time (`--allow-overlap`). */
+  allowOverlap?: boolean;
 }
 
 const EDITABLE_FIELDS = ['name', 'startAt', 'endAt', 'location', 'attendees', 'notes', 'supportContactId'] as const;
@@ -128,8 +145,28 @@ async function findEvent(manager: EntityManager, id: number): Promise<Event> {
 
 const staleWrite = (id: number) => conflict(`event ${id} was changed by someone else; show it again and retry`);
 
-const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) =>
-  `event #${event.id} "${event.name}" (${event.startAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+/** `2026-06-04 13:00`: messages name instants in UTC, to the minute. */
+const utcMinute = (instant: Date) => instant.toISOString().slice(0, 16).replace('T', ' ');
+
+const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) => `event #${event.id} "${event.name}" (${utcMinute(event.startAt)} UTC)`;
+
+/** `event 12 "Gala" (2026-06-04 13:00 to 2026-06-05 02:00 UTC)`, for conflicts and the support picker. */
+export const describeSlot = (event: ScheduledEvent) => `event ${event.id} "${event.name}" (${utcMinute(event.startAt)} to ${utcMinute(event.endAt)} UTC)`;
+
+/**
+ * `--search`: the event's name or location, or its client's details (the rule of `client list
+ * --search`). One OR across the events and clients tables could use no index; a union of two
+ * branches, each on one table, lets each use its trigram indexes (events', then clients' reached
+ * back through contracts), and the matching ids then select the page by primary key.
+ */
+const EVENT_SEARCH = `event.id IN (
+  SELECT searched.id FROM events searched
+   WHERE searched.name ILIKE :pattern ESCAPE '\\' OR searched.location ILIKE :pattern ESCAPE '\\'
+  UNION
+  SELECT searched.id FROM events searched
+    JOIN contracts searched_contract ON searched_contract.id = searched.contract_id
+    JOIN clients searched_client ON searched_client.id = searched_contract.client_id
+   WHERE ${clientSearchCondition('searched_client')})`;
 
 export async function listEvents(db: Database, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
   assertAllowed(actor, 'event.read');
@@ -148,6 +185,7 @@ export async function listEvents(db: Database, actor: Actor, filters: EventFilte
   // Half-open range [from, to): consecutive ranges never list an event twice.
   if (filters.from) query.andWhere('event.startAt >= :from', { from: filters.from });
   if (filters.to) query.andWhere('event.startAt < :to', { to: filters.to });
+  if (filters.search !== undefined) query.andWhere(EVENT_SEARCH, { pattern: searchPattern(filters.search) });
   const events = await applyKeyset(query, 'event.id', page).getMany();
   return toPage(events.map(toRecord), page);
 }
@@ -157,13 +195,22 @@ export async function getEvent(db: Database, actor: Actor, id: number): Promise<
   return toRecord(await findEvent(db.dataSource.manager, id));
 }
 
-/** Active SUPPORT employees, for the support prompt of `event update`. */
-export async function supportChoices(db: Database): Promise<SupportChoice[]> {
-  const employees = await db.dataSource.manager.find(Employee, {
+/**
+ * Active SUPPORT employees, for the support prompt of `event update`; with the event's time slot,
+ * each one says whether another of their events overlaps it (the rule of the assignment check).
+ */
+export async function supportChoices(db: Database, slot?: ScheduledEvent): Promise<SupportChoice[]> {
+  const manager = db.dataSource.manager;
+  const employees = await manager.find(Employee, {
     where: { role: 'SUPPORT', isActive: true },
     order: { lastName: 'ASC', firstName: 'ASC', id: 'ASC' },
   });
-  return employees.map((e) => ({ id: e.id, name: `${e.firstName} ${e.lastName}`, email: e.email }));
+  const choices: SupportChoice[] = [];
+  for (const e of employees) {
+    const busyWith = slot ? await firstOverlap(manager, e.id, slot) : undefined;
+    choices.push({ id: e.id, name: `${e.firstName} ${e.lastName}`, email: e.email, ...(busyWith ? { busyWith } : {}) });
+  }
+  return choices;
 }
 
 /**
@@ -221,7 +268,9 @@ export async function createEvent(db: Database, actor: Actor, input: NewEvent): 
 /**
  * MANAGEMENT edits any event and alone chooses its support person; SUPPORT edits only the events
  * assigned to them. The write is guarded by the version read (or `expectedVersion`), so of two
- * concurrent edits one wins and the other is refused rather than silently overwritten.
+ * concurrent edits one wins and the other is refused rather than silently overwritten. An event
+ * given a support person, or moved while it has one, must not overlap another of that person's
+ * events unless `allowOverlap` says so.
  */
 export async function updateEvent(
   db: Database,
@@ -229,6 +278,7 @@ export async function updateEvent(
   id: number,
   changes: EventChanges,
   expectedVersion?: number,
+  options: UpdateEventOptions = {},
 ): Promise<EventRecord> {
   assertAllowed(actor, 'event.update');
   if (changes.supportContactId !== undefined) assertAllowed(actor, 'event.assign-support');
@@ -242,9 +292,6 @@ export async function updateEvent(
     assertAllowed(actor, 'event.update', () => event.supportContactId === actor.id);
     const version = expectedVersion ?? event.version;
     if (version !== event.version) throw staleWrite(id);
-    if (changes.supportContactId !== undefined && changes.supportContactId !== null) {
-      await assertSupportEmployee(manager, changes.supportContactId);
-    }
 
     const before = toRecord(event);
     const after: EventRecord = { ...before };
@@ -257,12 +304,17 @@ export async function updateEvent(
     }
     const fieldChanges = changedFields<EventRecord>(before, after, [...EDITABLE_FIELDS]);
     if (Object.keys(fieldChanges).length === 0) return before;
+    const supportChanged = 'supportContactId' in fieldChanges;
+    if (after.supportContactId !== null && (supportChanged || 'startAt' in fieldChanges || 'endAt' in fieldChanges)) {
+      const person = await lockSchedule(manager, after.supportContactId);
+      if (supportChanged) assertCanSupport(person);
+      if (!options.allowOverlap) await assertNoOverlap(manager, person, after);
+    }
 
     const set: Record<string, unknown> = {};
     for (const field of Object.keys(fieldChanges) as (typeof EDITABLE_FIELDS)[number][]) set[COLUMNS[field]] = after[field];
     await updateVersioned(manager, { table: 'events', entity: 'event', id, expectedVersion: version, set });
 
-    const supportChanged = 'supportContactId' in fieldChanges;
     await recordAudit(manager, {
       actor,
       action: supportChanged ? 'event.assign-support' : 'event.update',
@@ -301,18 +353,57 @@ export async function deleteEvent(db: Database, actor: Actor, id: number): Promi
   });
 }
 
-/** The support person must be an active SUPPORT employee; the row is share-locked until commit. */
-async function assertSupportEmployee(manager: EntityManager, employeeId: number): Promise<void> {
+/**
+ * Locks a support person's schedule until commit: their employee row, FOR NO KEY UPDATE. Every
+ * assignment to them and every move of one of their events takes this lock before it looks for
+ * an overlap, so of two such changes the second checks only once the first has committed. (Locking
+ * their events instead would not do: the event being assigned is not one of theirs yet.) It also
+ * keeps the person from being deactivated or changing role meanwhile, and lets the foreign keys
+ * of other rows pointing at them go on (those take KEY SHARE, which this lock allows).
+ */
+async function lockSchedule(manager: EntityManager, employeeId: number): Promise<Employee> {
   const employee = await manager
     .createQueryBuilder(Employee, 'employee')
-    .setLock('pessimistic_read')
+    .setLock('for_no_key_update')
     .where('employee.id = :id', { id: employeeId })
     .getOne();
   if (!employee) throw notFound('employee', employeeId);
+  return employee;
+}
+
+/** The support person must be an active SUPPORT employee. */
+function assertCanSupport(employee: Employee): void {
   if (employee.role !== 'SUPPORT') {
-    throw conflict(`employee ${employeeId} is ${employee.role}, not SUPPORT: only a SUPPORT employee can support an event`);
+    throw conflict(`employee ${employee.id} is ${employee.role}, not SUPPORT: only a SUPPORT employee can support an event`);
   }
-  if (!employee.isActive) throw conflict(`employee ${employeeId} is deactivated and cannot support an event`);
+  if (!employee.isActive) throw conflict(`employee ${employee.id} is deactivated and cannot support an event`);
+}
+
+/** Exit 6 when another event of the support person overlaps this one; call with the schedule locked. */
+async function assertNoOverlap(manager: EntityManager, person: Employee, event: ScheduledEvent): Promise<void> {
+  const other = await firstOverlap(manager, person.id, event);
+  if (!other) return;
+  throw conflict(
+    `${person.firstName} ${person.lastName} (employee ${person.id}) already supports ${describeSlot(other)}, which overlaps ${describeSlot(event)}`,
+    'choose another support person or other times, or pass --allow-overlap if they really can be at both',
+  );
+}
+
+/**
+ * The first other event of this support person whose time range meets the slot's. Ranges are
+ * half-open, [start, end): an event ending at 18:00 and one starting at 18:00 do not overlap.
+ * Served by events_support_start_idx (support_contact_id, start_at, id).
+ */
+async function firstOverlap(manager: EntityManager, employeeId: number, slot: ScheduledEvent): Promise<ScheduledEvent | undefined> {
+  const rows: { id: number; name: string; start_at: Date | string; end_at: Date | string }[] = await manager.query(
+    `SELECT id, name, start_at, end_at FROM events
+      WHERE support_contact_id = $1 AND id <> $2 AND start_at < $4 AND end_at > $3
+      ORDER BY start_at, id
+      LIMIT 1`,
+    [employeeId, slot.id, slot.startAt, slot.endAt],
+  );
+  const row = rows[0];
+  return row && { id: Number(row.id), name: row.name, startAt: new Date(row.start_at), endAt: new Date(row.end_at) };
 }
 
 /**

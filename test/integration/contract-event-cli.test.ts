@@ -304,6 +304,98 @@ describe('event commands', () => {
   });
 });
 
+describe('scheduling conflicts of a support person', () => {
+  const at = (iso: string) => new Date(iso);
+  let otto: TestUser & { id: number };
+  beforeAll(async () => {
+    otto = await loggedIn(db, 'SUPPORT', 'otto@epic.events', { firstName: 'Otto', lastName: 'Brandt' });
+  });
+
+  it('should refuse giving someone an event that overlaps one of theirs with exit 6 naming it, and write nothing', async () => {
+    const contract = await billsContract({ isSigned: true });
+    const gala = await insertEvent(db, { contractId: contract.id, name: 'Winter Gala', startAt: at('2034-01-10T18:00Z'), endAt: at('2034-01-10T23:00Z'), supportContactId: otto.id });
+    const party = await insertEvent(db, { contractId: contract.id, startAt: at('2034-01-10T22:00Z'), endAt: at('2034-01-11T02:00Z') });
+    const refused = await manager.run(['event', 'update', String(party.id), '--support', String(otto.id)]);
+    expectOneLineError(refused, 6, new RegExp(`Otto Brandt \\(employee ${otto.id}\\) already supports event ${gala.id} "Winter Gala" \\(2034-01-10 18:00 to 2034-01-10 23:00 UTC\\)`));
+    expect(refused.stderr).toMatch(/--allow-overlap/);
+    const [row] = await db.query<{ support_contact_id: number | null; version: number }>('SELECT support_contact_id, version FROM events WHERE id = $1', [party.id]);
+    expect(row).toEqual({ support_contact_id: null, version: 1 });
+    expect(await count(`audit_log WHERE entity_type = 'event' AND entity_id = $1`, [party.id])).toBe(0);
+    expect(await count(`notifications WHERE kind = 'event_assigned' AND entity_id = $1`, [party.id])).toBe(0);
+
+    const allowed = await manager.run(['event', 'update', String(party.id), '--support', String(otto.id), '--allow-overlap', '--json']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.json()).toMatchObject({ supportContactId: otto.id, version: 2 });
+  });
+
+  it('should accept events that only touch: one ending at 18:00, the next starting at 18:00', async () => {
+    const contract = await billsContract({ isSigned: true });
+    await insertEvent(db, { contractId: contract.id, startAt: at('2034-02-10T12:00Z'), endAt: at('2034-02-10T18:00Z'), supportContactId: otto.id });
+    const evening = await insertEvent(db, { contractId: contract.id, startAt: at('2034-02-10T18:00Z'), endAt: at('2034-02-10T23:00Z') });
+    const result = await manager.run(['event', 'update', String(evening.id), '--support', String(otto.id), '--json']);
+    expect(result.code).toBe(0);
+  });
+
+  it('should refuse moving an assigned event onto another of its support person, unless --allow-overlap', async () => {
+    const contract = await billsContract({ isSigned: true });
+    const morning = await insertEvent(db, { contractId: contract.id, name: 'Breakfast', startAt: at('2034-03-10T08:00Z'), endAt: at('2034-03-10T11:00Z'), supportContactId: support.id });
+    const later = await insertEvent(db, { contractId: contract.id, startAt: at('2034-03-10T14:00Z'), endAt: at('2034-03-10T16:00Z'), supportContactId: support.id });
+    // By their support person, and by a manager.
+    expectOneLineError(await support.run(['event', 'update', String(later.id), '--start', '2034-03-10T10:30Z']), 6, new RegExp(`already supports event ${morning.id} "Breakfast"`));
+    expectOneLineError(await manager.run(['event', 'update', String(later.id), '--start', '2034-03-10T07:00Z', '--end', '2034-03-10T09:00Z']), 6, /already supports/);
+    const [row] = await db.query<{ start_at: Date; version: number }>('SELECT start_at, version FROM events WHERE id = $1', [later.id]);
+    expect(row).toEqual({ start_at: at('2034-03-10T14:00Z'), version: 1 });
+    // Renaming an event that already overlaps is no move: nothing to check.
+    expect((await support.run(['event', 'update', String(later.id), '--start', '2034-03-10T10:30Z', '--allow-overlap', '--json'])).code).toBe(0);
+    expect((await support.run(['event', 'update', String(later.id), '--name', 'Brunch', '--json'])).code).toBe(0);
+  });
+});
+
+describe('--search on contracts and events', () => {
+  const ids = (result: { json<T>(): T }) => result.json<{ id: number }[]>().map((r) => r.id);
+  const exportedIds = (result: { stdout: string }) => result.stdout.split('\r\n').slice(1, -1).map((line) => Number(line.split(',')[0]));
+
+  it("should find contracts by the client's name, email or company, case-insensitively, with % and _ literal, in list and export", async () => {
+    const byName = await insertClient(db, { salesContactId: sales.id, fullName: 'Zebulon Quartz', email: 'zq@zeb.example', companyName: 'Quartz 100% Works' });
+    const byEmail = await insertClient(db, { salesContactId: otherSales.id, email: 'zebulon.billing@zeb.example' });
+    const other = await insertClient(db, { salesContactId: sales.id, fullName: 'Zebulon_Other', companyName: 'Quartz 1000 Works' });
+    const [c1, c2, c3] = [
+      await insertContract(db, { clientId: byName.id, salesContactId: sales.id }),
+      await insertContract(db, { clientId: byEmail.id, salesContactId: otherSales.id }),
+      await insertContract(db, { clientId: other.id, salesContactId: sales.id }),
+    ];
+    const list = await support.run(['contract', 'list', '--search', 'ZEBULON', '--json']);
+    expect(list.code).toBe(0);
+    expect(ids(list)).toEqual([c1.id, c2.id, c3.id]);
+    expect(ids(await support.run(['contract', 'list', '--search', 'quartz 100%', '--json']))).toEqual([c1.id]);
+    expect(ids(await support.run(['contract', 'list', '--search', 'zebulon_', '--json']))).toEqual([c3.id]);
+    expect(ids(await sales.run(['contract', 'list', '--search', 'zebulon', '--mine', '--json']))).toEqual([c1.id, c3.id]);
+    const exported = await manager.run(['contract', 'export', '--csv', '--search', 'zeb.example']);
+    expect(exported.code).toBe(0);
+    expect(exportedIds(exported)).toEqual([c1.id, c2.id]);
+    expectOneLineError(await manager.run(['contract', 'list', '--search', '   ']), 2, /--search/);
+  });
+
+  it("should find events by their name or location, or their client's details, in list and export", async () => {
+    const client = await insertClient(db, { salesContactId: sales.id, fullName: 'Yolanda Pike', companyName: 'Pike Ventures' });
+    const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+    const elsewhere = await billsContract({ isSigned: true });
+    const ofClient = await insertEvent(db, { contractId: contract.id, name: 'Board dinner', location: 'Lyon' });
+    const byName = await insertEvent(db, { contractId: elsewhere.id, name: 'Pike & Pine launch', location: 'Paris' });
+    const byLocation = await insertEvent(db, { contractId: elsewhere.id, name: 'Retreat', location: '12 Turnpike Road, Leeds' });
+    await insertEvent(db, { contractId: elsewhere.id, name: 'Unrelated', location: 'Nantes' });
+    const list = await support.run(['event', 'list', '--search', 'PIKE', '--json']);
+    expect(list.code).toBe(0);
+    expect(ids(list)).toEqual([ofClient.id, byName.id, byLocation.id]);
+    expect(ids(await support.run(['event', 'list', '--search', 'pike ventures', '--json']))).toEqual([ofClient.id]);
+    expect(ids(await support.run(['event', 'list', '--search', 'pike', '--contract', String(elsewhere.id), '--json']))).toEqual([byName.id, byLocation.id]);
+    expect(ids(await support.run(['event', 'list', '--search', 'pike%', '--json']))).toEqual([]);
+    const exported = await manager.run(['event', 'export', '--csv', '--search', 'turnpike']);
+    expect(exported.code).toBe(0);
+    expect(exportedIds(exported)).toEqual([byLocation.id]);
+  });
+});
+
 describe('help', () => {
   it.each([
     ['contract', 'list'], ['contract', 'show'], ['contract', 'create'], ['contract', 'update'], ['contract', 'sign'], ['contract', 'pay'], ['contract', 'delete'],

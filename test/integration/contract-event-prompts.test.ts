@@ -65,6 +65,32 @@ describe('prompts on a terminal', () => {
     expect(offered).not.toContain(String(managerRow.id));
   });
 
+  it('should mark the support people busy at the time of the event (its new times when they change) in the `--support` list', async () => {
+    const otto = await insertEmployee(sdb.sql, { role: 'SUPPORT', firstName: 'Otto', lastName: 'Brandt' });
+    const client = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });
+    const gala = await insertEvent(sdb.sql, {
+      contractId: contract.id,
+      name: 'Spring Gala',
+      startAt: new Date('2035-04-01T18:00:00Z'),
+      endAt: new Date('2035-04-01T23:00:00Z'),
+      supportContactId: kateRow.id,
+    });
+    const event = await insertEvent(sdb.sql, { contractId: contract.id, startAt: new Date('2035-04-01T23:00:00Z'), endAt: new Date('2035-04-02T01:00:00Z') });
+    const label = (prompter: ScriptedPrompter, id: number) => prompter.asked[0].choices!.find((c) => c.value === String(id))!.name;
+
+    // At its own times the event only follows the gala: nobody is busy.
+    const free = new ScriptedPrompter({ '--support': String(otto.id) });
+    await run('event update', managerRow, free, { args: [String(event.id)], options: { support: true, start: '2035-04-01T23:00Z' } });
+    expect(label(free, kateRow.id)).not.toMatch(/busy/);
+
+    // Moved an hour earlier, it overlaps Kate's gala.
+    const busy = new ScriptedPrompter({ '--support': String(otto.id) });
+    await run('event update', managerRow, busy, { args: [String(event.id)], options: { support: true, start: '2035-04-01T22:00Z' } });
+    expect(label(busy, kateRow.id)).toBe(`Kate Hastings <${kateRow.email}> #${kateRow.id} — busy: event ${gala.id} "Spring Gala" (2035-04-01 18:00 to 2035-04-01 23:00 UTC)`);
+    expect(label(busy, otto.id)).not.toMatch(/busy/);
+  });
+
   it('should refuse a SUPPORT employee a bare `--support` before showing the list', async () => {
     const client = await insertClient(sdb.sql, { salesContactId: salesRow.id });
     const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });

@@ -131,7 +131,7 @@ onServer('a server whose schema is behind', () => {
     const behind = await createTestDatabase();
     try {
       const revert = await runCli(['db', 'revert', '--json'], { env: behind.env });
-      expect(revert.json()).toEqual({ reverted: MIGRATIONS[MIGRATIONS.length - 1].name });
+      expect(revert.json()).toMatchObject({ reverted: MIGRATIONS[MIGRATIONS.length - 1].name });
       const result = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env: behind.env, stdin: 'correct-horse-battery\n' });
       expect(result.code).toBe(7);
       expectOneLineError(result, /schema is behind: 1 migration\(s\) pending.*epicevents db migrate/);

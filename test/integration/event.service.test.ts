@@ -120,13 +120,15 @@ describe('event create', () => {
 });
 
 describe('event update', () => {
-  async function event(supportContactId: number | null = null) {
+  /** From 13:00 to 02:00, on 2031-06-04 or `laterDays` after it (away from Kate's other events). */
+  async function event(supportContactId: number | null = null, laterDays = 0) {
     const { contract } = await contractOfSales();
+    const shift = laterDays * 86_400_000;
     return insertEvent(sdb.sql, {
       contractId: contract.id,
       supportContactId,
-      startAt: new Date('2031-06-04T13:00:00Z'),
-      endAt: new Date('2031-06-05T02:00:00Z'),
+      startAt: new Date(Date.parse('2031-06-04T13:00:00Z') + shift),
+      endAt: new Date(Date.parse('2031-06-05T02:00:00Z') + shift),
     });
   }
 
@@ -140,7 +142,7 @@ describe('event update', () => {
   });
 
   it('should assign a support person: audited as event.assign-support, the person notified', async () => {
-    const e = await event();
+    const e = await event(null, 100);
     const updated = await updateEvent(sdb.db, manager, e.id, { supportContactId: kateRow.id });
     expect(updated).toMatchObject({ supportContactId: kateRow.id, supportContactName: 'Kate Hastings' });
     expect(await auditOf(e.id)).toEqual([{ action: 'event.assign-support', changes: { supportContactId: { before: null, after: kateRow.id } } }]);

@@ -232,7 +232,7 @@ const CONTRACT: ArgumentSpec[] = [
   idSpec('contract sign', 'manager', true, (value) => ['contract', 'sign', value, '--json']),
   idSpec('contract delete', 'manager', true, (value) => ['contract', 'delete', value, '--yes', '--json']),
   idSpec('contract show', 'sales', false, (value) => ['contract', 'show', value]),
-  ...listFilters('contract', 'sales', [['--client', 'id']]),
+  ...listFilters('contract', 'sales', [['--client', 'id'], ['--search', 'text', 150]]),
 ];
 
 const EVENT: ArgumentSpec[] = [
@@ -257,7 +257,7 @@ const EVENT: ArgumentSpec[] = [
   idSpec('event update', 'manager', true, (value, lane) => ['event', 'update', String(lane.ids.event), '--support', value, '--json'], '--support'),
   idSpec('event update', 'manager', true, (value, lane) => ['event', 'update', String(lane.ids.event), '--attendees', '7', '--expected-version', value, '--json'], '--expected-version'),
   idSpec('event show', 'manager', false, (value) => ['event', 'show', value]),
-  ...listFilters('event', 'manager', [['--support', 'id'], ['--client', 'id'], ['--contract', 'id'], ['--from', 'date'], ['--to', 'date']]),
+  ...listFilters('event', 'manager', [['--support', 'id'], ['--client', 'id'], ['--contract', 'id'], ['--from', 'date'], ['--to', 'date'], ['--search', 'text', 150]]),
   idSpec('event delete', 'manager', true, (value) => ['event', 'delete', value, '--yes', '--json']),
 ];
 

@@ -5,7 +5,7 @@ import { listAudit } from '../../src/services/audit-query.service';
 import { listClients } from '../../src/services/client.service';
 import { listContracts } from '../../src/services/contract.service';
 import { listEmployees } from '../../src/services/employee.service';
-import { listEvents } from '../../src/services/event.service';
+import { listEvents, supportChoices } from '../../src/services/event.service';
 import { notifyUpcomingEvents } from '../../src/services/notification.service';
 import { supportReport } from '../../src/services/report.service';
 import { seedDemo } from '../../src/services/seed.service';
@@ -117,6 +117,10 @@ function sequentialScans(node: PlanNode): string[] {
     ['contract list --unpaid', () => listContracts(sdb.db, actors.MANAGEMENT, { unpaid: true }, page)],
     ['contract list --unsigned --mine', () => listContracts(sdb.db, actors.SALES, { mine: true, signed: false }, page)],
     ['contract list --signed --unpaid --cursor', () => listContracts(sdb.db, actors.MANAGEMENT, { signed: true, unpaid: true }, later)],
+    ['contract list --search (a rare text)', () => listContracts(sdb.db, actors.MANAGEMENT, { search: 'kevin@startup' }, page)],
+    ['contract list --search (a company)', () => listContracts(sdb.db, actors.MANAGEMENT, { search: 'Cool Startup' }, page)],
+    ['contract list --search (no match)', () => listContracts(sdb.db, actors.MANAGEMENT, { search: 'qwxz' }, page)],
+    ['contract list --search --unpaid --mine', () => listContracts(sdb.db, actors.SALES, { mine: true, unpaid: true, search: 'quick' }, page)],
     ['event list', () => listEvents(sdb.db, actors.MANAGEMENT, {}, page)],
     ['event list --mine (SUPPORT)', () => listEvents(sdb.db, actors.SUPPORT, { mine: true }, page)],
     ['event list --mine (SALES)', () => listEvents(sdb.db, actors.SALES, { mine: true }, page)],
@@ -128,6 +132,11 @@ function sequentialScans(node: PlanNode): string[] {
     ['event list --from --to (one week)', () => listEvents(sdb.db, actors.MANAGEMENT, { from: now, to: inDays(7) }, page)],
     ['event list --to (last year)', () => listEvents(sdb.db, actors.MANAGEMENT, { to: inDays(-365) }, page)],
     ['event list --no-support --from', () => listEvents(sdb.db, actors.MANAGEMENT, { noSupport: true, from: now }, page)],
+    ['event list --search (a client)', () => listEvents(sdb.db, actors.MANAGEMENT, { search: 'kevin@startup' }, page)],
+    ['event list --search (an event name)', () => listEvents(sdb.db, actors.MANAGEMENT, { search: 'Charity Ball' }, page)],
+    ['event list --search (a location)', () => listEvents(sdb.db, actors.MANAGEMENT, { search: 'Chemin des Vignes' }, page)],
+    ['event list --search (no match)', () => listEvents(sdb.db, actors.MANAGEMENT, { search: 'qwxz' }, page)],
+    ['event list --search --mine (SUPPORT)', () => listEvents(sdb.db, actors.SUPPORT, { mine: true, search: 'quick' }, page)],
     ['employee list --role', () => listEmployees(sdb.db, actors.MANAGEMENT, { role: 'SUPPORT' }, page)],
     ['employee list --inactive', () => listEmployees(sdb.db, actors.MANAGEMENT, { inactive: true }, page)],
     ['audit list', () => listAudit(sdb.db, actors.MANAGEMENT, {}, page)],
@@ -136,6 +145,8 @@ function sequentialScans(node: PlanNode): string[] {
     ['audit list --actor', () => listAudit(sdb.db, actors.MANAGEMENT, { actorId: 7 }, page)],
     ['audit list --action', () => listAudit(sdb.db, actors.MANAGEMENT, { action: 'contract.pay' }, page)],
     ['audit list --since', () => listAudit(sdb.db, actors.MANAGEMENT, { since: inDays(-0.01) }, page)],
+    // Not a list: the scheduling-conflict check of an assignment (here once per person, as the support picker runs it).
+    ['support picker / overlap check', () => supportChoices(sdb.db, { id: 0, name: 'new', startAt: inDays(3), endAt: inDays(3.25) })],
     // Not a list, but it runs before every authenticated command.
     ['upcoming-event reminders check', () => notifyUpcomingEvents(sdb.db)],
   ];

@@ -15,9 +15,10 @@ import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../su
  * contenders meeting at the same row, another connection holds that row's lock until all of them
  * are blocked on it, then lets go, so the interleaving is the worst one and not a matter of luck.
  *
- * Skipped on the embedded engine: it serves one process per data folder, so nothing can
- * interleave there. (auth.test.ts has one round of racing inits and the refresh replay in one
- * process; contract-event-concurrency.test.ts races the services in-process.)
+ * The server races are skipped on the embedded engine: it serves one process per data folder, so
+ * nothing can interleave there, except processes that reach the folder by two paths (the last
+ * describe, which always runs). (auth.test.ts has one round of racing inits and the refresh replay
+ * in one process; contract-event-concurrency.test.ts races the services in-process.)
  */
 const onServer = serverUrl() ? describe : describe.skip;
 const RACE_TIMEOUT_MS = 180_000;
@@ -32,6 +33,14 @@ let sales: TestUser & { id: number };
 function record(name: string, rounds: number, contenders: number, outcome: string, violations: string[]): void {
   report.races.push({ name, rounds, contenders, outcome, violations: violations.length });
 }
+
+// The report is the server suite's (docs/reliability.md): written once every race of the file ran.
+afterAll(() => {
+  if (!serverUrl() || report.races.length === 0) return;
+  report.finishedAt = new Date().toISOString();
+  report.durationMs = Date.now() - startedAt;
+  writeReliabilityReport(report);
+});
 
 const codes = (results: CliResult[]) => results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
 const noStackTrace = (results: CliResult[]) => results.every((r) => !/\n\s+at /.test(r.stderr));
@@ -48,12 +57,7 @@ onServer('races on a server', () => {
     await login(sales, FACTORY_PASSWORD);
   });
 
-  afterAll(async () => {
-    report.finishedAt = new Date().toISOString();
-    report.durationMs = Date.now() - startedAt;
-    if (report.races.length > 0) writeReliabilityReport(report);
-    await db.close();
-  });
+  afterAll(async () => db.close());
 
   it(
     'should create exactly one manager, round after round, when 4 inits race on an empty database',
@@ -350,13 +354,7 @@ onServer('races on a server', () => {
 onServer('a command whose author is deactivated while it waits', () => {
   let raceDb: TestDatabase;
 
-  afterAll(async () => {
-    // The suite's report, written again with this race in it.
-    report.finishedAt = new Date().toISOString();
-    report.durationMs = Date.now() - startedAt;
-    writeReliabilityReport(report);
-    await raceDb?.close();
-  });
+  afterAll(async () => raceDb?.close());
 
   it(
     "should refuse (exit 3, nothing written) a manager's `employee update` that waited on a row lock while the manager was deactivated",
@@ -423,15 +421,7 @@ describe('races on the embedded engine', () => {
     if (failed) throw new Error(`setting up the embedded folder failed (${failed.code}): ${failed.stderr}`);
   }, RACE_TIMEOUT_MS);
 
-  afterAll(() => {
-    // The report is the server suite's (docs/reliability.md): written with this race when that suite ran.
-    if (serverUrl()) {
-      report.finishedAt = new Date().toISOString();
-      report.durationMs = Date.now() - startedAt;
-      writeReliabilityReport(report);
-    }
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   it(
     'should keep every client when `client create` runs in parallel through the folder and through a symlink to it',
@@ -464,6 +454,67 @@ describe('races on the embedded engine', () => {
         fs.rmSync(link, { force: true });
       }
       record('client create on one embedded folder, through the folder and a symlink to it', rounds, contenders, 'every command exits 0 and every client is kept', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});
+
+onServer('races on a server: scheduling conflicts', () => {
+  let scheduleDb: TestDatabase;
+  let first: TestUser;
+  let second: TestUser;
+
+  beforeAll(async () => {
+    scheduleDb = await createTestDatabase();
+    first = await initManager(scheduleDb);
+    await insertEmployee(scheduleDb, { role: 'MANAGEMENT', email: 'grace@epic.events' });
+    second = userFor(scheduleDb, 'grace@epic.events');
+    await login(second, FACTORY_PASSWORD);
+  });
+
+  afterAll(async () => scheduleDb.close());
+
+  it(
+    'should let only one of two managers give one support person two overlapping events at the same moment; the other exits 6 naming it',
+    async () => {
+      const rounds = 5;
+      const violations: string[] = [];
+      const seller = await insertEmployee(scheduleDb, { role: 'SALES' });
+      const kate = await insertEmployee(scheduleDb, { role: 'SUPPORT', email: 'kate@epic.events' });
+      for (let round = 0; round < rounds; round += 1) {
+        const client = await insertClient(scheduleDb, { salesContactId: seller.id });
+        const contract = await insertContract(scheduleDb, { clientId: client.id, salesContactId: seller.id, isSigned: true });
+        // Two events of one evening, an hour apart, each starting before the other ends.
+        const evening = Date.parse('2031-03-02T18:00:00Z') + round * 7 * 86_400_000;
+        const events = [
+          await insertEvent(scheduleDb, { contractId: contract.id, startAt: new Date(evening), endAt: new Date(evening + 4 * 3600_000) }),
+          await insertEvent(scheduleDb, { contractId: contract.id, startAt: new Date(evening + 3600_000), endAt: new Date(evening + 5 * 3600_000) }),
+        ];
+        // Both assignments reach the support person's row, which every check of their schedule
+        // locks first, while another connection holds it: neither has looked for an overlap yet.
+        const lock = await holdRowLock(scheduleDb.url!, 'employees', 'id = $1', [kate.id]);
+        const pending = [first, second].map((user, i) => user.run(['event', 'update', String(events[i].id), '--support', String(kate.id), '--json'], { timeoutMs: 90_000 }));
+        try {
+          await waitForBlocked(scheduleDb.url!, 2, 60_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const assigned = await scheduleDb.query<{ id: number }>('SELECT id FROM events WHERE id = ANY($1::int[]) AND support_contact_id = $2', [events.map((e) => e.id), kate.id]);
+        const audit = await scheduleDb.query(`SELECT 1 FROM audit_log WHERE action = 'event.assign-support' AND entity_id = ANY($1::int[])`, [events.map((e) => e.id)]);
+        const winner = results.findIndex((r) => r.code === 0);
+        const loser = results.find((r) => r.code !== 0);
+        const problems = [
+          JSON.stringify(codes(results)) !== '[0,6]' && `exits ${codes(results).join(',')}`,
+          assigned.length !== 1 && `${assigned.length} of the two overlapping events assigned to the same person`,
+          audit.length !== 1 && `${audit.length} audit entries`,
+          winner >= 0 && !new RegExp(`already supports event ${events[winner].id} `).test(loser?.stderr ?? '') && `the refusal does not name the other event: ${loser?.stderr.trim()}`,
+          !noStackTrace(results) && 'stack trace',
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('event update --support: one person, two overlapping events, two managers', rounds, 2, 'one assignment lands; the other exits 6 naming the event it overlaps', violations);
       expect(violations).toEqual([]);
     },
     RACE_TIMEOUT_MS,

@@ -149,7 +149,9 @@ export async function insertEvent(
   overrides: Partial<Omit<EventRow, 'id'>> & { contractId: number },
 ): Promise<EventRow> {
   const n = next();
-  const startAt = overrides.startAt ?? new Date('2030-06-04T13:00:00Z');
+  // Each on a day of its own: one support person may be given any number of them without a
+  // scheduling conflict, unless a test sets the times.
+  const startAt = overrides.startAt ?? new Date(Date.parse('2030-06-04T13:00:00Z') + sequence * 86_400_000);
   const row: Omit<EventRow, 'id'> = {
     contractId: overrides.contractId,
     name: overrides.name ?? `Event ${n}`,

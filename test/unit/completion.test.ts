@@ -61,6 +61,10 @@ describeIf('bash')('bash completion', () => {
     expect(bashComplete(['epicevents', 'client', 'import', 'x.csv', '--sk'])).toEqual(['--skip-invalid']);
     expect(bashComplete(['epicevents', 'report', '--j'])).toEqual(['--json']);
     expect(bashComplete(['epicevents', 'event', 'list', '--no-'])).toEqual(expect.arrayContaining(['--no-support', '--no-color']));
+    for (const noun of ['client', 'contract', 'event']) {
+      for (const verb of ['list', 'export']) expect([noun, verb, bashComplete(['epicevents', noun, verb, '--sea'])]).toEqual([noun, verb, ['--search']]);
+    }
+    expect(bashComplete(['epicevents', 'event', 'update', '12', '--allow'])).toEqual(['--allow-overlap']);
   });
 
   it('should leave the value of a flag that takes one to the user', () => {

@@ -33,6 +33,7 @@ const SPEC_TABLE: Record<Action, [management: string, sales: string, support: st
   'event.assign-support': ['any', 'no', 'no'],
   'event.delete': ['any', 'no', 'no'],
   'audit.read': ['any', 'no', 'no'],
+  'database.revert': ['any', 'no', 'no'],
 };
 
 describe('permission matrix', () => {

@@ -10,14 +10,20 @@ const LIST_FILTERS = [
   { flags: '--unsigned', description: 'only contracts not signed yet' },
   { flags: '--signed', description: 'only signed contracts' },
   { flags: '--unpaid', description: 'only contracts with an amount still due' },
+  { flags: '--search <text>', description: "case-insensitive text in the client's full name, email or company" },
 ];
 
 export const CONTRACT_COMMANDS: CommandSpec[] = [
   {
     name: 'contract list',
-    summary: 'list contracts, filtered by client, signature or unpaid amount',
+    summary: "list contracts, filtered by client, signature, unpaid amount or a text in the client's details",
     options: [...LIST_FILTERS, ...PAGE_OPTIONS],
-    examples: ['epicevents contract list --mine --unsigned', 'epicevents contract list --signed --unpaid --json', 'epicevents contract list --client 12 --limit 20'],
+    examples: [
+      'epicevents contract list --mine --unsigned',
+      'epicevents contract list --signed --unpaid --json',
+      'epicevents contract list --client 12 --limit 20',
+      'epicevents contract list --search "startup" --unpaid',
+    ],
     load: async () => (await import('./list')).run,
   },
   {

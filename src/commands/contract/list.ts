@@ -4,7 +4,7 @@ import { usageError } from '../../errors/cli-error';
 import { tableView } from '../../output/view';
 import { type ContractFilters, listContracts } from '../../services/contract.service';
 import { parseId } from '../../validation/parse';
-import { flagSet } from '../shared/flags';
+import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { CONTRACT_COLUMNS, contractJson } from './contract-view';
 
@@ -18,6 +18,7 @@ export function contractFilters(options: Record<string, unknown>): ContractFilte
     clientId: options.client === undefined ? undefined : parseId(options.client, '--client'),
     signed: signed ? true : unsigned ? false : undefined,
     unpaid: flagSet(options, 'unpaid'),
+    search: flagString(options, 'search'),
   };
 }
 

@@ -30,8 +30,8 @@ export const DB_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'db revert',
-    summary: 'revert the newest applied migration (repeat to reach an empty schema)',
-    examples: ['epicevents db revert', 'epicevents db revert --json'],
+    summary: 'revert the newest applied migration, naming the tables it drops (MANAGEMENT and a confirmation once there are employees)',
+    examples: ['epicevents db revert', 'epicevents db revert --yes --json'],
     load: async () => (await import('./revert')).run,
   },
   {

@@ -12,18 +12,19 @@ const LIST_FILTERS = [
   { flags: '--contract <id>', description: 'only events of this contract' },
   { flags: '--from <date>', description: 'only events starting at or after this date-time' },
   { flags: '--to <date>', description: 'only events starting before this date-time (excluded)' },
+  { flags: '--search <text>', description: "case-insensitive text in the event's name or location, or its client's full name, email or company" },
 ];
 
 export const EVENT_COMMANDS: CommandSpec[] = [
   {
     name: 'event list',
-    summary: 'list events, filtered by support person, client, contract or start date',
+    summary: 'list events, filtered by support person, client, contract, start date or a text',
     options: [...LIST_FILTERS, ...PAGE_OPTIONS],
     examples: [
       'epicevents event list --mine',
       'epicevents event list --no-support --json',
       'epicevents event list --from 2026-06-01 --to 2026-07-01',
-      'epicevents event list --client 12 --support 7',
+      'epicevents event list --search "garden party" --support 7',
     ],
     load: async () => (await import('./list')).run,
   },
@@ -55,7 +56,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'event update',
-    summary: 'update an event (SUPPORT: yours); MANAGEMENT also assigns its support person',
+    summary: 'update an event (SUPPORT: yours); MANAGEMENT also assigns its support person, who must not be at another event then',
     args: '<id>',
     options: [
       { flags: '--name <name>', description: 'new name' },
@@ -64,13 +65,14 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       { flags: '--location <text>', description: 'new location' },
       { flags: '--attendees <n>', description: 'new number of attendees' },
       { flags: '--notes <text>', description: 'new notes (replaces the old ones)' },
-      { flags: '--support [employeeId]', description: 'support person: an active SUPPORT employee id, or none (bare: pick from a list)' },
+      { flags: '--support [employeeId]', description: 'support person: an active SUPPORT employee id, or none (bare: pick from a list marking who is busy)' },
+      { flags: '--allow-overlap', description: 'let the support person be at another of their events at the same time (otherwise exit 6)' },
       EXPECTED_VERSION_OPTION,
     ],
     examples: [
       'epicevents event update 42 --support 7',
       'epicevents event update 42 --attendees 80 --notes "Catering confirmed"',
-      'epicevents event update 42 --support none --expected-version 3 --json',
+      'epicevents event update 42 --start "2026-06-04 18:00" --end "2026-06-05 01:00" --allow-overlap --expected-version 3 --json',
       'epicevents event update 42 --support',
     ],
     load: async () => (await import('./update')).run,

@@ -3,7 +3,7 @@ import { requireActor } from '../../auth/authenticate';
 import { tableView } from '../../output/view';
 import { type EventFilters, listEvents } from '../../services/event.service';
 import { parseDateTime, parseId } from '../../validation/parse';
-import { flagSet } from '../shared/flags';
+import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { EVENT_COLUMNS, eventJson } from './event-view';
 
@@ -21,6 +21,7 @@ export function eventFilters(options: Record<string, unknown>): EventFilters {
     contractId: optionalId('contract', '--contract'),
     from: optionalDate('from', '--from'),
     to: optionalDate('to', '--to'),
+    search: flagString(options, 'search'),
   };
 }
 

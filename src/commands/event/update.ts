@@ -1,12 +1,13 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
+import { type Actor } from '../../auth/actor';
 import { requireActor } from '../../auth/authenticate';
 import { type Database } from '../../database/database';
 import { assertAllowed } from '../../permissions/assert-allowed';
-import { type EventChanges, supportChoices, updateEvent } from '../../services/event.service';
+import { describeSlot, type EventChanges, getEvent, supportChoices, updateEvent } from '../../services/event.service';
 import { parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
-import { flagString } from '../shared/flags';
+import { flagSet, flagString } from '../shared/flags';
 import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
 import { eventJson, eventRecordView } from './event-view';
 
@@ -26,9 +27,9 @@ export const run: RunFunction = async (ctx, { args, options }) => {
   const db = await ctx.db();
   if (options.support !== undefined) {
     assertAllowed(actor, 'event.assign-support');
-    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, db) : String(options.support));
+    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, db, actor, id, changes) : String(options.support));
   }
-  const event = await updateEvent(db, actor, id, changes, expectedVersion);
+  const event = await updateEvent(db, actor, id, changes, expectedVersion, { allowOverlap: flagSet(options, 'allowOverlap') });
   return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} updated`) };
 };
 
@@ -37,11 +38,21 @@ function parseSupport(value: string): number | null {
   return value.trim().toLowerCase() === 'none' ? null : parseId(value, '--support');
 }
 
-/** A bare `--support` on a terminal: pick among the active SUPPORT employees (exit 2 elsewhere). */
-async function pickSupport(ctx: CommandContext, db: Database): Promise<string> {
+/**
+ * A bare `--support` on a terminal: pick among the active SUPPORT employees (exit 2 elsewhere),
+ * each marked when another of their events overlaps this one at its new times.
+ */
+async function pickSupport(ctx: CommandContext, db: Database, actor: Actor, id: number, changes: EventChanges): Promise<string> {
+  const slot = async () => {
+    const event = await getEvent(db, actor, id);
+    return { ...event, startAt: changes.startAt ?? event.startAt, endAt: changes.endAt ?? event.endAt };
+  };
   const choices = ctx.prompter.interactive
     ? [
-        ...(await supportChoices(db)).map((e) => ({ name: `${e.name} <${e.email}> #${e.id}`, value: String(e.id) })),
+        ...(await supportChoices(db, await slot())).map((e) => ({
+          name: `${e.name} <${e.email}> #${e.id}${e.busyWith ? ` — busy: ${describeSlot(e.busyWith)}` : ''}`,
+          value: String(e.id),
+        })),
         { name: 'nobody (leave the event without support)', value: 'none' },
       ]
     : undefined;
