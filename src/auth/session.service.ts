@@ -85,13 +85,14 @@ interface PasswordAttempt {
 }
 
 /**
- * Counts a password attempt before the password is checked, in one statement that never lowers the
- * count nor touches a lock in force: while the account is locked nothing is counted and the attempt
- * is refused unchecked; the attempt that makes MAX_FAILED_LOGINS in a row sets the lock (a right password
- * lifts it again at once). Counting first means parallel attempts cannot outrun the lockout: at
- * most MAX_FAILED_LOGINS passwords are checked per lockout period, however many arrive together.
- * After a lock has ended, counting starts again from one. It runs in its own transaction, so the
- * count sticks although the command fails; a right password resets it (login, password change).
+ * Counts a password attempt before the password is checked, in one statement that never lowers
+ * the count nor touches a lock in force: while the account is locked nothing is counted and the
+ * attempt is refused unchecked; the attempt that makes MAX_FAILED_LOGINS in a row sets the lock (a
+ * right password lifts it again at once). Counting first means parallel attempts cannot outrun the
+ * lockout: at most MAX_FAILED_LOGINS passwords are checked per lockout period, however many arrive
+ * together. Once a lock has ended, counting starts again from one. It runs in its own transaction,
+ * so the count sticks although the command fails; a right password resets it (login, password
+ * change).
  */
 async function countPasswordAttempt(db: Database, employeeId: number, now: Date): Promise<PasswordAttempt> {
   return db.transaction(async (manager) => {
