@@ -5,6 +5,7 @@ import { type Actor, type ActorRow, toActor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
 import { refreshSession, type TokenSettings } from './session.service';
+import { sessionAccountGone } from './current-actor';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 import { notifyUpcomingEvents } from '../services/notification.service';
 
@@ -139,7 +140,7 @@ async function currentEmployee(ctx: CommandContext, claims: TokenClaims): Promis
     [Number(claims.sub), claims.sid],
   );
   const row = rows[0];
-  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+  if (!row) throw sessionAccountGone();
   if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
   return toActor(row);

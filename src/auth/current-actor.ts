@@ -2,6 +2,11 @@ import { type EntityManager } from 'typeorm';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 
+/** The session's employee was deleted: whatever the command was doing, it is the session that ended (exit 3). */
+export function sessionAccountGone() {
+  return unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+}
+
 /**
  * The employee as the database says now; a deactivated or deleted account ends the session.
  * With `lock`, the row is share-locked until the transaction ends: a deactivation or a role
@@ -13,7 +18,7 @@ export async function loadActiveEmployee(manager: EntityManager, id: number, opt
     [id],
   );
   const row = rows[0];
-  if (!row) throw unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+  if (!row) throw sessionAccountGone();
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
   return toActor(row);
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 /** OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane. */
 export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -16,13 +16,52 @@ const COMMON_PASSWORDS = new Set([
   'p@ssw0rd1234', 'p@ssword1234', 'welcome@1234', 'password@123', 'password!123', 'qazwsxedcrfv',
 ]);
 
+// Characters that show nothing (zero-width spaces and joiners, soft hyphens, bidi marks, controls):
+// they cannot make a password stronger, only look longer.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * What the policy judges: the NFKC form (full-width and other compatibility variants become the
+ * plain letters they look like) without invisible characters.
+ */
+function policyForm(password: string): string {
+  return password.normalize('NFKC').replace(INVISIBLE, '');
+}
+
+/** True when the text is a shorter sequence repeated (`abcdabcdabcd`, `Xy7!Xy7!Xy7!Xy`). */
+function repeatsShortSequence(chars: string[]): boolean {
+  for (let period = 1; period <= chars.length / 2; period += 1) {
+    if (chars.every((char, i) => i < period || char === chars[i - period])) return true;
+  }
+  return false;
+}
+
 /** Returns which password rule fails, or undefined when the password is acceptable. */
 export function passwordPolicyError(password: string): string | undefined {
-  if (Array.from(password).length < MIN_PASSWORD_LENGTH) return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
-  if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'the password is too common; choose one that is not on breach lists';
-  if (new Set(password).size < 4) return 'the password repeats too few characters; choose a less predictable one';
+  const judged = policyForm(password);
+  const chars = Array.from(judged.toLowerCase());
+  if (chars.length < MIN_PASSWORD_LENGTH) {
+    const invisible = Array.from(password).length >= MIN_PASSWORD_LENGTH ? ' (invisible characters do not count)' : '';
+    return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long${invisible}`;
+  }
+  if (hashedForm(password).length > MAX_PASSWORD_LENGTH) return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+  if (COMMON_PASSWORDS.has(judged.toLowerCase())) return 'the password is too common; choose one that is not on breach lists';
+  if (new Set(chars).size < 4) return 'the password repeats too few characters; choose a less predictable one';
+  if (repeatsShortSequence(chars)) return 'the password repeats a short sequence; choose a less predictable one';
   return undefined;
+}
+
+/**
+ * What is hashed: the NFC form, so a password typed with composed or decomposed accents (`é` as one
+ * character or as `e` and a combining accent, depending on the keyboard or the paste) is the same.
+ */
+function hashedForm(password: string): string {
+  return password.normalize('NFC');
+}
+
+/** Whether two typed passwords are the same once normalised (as they would be hashed). */
+export function samePassword(a: string, b: string): boolean {
+  return hashedForm(a) === hashedForm(b);
 }
 
 type Argon2 = typeof import('argon2');
@@ -31,10 +70,22 @@ const argon2 = (): Argon2 => require('argon2') as Argon2;
 
 export async function hashPassword(password: string): Promise<string> {
   const lib = argon2();
-  return lib.hash(password, { type: lib.argon2id, ...ARGON2_OPTIONS });
+  return lib.hash(hashedForm(password), { type: lib.argon2id, ...ARGON2_OPTIONS });
 }
 
+/**
+ * Hashes made before passwords were normalised hold whatever was typed: when the NFC form does not
+ * match and the typed text differs from it, the typed text is tried as well, so every password that
+ * worked before still works. The unknown-email path goes through here too, so it does the same
+ * work for the same input.
+ */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const normalised = hashedForm(password);
+  if (await verifyOne(hash, normalised)) return true;
+  return normalised !== password && verifyOne(hash, password);
+}
+
+async function verifyOne(hash: string, password: string): Promise<boolean> {
   try {
     return await argon2().verify(hash, password);
   } catch {
@@ -42,12 +93,12 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-let dummyHash: Promise<string> | undefined;
-/** A hash to verify against when the email is unknown, so timing does not reveal which emails exist. */
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return dummyHash;
-}
+/**
+ * What an unknown email is verified against, so that it costs what a known one does. A constant
+ * with the parameters of ARGON2_OPTIONS (of a random password nobody kept): computing one per
+ * process made unknown emails a whole hash slower than known ones.
+ */
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,p=1,t=2$1i039f6PU75R9Zx6PrKxjw$EVmx6eCF0ltr5Z3FT7AF8VP6v1d3belpitVzquOZ8Sc';
 
 /** A one-time password for accounts created or reset by management: 20 unambiguous characters. */
 export function generateOneTimePassword(): string {

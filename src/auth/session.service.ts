@@ -5,8 +5,8 @@ import { conflict, unauthenticated, validationError } from '../errors/cli-error'
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
-import { loadActiveEmployee } from './current-actor';
-import { dummyPasswordHash, hashPassword, passwordPolicyError, verifyPassword } from './passwords';
+import { loadActiveEmployee, sessionAccountGone } from './current-actor';
+import { DUMMY_PASSWORD_HASH, hashPassword, passwordPolicyError, samePassword, verifyPassword } from './passwords';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -34,19 +34,18 @@ interface EmployeeRow extends ActorRow {
 
 /**
  * Logs in with email and password. Unknown emails are verified against a dummy hash and get the
- * same message as a wrong password; 5 failures in a row lock the account for 15 minutes.
+ * same message as a wrong password; 5 wrong passwords in a row lock the account for 15 minutes.
  */
 export async function login(db: Database, email: string, password: string, settings: TokenSettings, now = new Date()): Promise<Session> {
   const row = await findByEmail(db.dataSource.manager, email);
   if (!row) {
-    await verifyPassword(await dummyPasswordHash(), password);
+    await verifyPassword(DUMMY_PASSWORD_HASH, password);
     throw unauthenticated(BAD_CREDENTIALS);
   }
-  if (row.locked_until && row.locked_until > now) throw lockedError(row.locked_until, now);
+  const attempt = await countPasswordAttempt(db, row.id, now);
+  if (!attempt.counted) throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS);
   if (!(await verifyPassword(row.password_hash, password))) {
-    const lockedUntil = await recordFailedLogin(db, row.id, now);
-    if (lockedUntil) throw lockedError(lockedUntil, now);
-    throw unauthenticated(BAD_CREDENTIALS);
+    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS);
   }
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
   return db.transaction(async (manager) => {
@@ -58,25 +57,43 @@ export async function login(db: Database, email: string, password: string, setti
   });
 }
 
-/** Counts a failure in its own transaction (it must stick although the command fails). */
-async function recordFailedLogin(db: Database, employeeId: number, now: Date): Promise<Date | undefined> {
-  const rows = await db.transaction((manager) =>
-    returningRows<{ locked_until: Date | null }>(
+interface PasswordAttempt {
+  /** False when the account is locked (or no longer exists): the password must not be checked. */
+  counted: boolean;
+  /** The end of the lock: the one that refused the attempt, or the one this attempt set. */
+  lockedUntil: Date | null;
+}
+
+/**
+ * Counts a password attempt before the password is checked, in one statement that never lowers
+ * the count nor touches a lock in force: while the account is locked nothing is counted and the
+ * attempt is refused unchecked; the attempt that makes MAX_FAILED_LOGINS in a row sets the lock (a
+ * right password lifts it again at once). Counting first means parallel attempts cannot outrun the
+ * lockout: at most MAX_FAILED_LOGINS passwords are checked per lockout period, however many arrive
+ * together. Once a lock has ended, counting starts again from one. It runs in its own transaction,
+ * so the count sticks although the command fails; a right password resets it (login, password
+ * change).
+ */
+async function countPasswordAttempt(db: Database, employeeId: number, now: Date): Promise<PasswordAttempt> {
+  return db.transaction(async (manager) => {
+    const rows = await returningRows<{ locked_until: Date | null }>(
       manager,
       `UPDATE employees
-          SET failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
-              locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN $3::timestamptz ELSE NULL END
-        WHERE id = $1
+          SET failed_login_count = CASE WHEN locked_until IS NULL THEN failed_login_count + 1 ELSE 1 END,
+              locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_login_count + 1 ELSE 1 END) >= $2 THEN $3::timestamptz END
+        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $4)
         RETURNING locked_until`,
-      [employeeId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS)],
-    ),
-  );
-  return rows[0]?.locked_until ?? undefined;
+      [employeeId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS), now],
+    );
+    if (rows.length > 0) return { counted: true, lockedUntil: rows[0].locked_until };
+    const [current]: { locked_until: Date | null }[] = await manager.query('SELECT locked_until FROM employees WHERE id = $1', [employeeId]);
+    return { counted: false, lockedUntil: current?.locked_until ?? null };
+  });
 }
 
 function lockedError(until: Date, now: Date) {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60000));
-  return unauthenticated(`too many failed logins: the account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`);
+  return unauthenticated(`too many wrong passwords: the account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`);
 }
 
 async function findByEmail(manager: EntityManager, email: string): Promise<EmployeeRow | undefined> {
@@ -216,17 +233,37 @@ export async function bootstrapFirstManager(db: Database, input: NewManager): Pr
 
 /**
  * Changes the caller's own password after checking the current one; clears the must-change flag
- * and ends every other login of the account.
+ * and ends every other login of the account. A wrong current password counts towards the lockout
+ * like a failed login (a session is not a licence to guess) and is audited.
  */
-export async function changePassword(db: Database, actor: Actor, familyId: string | undefined, current: string, next: string): Promise<void> {
-  const rows: { password_hash: string }[] = await db.dataSource.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
-  if (!rows[0] || !(await verifyPassword(rows[0].password_hash, current))) throw unauthenticated('the current password is wrong');
+export async function changePassword(db: Database, actor: Actor, familyId: string | undefined, current: string, next: string, now = new Date()): Promise<void> {
+  // What needs no password check comes first: a refusal here reveals nothing about the current one.
   const policy = passwordPolicyError(next);
   if (policy) throw validationError(policy);
-  if (next === current) throw validationError('the new password must differ from the current one');
+  if (samePassword(next, current)) throw validationError('the new password must differ from the current one');
+  const rows: { password_hash: string }[] = await db.dataSource.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
+  if (!rows[0]) throw sessionAccountGone();
+  const attempt = await countPasswordAttempt(db, actor.id, now);
+  if (!attempt.counted) throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : sessionAccountGone();
+  if (!(await verifyPassword(rows[0].password_hash, current))) {
+    await db.transaction((manager) =>
+      recordAudit(manager, {
+        actor,
+        action: 'employee.password-change-failed',
+        entityType: 'employee',
+        entityId: actor.id,
+        changes: attempt.lockedUntil ? { lockedUntil: { before: null, after: attempt.lockedUntil.toISOString() } } : {},
+      }),
+    );
+    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated('the current password is wrong');
+  }
   const hash = await hashPassword(next);
   await db.transaction(async (manager) => {
-    await manager.query('UPDATE employees SET password_hash = $2, must_change_password = false, updated_at = now(), version = version + 1 WHERE id = $1', [actor.id, hash]);
+    await manager.query(
+      `UPDATE employees SET password_hash = $2, must_change_password = false, failed_login_count = 0, locked_until = NULL, updated_at = now(), version = version + 1
+        WHERE id = $1`,
+      [actor.id, hash],
+    );
     await manager.query(
       `UPDATE session_families SET revoked_at = now(), revoked_reason = 'password_change'
         WHERE employee_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid`,

@@ -1,6 +1,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { type Role, ROLES } from '../entities/employee.entity';
 import { unauthenticated } from '../errors/cli-error';
+import { durationSeconds, MAX_ACCESS_TTL, MAX_REFRESH_TTL } from '../config/duration';
 
 export const ISSUER = 'epicevents';
 export const AUDIENCE = 'epicevents-cli';
@@ -47,35 +48,63 @@ export function signToken(secret: string, type: TokenType, subject: { id: number
 export class ExpiredTokenError extends Error {}
 
 /**
+ * How far in the future a token's issue time (`iat`) may be. Tokens are signed on one machine and
+ * may be checked on another (EPICEVENTS_TOKEN handed to a CI runner), whose clocks differ; machines
+ * kept by NTP agree within a second, and a minute also covers a laptop that has drifted. An issue
+ * time further ahead comes from a forged token or a broken clock, and would stretch the token's life.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** The highest employee id (`employees.id` is an `integer`). */
+const MAX_EMPLOYEE_ID = 2_147_483_647;
+
+const MAX_LIFETIME_SECONDS: Record<TokenType, number> = {
+  access: durationSeconds(MAX_ACCESS_TTL) as number,
+  refresh: durationSeconds(MAX_REFRESH_TTL) as number,
+};
+
+const invalid = (expected: TokenType) => unauthenticated(`the session token is not a valid ${expected} token`, 'log in again with `epicevents login`');
+
+/**
  * Verifies signature (HS256 only: `none` and every other algorithm are refused), expiry, issuer,
- * audience, and that the token is of the expected type with every claim present.
+ * audience, and that the token is of the expected type with every claim present and within range:
+ * an employee id the database can hold, an issue time not ahead of this clock (beyond
+ * CLOCK_SKEW_SECONDS), a lifetime no longer than the settings allow. A header naming critical
+ * extensions (`crit`) is refused: this verifier implements none of them.
  */
 export function verifyToken(secret: string, token: string, expected: TokenType, now = new Date()): TokenClaims {
+  const clock = Math.floor(now.getTime() / 1000);
   let claims: unknown;
   try {
     claims = jwt().verify(token, secret, {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,
-      clockTimestamp: Math.floor(now.getTime() / 1000),
+      clockTimestamp: clock,
     });
   } catch (error) {
     if ((error as Error).name === 'TokenExpiredError') throw new ExpiredTokenError('token expired');
     throw unauthenticated('the session token is not valid', 'log in again with `epicevents login`');
   }
+  const header = (jwt().decode(token, { complete: true }) as { header?: object } | null)?.header;
+  if (!header || 'crit' in header) throw invalid(expected);
   const c = claims as Partial<TokenClaims>;
   const valid =
     typeof c === 'object' &&
     c.typ === expected &&
     typeof c.sub === 'string' &&
     /^[1-9][0-9]{0,9}$/.test(c.sub) &&
+    Number(c.sub) <= MAX_EMPLOYEE_ID &&
     typeof c.jti === 'string' &&
     typeof c.sid === 'string' &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.sid) &&
-    typeof c.iat === 'number' &&
-    typeof c.exp === 'number' &&
+    Number.isSafeInteger(c.iat) &&
+    Number.isSafeInteger(c.exp) &&
+    (c.iat as number) <= clock + CLOCK_SKEW_SECONDS &&
+    (c.exp as number) > (c.iat as number) &&
+    (c.exp as number) - (c.iat as number) <= MAX_LIFETIME_SECONDS[expected] &&
     ROLES.includes(c.role as Role);
-  if (!valid) throw unauthenticated(`the session token is not a valid ${expected} token`, 'log in again with `epicevents login`');
+  if (!valid) throw invalid(expected);
   return c as TokenClaims;
 }
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { parseDuration } from './duration';
+import { MAX_ACCESS_TTL, MAX_REFRESH_TTL, parseDuration } from './duration';
 import { type CliError, unavailable } from '../errors/cli-error';
 
 export interface Config {
@@ -68,8 +68,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     homeDir: configHome(env),
     dataDir: dataHome(env),
-    accessTtlSeconds: durationSetting(env, 'EPICEVENTS_ACCESS_TTL', '15m'),
-    refreshTtlSeconds: durationSetting(env, 'EPICEVENTS_REFRESH_TTL', '7d'),
+    accessTtlSeconds: durationSetting(env, 'EPICEVENTS_ACCESS_TTL', '15m', MAX_ACCESS_TTL),
+    refreshTtlSeconds: durationSetting(env, 'EPICEVENTS_REFRESH_TTL', '7d', MAX_REFRESH_TTL),
     keychain: keychain === 'off' ? 'off' : 'auto',
     envToken: env.EPICEVENTS_TOKEN?.trim() || undefined,
     sentryDsn: env.SENTRY_DSN?.trim() || undefined,
@@ -90,9 +90,9 @@ function wellFormedUrl(text: string): boolean {
   }
 }
 
-function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string, max: string): number {
   try {
-    return parseDuration(env[name] ?? fallback, name);
+    return parseDuration(env[name] ?? fallback, name, max);
   } catch (error) {
     throw unavailable((error as Error).message, `fix ${name} in the environment or .env`);
   }

@@ -73,7 +73,7 @@ export async function importClients(db: Database, actor: Actor, records: AsyncIt
   const rolledBack = await db
     .transaction(async (manager) => {
       // The role as the database says now, share-locked until commit, as for `client create`.
-      await assertActiveSales(manager, actor.id);
+      await assertActiveSales(manager, actor.id, actor);
       let inFlight: Promise<void> | undefined;
       const flush = async (rows: ValidRow[], rejections: ImportRejection[]) => {
         if (inFlight) await inFlight;

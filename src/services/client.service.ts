@@ -1,5 +1,6 @@
 import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor } from '../auth/actor';
+import { sessionAccountGone } from '../auth/current-actor';
 import { type Database } from '../database/database';
 import { Client } from '../entities/client.entity';
 import { Employee } from '../entities/employee.entity';
@@ -128,7 +129,7 @@ export async function createClient(db: Database, actor: Actor, input: NewClient)
   const values = parseDetails(input);
   return db.transaction(async (manager) => {
     // The role as the database says now, locked until commit: a just-demoted employee cannot slip through.
-    await assertActiveSales(manager, actor.id);
+    await assertActiveSales(manager, actor.id, actor);
     await assertEmailFree(manager, values.email);
     const inserted = await manager.insert(Client, { ...values, salesContactId: actor.id });
     const id = Number(inserted.identifiers[0].id);
@@ -247,11 +248,15 @@ export async function assertAllowedOnClient(manager: EntityManager, actor: Actor
   assertAllowed(actor, action, () => client !== undefined && Number(client.sales_contact_id) === actor.id);
 }
 
-/** A client's owner is an active SALES employee (SPEC §1). */
-export async function assertActiveSales(manager: EntityManager, employeeId: number): Promise<void> {
+/**
+ * A client's owner is an active SALES employee. When the owner is the caller (`caller`), a
+ * missing row means their account was deleted since the command began: the session has ended
+ * (exit 3), which says more than "employee N not found".
+ */
+export async function assertActiveSales(manager: EntityManager, employeeId: number, caller?: Actor): Promise<void> {
   // FOR SHARE: the new owner cannot be deactivated or deleted until this transaction ends.
   const owner = await manager.findOne(Employee, { where: { id: employeeId }, lock: { mode: 'pessimistic_read' } });
-  if (!owner) throw notFound('employee', employeeId);
+  if (!owner) throw caller?.id === employeeId ? sessionAccountGone() : notFound('employee', employeeId);
   if (owner.role !== 'SALES') throw conflict(`employee ${employeeId} is ${owner.role}; a client's owner must be a SALES employee`);
   if (!owner.isActive) throw conflict(`employee ${employeeId} is deactivated; a client's owner must be an active SALES employee`);
 }

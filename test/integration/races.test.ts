@@ -520,3 +520,68 @@ onServer('races on a server: scheduling conflicts', () => {
     RACE_TIMEOUT_MS,
   );
 });
+
+onServer('lockout under parallel logins', () => {
+  let lockoutDb: TestDatabase;
+
+  beforeAll(async () => {
+    lockoutDb = await createTestDatabase();
+  });
+
+  afterAll(async () => lockoutDb.close());
+
+  it(
+    'should lock an account hit by 30 parallel wrong logins and refuse the right password until the lock ends',
+    async () => {
+      const rounds = 2;
+      const contenders = 30;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const target = await insertEmployee(lockoutDb, { role: 'SALES', email: `target${round}@epic.events` });
+        // Every attempt reaches the employee row at the same moment: the failures that passed the
+        // lock check before the lock was written are the ones that used to clear it.
+        const lock = await holdRowLock(lockoutDb.url!, 'employees', 'id = $1', [target.id]);
+        const pending = Array.from({ length: contenders }, (_, i) =>
+          runCli(['login', '--email', target.email, '--password-stdin'], {
+            env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+            stdin: `wrong-password-${round}-${i}\n`,
+            timeoutMs: 120_000,
+          }),
+        );
+        try {
+          await waitForBlocked(lockoutDb.url!, contenders, 100_000, watchRuns(pending));
+        } finally {
+          await lock.release();
+        }
+        const results = await Promise.all(pending);
+        const [row] = await lockoutDb.query<{ failed_login_count: number; locked: boolean }>(
+          'SELECT failed_login_count, coalesce(locked_until > now() + interval \'14 minutes\', false) AS locked FROM employees WHERE id = $1',
+          [target.id],
+        );
+        const right = await runCli(['login', '--email', target.email, '--password-stdin'], {
+          env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+          stdin: `${FACTORY_PASSWORD}\n`,
+        });
+        // The lock over (moved into the past), the right password works again.
+        await lockoutDb.query("UPDATE employees SET locked_until = now() - interval '1 second' WHERE id = $1", [target.id]);
+        const afterLock = await runCli(['login', '--email', target.email, '--password-stdin'], {
+          env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+          stdin: `${FACTORY_PASSWORD}\n`,
+        });
+        const problems = [
+          results.some((r) => r.code !== 3) && `exits ${codes(results).join(',')}`,
+          afterLock.code !== 0 && `the right password after the lock got exit ${afterLock.code}: ${afterLock.stderr.trim()}`,
+          !row.locked && `not locked (failed_login_count ${row.failed_login_count})`,
+          // Only a successful login lowers the count: 30 failures leave at least the lockout's 5.
+          row.failed_login_count < 5 && `failed_login_count ${row.failed_login_count} after ${contenders} failures`,
+          (right.code !== 3 || !/locked for \d+ more minute/.test(right.stderr)) && `the right password got exit ${right.code}: ${right.stderr.trim()}`,
+          !noStackTrace([...results, right]) && 'stack trace',
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+      }
+      record('30 wrong logins for one account at once', rounds, contenders, 'the account is locked; the right password is refused until the lock ends', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS * 2,
+  );
+});

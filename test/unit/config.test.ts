@@ -15,11 +15,24 @@ describe('parseDuration', () => {
     ['900', 900],
     [' 30m ', 1800],
   ])('should read %p as %p seconds when it uses a known unit or none', (input, seconds) => {
-    expect(parseDuration(input, 'EPICEVENTS_ACCESS_TTL')).toBe(seconds);
+    expect(parseDuration(input, 'EPICEVENTS_ACCESS_TTL', '7d')).toBe(seconds);
+  });
+
+  it.each([
+    ['999999999d', '1h', /EPICEVENTS_ACCESS_TTL must be at most 1h \(got "999999999d"\)/],
+    ['999999999h', '24h', /must be at most 24h/],
+    ['25h', '24h', /must be at most 24h/],
+    ['366d', '365d', /must be at most 365d/],
+  ])('should refuse %p when it exceeds the bound of the setting (%p)', (input, max, message) => {
+    expect(() => parseDuration(input, 'EPICEVENTS_ACCESS_TTL', max)).toThrow(message);
+  });
+
+  it('should accept a duration equal to the bound', () => {
+    expect(parseDuration('24h', 'EPICEVENTS_ACCESS_TTL', '24h')).toBe(86400);
   });
 
   it.each(['0', '0m', '-5m', '1.5h', '15 min', '15M', '2w', '', 'soon'])('should refuse %p naming the setting when it is not a positive duration', (input) => {
-    expect(() => parseDuration(input, 'EPICEVENTS_ACCESS_TTL')).toThrow(/EPICEVENTS_ACCESS_TTL must be a positive duration/);
+    expect(() => parseDuration(input, 'EPICEVENTS_ACCESS_TTL', '7d')).toThrow(/EPICEVENTS_ACCESS_TTL must be a positive duration/);
   });
 });
 
