@@ -131,7 +131,7 @@ async function prepare(kind, scale) {
   return { env, tokens, ids, seedSeconds, prepareSeconds: (Date.now() - started) / 1000 };
 }
 
-/** The records the write commands touch: SPEC §1's examples, which every seed contains. */
+/** The records the write commands touch: the reference examples, which every seed contains. */
 async function fixtureIds(env, tokens) {
   const asManager = { ...env, EPICEVENTS_TOKEN: tokens.manager };
   const kevin = JSON.parse(cli(['client', 'list', '--search', 'kevin@startup.io', '--json'], asManager, { expectExit: 0 }).stdout)[0];

@@ -1,5 +1,5 @@
 /**
- * JSON shapes of SPEC §3: camelCase keys, ids as numbers, amounts as strings with two decimals
+ * JSON shapes of the README's Output section: camelCase keys, ids as numbers, amounts as strings with two decimals
  * (kept as the exact strings PostgreSQL returns for numeric(12,2)), times as ISO 8601 UTC.
  * The key lists are the contract with scripts: a record type that lacks one of them does not compile.
  */

@@ -1,7 +1,7 @@
 import { type Role } from '../entities/employee.entity';
 
 /**
- * SPEC §2 as data. Each action maps every role to one rule:
+ * Who may do what, as data. Each action maps every role to one rule:
  * - 'any': allowed on every record;
  * - 'own': allowed only on records the actor owns (see `ownership` for what owning means);
  * - false: refused.

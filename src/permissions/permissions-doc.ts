@@ -16,7 +16,7 @@ export function renderPermissionsDoc(): string {
     '',
     '<!-- Generated from src/permissions/permission-matrix.ts by `npm run docs:permissions`; do not edit by hand. -->',
     '',
-    'Who may do what (SPEC §2). The role that counts is the one in the database when the command runs:',
+    'Who may do what. The role that counts is the one in the database when the command runs:',
     'a demoted or deactivated employee loses access at once. A refusal exits with code 4 and writes nothing.',
     '',
     header,

@@ -38,7 +38,7 @@ export interface SeedProgress {
 }
 
 export interface SeedOptions {
-  /** About this many clients, contracts and events (at least SPEC §1's examples: 0 gives only them). */
+  /** About this many clients, contracts and events (at least the reference examples: 0 gives only them). */
   scale: number;
   onProgress?: (progress: SeedProgress) => void;
   /** "Now" for the dates of the data set (tests). */
@@ -70,7 +70,7 @@ interface DemoEmployee {
   phone: string | null;
 }
 
-/** The people of SPEC §1's examples come first, so they are easy to find. */
+/** The people of the reference examples come first, so they are easy to find. */
 const NAMED_EMPLOYEES: DemoEmployee[] = [
   { firstName: 'Claire', lastName: 'Fontaine', role: 'MANAGEMENT', isActive: true, phone: '+33612345601' },
   { firstName: 'Bill', lastName: 'Boquet', role: 'SALES', isActive: true, phone: '+33612345602' },
@@ -86,7 +86,7 @@ export async function hasEmployees(db: Database): Promise<boolean> {
 /**
  * Writes the demo data set: a few dozen employees in the three roles, about `scale` clients,
  * contracts (signed or not, paid or not) and events (past and future, some without support),
- * SPEC §1's examples among them. Rows go in batches of multi-row INSERTs fed by unnest() arrays,
+ * the reference examples among them. Rows go in batches of multi-row INSERTs fed by unnest() arrays,
  * all in one transaction, so an interrupted seed leaves nothing behind. Ids are reserved from the
  * tables' own sequences first, so contracts and events can point at rows of the same batch run
  * without reading anything back. Demo data is not audited: it is not anybody's business action.
@@ -98,7 +98,7 @@ export async function seedDemo(db: Database, actor: Actor | null, options: SeedO
   const random = new DemoRandom(0x5eed ^ options.scale);
   const people = demoEmployees(random, options.scale);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  // SPEC §1's examples are always there: two clients, two contracts (one signed), the wedding.
+  // The reference examples are always there: two clients, two contracts (one signed), the wedding.
   const rows = Math.max(options.scale, 2);
   const plan = { clients: rows, contracts: rows, events: rows };
   const total = people.length + plan.clients + plan.contracts + plan.events;
@@ -335,7 +335,7 @@ interface ExampleClient {
 }
 
 /**
- * SPEC §1: Kevin Casey of Cool Startup LLC, and the client of the John Quick Wedding; both Bill
+ * The reference examples: Kevin Casey of Cool Startup LLC, and the client of the John Quick Wedding; both Bill
  * Boquet's. Kevin's phone in the specification, +678 123 456 78, is not a possible Vanuatu number
  * (7 digits there), and `client create` refuses it: the demo uses a valid one, so that the demo
  * data passes its own validation (an export imports back whole).
@@ -470,7 +470,7 @@ async function insertEvents(
         const contract = contractOf[i];
         const client = signed.clientIndex[contract];
         if (hasWedding && i === 0) {
-          // SPEC §1's example, in the local time of the Loire valley.
+          // The reference example, in the local time of the Loire valley.
           columns[0].push(ids[i]);
           columns[1].push(signed.ids[contract]);
           columns[2].push('John Quick Wedding');

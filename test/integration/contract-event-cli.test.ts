@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => db.close());
 
 describe('contract commands', () => {
-  it("should create a contract with --json: the SPEC keys, exact amount strings, the client's owner as sales contact", async () => {
+  it("should create a contract with --json: the documented keys, exact amount strings, the client's owner as sales contact", async () => {
     const client = await insertClient(db, { salesContactId: sales.id, fullName: 'Kevin Casey' });
     const result = await manager.run(['contract', 'create', '--client', String(client.id), '--total', '15000', '--amount-due', '1500.5', '--json']);
     expect(result.code).toBe(0);
@@ -187,7 +187,7 @@ describe('event commands', () => {
       ...extra,
     ]);
 
-  it('should create an event with --json: the SPEC keys, UTC times, no support yet, managers told', async () => {
+  it('should create an event with --json: the documented keys, UTC times, no support yet, managers told', async () => {
     const contract = await billsContract({ isSigned: true });
     const result = await create(sales, contract.id, ['--notes', 'By the river.', '--json']);
     expect(result.code).toBe(0);

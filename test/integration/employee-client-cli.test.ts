@@ -157,7 +157,7 @@ describe('employee commands', () => {
 });
 
 describe('client commands', () => {
-  it('should create a client owned by the SALES caller, with the SPEC JSON keys', async () => {
+  it('should create a client owned by the SALES caller, with the documented JSON keys', async () => {
     const result = await sales.run([
       'client',
       'create',

@@ -13,7 +13,7 @@ import { openServiceDatabase, type ServiceDatabase } from '../support/service-da
 import { serverUrl } from '../support/test-database';
 
 /**
- * Every list filter of SPEC §3 must be served by an index once the tables are large: the SQL each
+ * Every list filter of the README must be served by an index once the tables are large: the SQL each
  * service really sends (captured from TypeORM's logger) is planned with EXPLAIN against a seeded
  * data set, and a sequential scan of clients, contracts, events or the audit trail fails the test.
  * Plans only, never timings (docs/performance.md has those).

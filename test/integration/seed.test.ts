@@ -52,7 +52,7 @@ describe('db seed --demo on a database without employees', () => {
     }
   });
 
-  it("should include SPEC §1's examples: Kevin Casey owned by Bill Boquet and the John Quick Wedding supported by Kate Hastings", async () => {
+  it("should include the reference examples: Kevin Casey owned by Bill Boquet and the John Quick Wedding supported by Kate Hastings", async () => {
     const [kevin] = await db.query(
       `SELECT c.full_name, c.email, c.phone, c.company_name, e.first_name || ' ' || e.last_name AS owner
          FROM clients c JOIN employees e ON e.id = c.sales_contact_id WHERE c.email = 'kevin@startup.io'`,
@@ -119,7 +119,7 @@ describe('db seed --demo --scale 0', () => {
   });
   afterAll(async () => db?.close());
 
-  it("should write only SPEC §1's examples besides the employees", async () => {
+  it("should write only the reference examples besides the employees", async () => {
     const seeded = await runCli(['db', 'seed', '--demo', '--scale', '0', '--json'], { env: db.env, timeoutMs: 120000 });
     expect(seeded.code).toBe(0);
     expect(seeded.json<SeedDocument>()).toMatchObject({ clients: 2, contracts: 2, events: 2 });

@@ -5,7 +5,7 @@ import { runCli } from '../support/cli';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
- * Start-up pays only for what a command uses (SPEC §6, STYLE): which modules a command loads is
+ * Start-up pays only for what a command uses (docs/performance.md): which modules a command loads is
  * deterministic, so it is asserted here; timings are only measured, by `npm run bench`.
  */
 

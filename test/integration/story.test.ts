@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { initManager, login, type TestUser, userFor } from '../support/users';
 
 /**
- * The story of SPEC §1, end to end through the real binary, each person with their own session:
+ * The reference story (Kevin Casey's wedding, from the client to its support), end to end through the real binary, each person with their own session:
  * a manager hires a salesperson and a support person; sales finds a client; management writes the
  * contract; sales signs it, records a payment and creates the event; management finds it with
  * --no-support and assigns support; support finds it with --mine and updates the notes. At every
@@ -56,7 +56,7 @@ afterAll(async () => db.close());
 
 // Dozens of commands and database snapshots: seconds on a server, up to two minutes on the
 // embedded engine (a second or so per process) when the machine is busy.
-it('should run the business of SPEC §1 from the terminal, refusing every role the matrix forbids', async () => {
+it('should run the reference story from the terminal, refusing every role the matrix forbids', async () => {
   bill = await hire('Bill', 'Boquet', 'bill@epic.events', 'SALES');
   kate = await hire('Kate', 'Hastings', 'kate@epic.events', 'SUPPORT');
   await refusedFor([bill, kate], ['employee', 'create', '--first-name', 'X', '--last-name', 'Y', '--email', 'x@epic.events', '--role', 'SALES']);

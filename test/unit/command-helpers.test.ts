@@ -178,7 +178,7 @@ describe('parseExpectedVersion', () => {
 });
 
 describe('JSON records', () => {
-  it('should pick the SPEC keys in order with times as ISO UTC strings', () => {
+  it('should pick the documented keys in order with times as ISO UTC strings', () => {
     const at = new Date('2026-06-04T11:00:00.000Z');
     const employee = {
       id: 3,
@@ -200,7 +200,7 @@ describe('JSON records', () => {
     expect(JSON.stringify(json)).not.toContain('argon2');
   });
 
-  it('should include every key SPEC §3 requires for a client', () => {
+  it('should include every key the README documents for a client', () => {
     expect(CLIENT_JSON_KEYS).toEqual(
       expect.arrayContaining(['id', 'fullName', 'email', 'phone', 'companyName', 'salesContactId', 'salesContactName', 'createdAt', 'updatedAt']),
     );

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** SPEC §7: every setting is listed, with a comment, in .env.example and in the README's table. */
+/** Every setting is listed, with a comment, in .env.example and in the README's table. */
 const SETTINGS = [
   'DATABASE_URL',
   'EPICEVENTS_JWT_SECRET',

@@ -20,7 +20,7 @@ export function clientFields(client: ClientRecord): [string, string][] {
   ];
 }
 
-/** One client: the record on a terminal, the SPEC JSON object with --json. */
+/** One client: the record on a terminal, the documented JSON object with --json. */
 export function clientResult(client: ClientRecord, title?: string): CommandResult {
   return { json: clientJson(client), human: { kind: 'record', fields: clientFields(client), title } };
 }

@@ -3,7 +3,7 @@ import { CONTRACT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../..
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';
 
-/** The contract's JSON document: SPEC §3 keys, plus the sales contact's name for people reading it. */
+/** The contract's JSON document: the documented keys, plus the sales contact's name for people reading it. */
 export function contractJson(contract: ContractRecord): JsonValue {
   return { ...jsonRecord(contract, CONTRACT_JSON_KEYS), salesContactName: contract.salesContactName };
 }

@@ -20,7 +20,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     bar?.done();
   }
   const managers = summary.accounts.filter((a) => a.role === 'MANAGEMENT' && a.isActive).map((a) => a.email);
-  const sales = summary.accounts.find((a) => a.role === 'SALES')?.email; // Bill Boquet, SPEC §1's salesman
+  const sales = summary.accounts.find((a) => a.role === 'SALES')?.email; // Bill Boquet, the reference examples' salesman
   const support = summary.accounts.find((a) => a.role === 'SUPPORT')?.email;
   const human: HumanView = {
     kind: 'record',

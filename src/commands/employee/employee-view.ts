@@ -21,7 +21,7 @@ export function employeeFields(employee: EmployeeRecord): [string, string][] {
   ];
 }
 
-/** One employee: the record on a terminal, the SPEC JSON object with --json. */
+/** One employee: the record on a terminal, the documented JSON object with --json. */
 export function employeeResult(employee: EmployeeRecord, title?: string): CommandResult {
   return { json: employeeJson(employee), human: { kind: 'record', fields: employeeFields(employee), title } };
 }

@@ -3,7 +3,7 @@ import { EVENT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../../ou
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';
 
-/** The event's JSON document: SPEC §3 keys; support is null while nobody is assigned. */
+/** The event's JSON document: the documented keys; support is null while nobody is assigned. */
 export function eventJson(event: EventRecord): JsonValue {
   return jsonRecord(event, EVENT_JSON_KEYS);
 }

@@ -17,7 +17,7 @@ export function parsePageRequest(options: Record<string, unknown>): PageRequest 
 }
 
 /**
- * The result of a list command. With --json stdout stays a plain array (SPEC §3); in both modes
+ * The result of a list command. With --json stdout stays a plain array (README, Paging); in both modes
  * the cursor of the next page, when there is one, goes to stderr, where a script can read it
  * without breaking the JSON document.
  */
