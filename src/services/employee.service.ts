@@ -7,7 +7,7 @@ import { conflict, notFound, usageError, validationError } from '../errors/cli-e
 import { assertAllowed } from '../permissions/assert-allowed';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
-import { notifyEventsHandedOver } from './event.service';
+import { assertHandedOverEventsFit, notifyEventsHandedOver } from './event.service';
 import { moveContracts, moveOwned, OWNED } from './hand-over';
 import { applyKeyset, type Page, type PageRequest, toPage } from './pagination';
 
@@ -296,7 +296,7 @@ export async function deleteEmployee(db: Database, actor: Actor, id: number, opt
       if (reassignedTo.role !== employee.role) {
         throw conflict(`employee ${reassignedTo.id} is ${reassignedTo.role}; records of a ${employee.role} employee go to another ${employee.role} employee`);
       }
-      if (total > 0) await handOver(manager, actor, employee.id, reassignedTo.id);
+      if (total > 0) await handOver(manager, actor, employee.id, reassignedTo);
     } else if (total > 0) {
       throw conflict(
         `employee ${id} still has ${describeOwned(owned)}`,
@@ -401,11 +401,13 @@ function describeOwned(owned: HandedOver): string {
  * Moves every client, contract and event of `fromId` to `toId`, with one audit entry per record;
  * the new owner is told of each contract and the new support person of each event.
  */
-async function handOver(manager: EntityManager, actor: Actor, fromId: number, toId: number): Promise<void> {
-  await moveOwned(manager, actor, OWNED.clients, { column: 'sales_contact_id', value: fromId }, toId);
-  await moveContracts(manager, actor, { column: 'sales_contact_id', value: fromId }, toId);
-  const events = await moveOwned(manager, actor, OWNED.events, { column: 'support_contact_id', value: fromId }, toId);
-  if (events.length > 0) await notifyEventsHandedOver(manager, events);
+async function handOver(manager: EntityManager, actor: Actor, fromId: number, to: EmployeeRecord): Promise<void> {
+  await moveOwned(manager, actor, OWNED.clients, { column: 'sales_contact_id', value: fromId }, to.id);
+  await moveContracts(manager, actor, { column: 'sales_contact_id', value: fromId }, to.id);
+  const events = await moveOwned(manager, actor, OWNED.events, { column: 'support_contact_id', value: fromId }, to.id);
+  if (events.length === 0) return;
+  await assertHandedOverEventsFit(manager, to, events);
+  await notifyEventsHandedOver(manager, events);
 }
 
 /** Ends every open session of the employee; returns how many were open. */

@@ -407,6 +407,23 @@ async function firstOverlap(manager: EntityManager, employeeId: number, slot: Sc
 }
 
 /**
+ * Events just handed over to a support person (`employee delete --reassign-to`) must not overlap
+ * each other or that person's own events: exit 6 naming the first clash. The caller holds the
+ * person's row locked, which every schedule check takes first.
+ */
+export async function assertHandedOverEventsFit(manager: EntityManager, person: { id: number; firstName: string; lastName: string }, eventIds: number[]): Promise<void> {
+  for (const id of eventIds) {
+    const event = await findEvent(manager, id);
+    const other = await firstOverlap(manager, person.id, event);
+    if (!other) continue;
+    throw conflict(
+      `${person.firstName} ${person.lastName} (employee ${person.id}) cannot take over ${describeSlot(event)}: it overlaps ${describeSlot(other)}, which they would support too`,
+      'hand the events over one at a time with `epicevents event update <id> --support <employee id>` (with --allow-overlap where one person really can be at both), then delete',
+    );
+  }
+}
+
+/**
  * Events handed over to another support person when their old one is deleted with
  * `--reassign-to`: the new one is told, exactly as for an assignment.
  */

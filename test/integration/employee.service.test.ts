@@ -479,6 +479,22 @@ describe('employee delete', () => {
     expect(await sdb.sql.query('SELECT support_contact_id FROM events WHERE id = $1', [event.id])).toEqual([{ support_contact_id: heir.id }]);
   });
 
+  it("should refuse to hand over events that overlap the heir's own, naming both, and move nothing", async () => {
+    const manager = await employee({ role: 'MANAGEMENT' });
+    const { contractId } = await salesWithRecords();
+    const support = await employee({ role: 'SUPPORT' });
+    const heir = await employee({ role: 'SUPPORT' });
+    const startAt = new Date('2031-02-03T18:00:00Z');
+    const endAt = new Date('2031-02-03T23:00:00Z');
+    const leaving = await insertEvent(sdb.sql, { contractId, supportContactId: support.id, name: 'Leaving Gala', startAt, endAt });
+    const heirs = await insertEvent(sdb.sql, { contractId, supportContactId: heir.id, name: 'Heir Gala', startAt: new Date('2031-02-03T22:00:00Z'), endAt });
+    const before = await snapshot(sdb.sql);
+    const error = await expectCliError(deleteEmployee(sdb.db, actorFor(manager), support.id, { reassignTo: heir.id }), 'conflict');
+    expect(error.message).toMatch(new RegExp(`cannot take over event ${leaving.id} "Leaving Gala" .*overlaps event ${heirs.id} "Heir Gala"`));
+    expect(error.hint).toMatch(/event update <id> --support/);
+    expect(await snapshot(sdb.sql)).toEqual(before);
+  });
+
   it('should refuse to delete oneself or the last active MANAGEMENT account', async () => {
     const actor = await employee({ role: 'MANAGEMENT' });
     const last = await employee({ role: 'MANAGEMENT' });
