@@ -11,6 +11,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Called when the embedded database is busy with another process and this one waits its turn. */
   onWait?: () => void;
+  /** A process that serves for long (the server) keeps V8's optimising compiler for the embedded engine. */
+  longLived?: boolean;
 }
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;
@@ -38,6 +40,13 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
       extra: { max: 4, application_name: 'epicevents' },
     } as DataSourceOptions);
+  }
+  if (!target.longLived) {
+    // A command lives about a second: V8's optimising tier for WebAssembly would recompile
+    // PostgreSQL's hot functions on background threads that the exit then waits for. Set at run
+    // time, not on the command line, which would invalidate the bundle's code cache.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   }
   // Loaded only for the embedded engine: PGlite is the heaviest module the CLI can pull in.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
