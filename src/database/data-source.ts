@@ -11,7 +11,13 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Called when the embedded database is busy with another process and this one waits its turn. */
   onWait?: () => void;
+  /** Connections to a server (a command needs few; `serve` sizes its pool by EPICEVENTS_DB_POOL). */
+  poolSize?: number;
+  /** A server statement running longer is cancelled by PostgreSQL itself (`statement_timeout`). */
+  statementTimeoutMs?: number;
 }
+
+const COMMAND_POOL_SIZE = 4;
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;
 
@@ -36,7 +42,11 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       driver: require('pg'),
       connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
-      extra: { max: 4, application_name: 'epicevents' },
+      extra: {
+        max: target.poolSize ?? COMMAND_POOL_SIZE,
+        application_name: 'epicevents',
+        ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
+      },
     } as DataSourceOptions);
   }
   // Loaded only for the embedded engine: PGlite is the heaviest module the CLI can pull in.
