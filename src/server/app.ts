@@ -83,8 +83,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       openapi: '3.1.0',
       info: {
         title: 'epicevents API',
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        version: (require('../../../package.json') as { version: string }).version,
+        // The API's version (its path prefix), which the package's releases do not change.
+        version: '1',
         description: 'The services of the epicevents CRM over HTTP, with the permissions enforced on the server. Errors are RFC 9457 problem documents.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

@@ -55,7 +55,7 @@ process.on('exit', () => {
  * its output when it exits or stays silent instead. On a server database the process gets its own
  * EPICEVENTS_HOME; on the embedded engine its own XDG_CONFIG_HOME (EPICEVENTS_HOME would move the data).
  */
-export function startServer(db: TestDatabase, options: ServerOptions = {}): Promise<RunningServer> {
+export function startServer(db: Pick<TestDatabase, 'env' | 'url'>, options: ServerOptions = {}): Promise<RunningServer> {
   const home = tempHome();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
