@@ -20,7 +20,7 @@ export interface AppOptions {
   /** Where the request log goes (stderr); none for an app that only describes itself. */
   logStream?: NodeJS.WritableStream;
   https?: { cert: Buffer; key: Buffer };
-  /** Behind a reverse proxy: the client's address and protocol come from X-Forwarded-* headers. */
+  /** Behind one reverse proxy: the client's address and protocol come from the X-Forwarded-* headers it sets. */
   trustProxy?: boolean;
 }
 
@@ -55,7 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: options.trustProxy ?? false,
+    // One proxy in front (the peer): the client is the address it appended, not whatever a client
+    // wrote before it. Only the proxy must be able to reach the server then (README).
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     ...(options.https ? { https: options.https } : {}),
     // A member a route does not know is refused (400 naming it), as the CLI refuses an unknown flag.
     ajv: { customOptions: { removeAdditional: false } },
