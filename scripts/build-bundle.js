@@ -12,8 +12,9 @@ const OUT = path.join(ROOT, 'dist', 'bundle');
 
 // Native code, WebAssembly and packages loaded only on some paths stay ordinary node_modules
 // packages: argon2 and keytar (native), PGlite (WebAssembly files beside its code; typeorm-pglite
-// shares its instance), Sentry and inquirer (loaded only when used), pg-native (optional, absent).
-const EXTERNAL = ['argon2', 'keytar', '@electric-sql/*', 'typeorm-pglite', 'typeorm-pglite/*', '@sentry/node', 'inquirer', 'pg-native'];
+// shares its instance), Sentry and inquirer (loaded only when used), Fastify and its plugins (only
+// `serve`), pg-native (optional, absent).
+const EXTERNAL = ['argon2', 'keytar', '@electric-sql/*', 'typeorm-pglite', 'typeorm-pglite/*', '@sentry/node', 'inquirer', 'fastify', '@fastify/*', 'pg-native'];
 
 /**
  * pg asks whether it runs in a Cloudflare Worker by constructing a `Response`; on Node 20 that

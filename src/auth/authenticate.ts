@@ -1,13 +1,12 @@
 import { type CommandContext } from '../cli/context';
 import { acquireProcessLock, folderLockName } from '../config/process-lock';
 import { unauthenticated, unavailable } from '../errors/cli-error';
-import { type Actor, type ActorRow, toActor } from './actor';
+import { type Actor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
 import { refreshSession, type TokenSettings } from './session.service';
-import { sessionAccountGone } from './current-actor';
+import { assertNoPasswordChangeDue, callerFromClaims } from './current-actor';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
-import { notifyUpcomingEvents } from '../services/notification.service';
 
 export interface AuthenticateOptions {
   /** `password change`, `logout` and `whoami` still run while a password change is due. */
@@ -52,9 +51,7 @@ export async function authenticate(ctx: CommandContext, options: AuthenticateOpt
   }
   const session = await pending;
   ctx.actorId = session.actor.id;
-  if (session.actor.mustChangePassword && !options.allowPendingPasswordChange) {
-    throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
-  }
+  if (!options.allowPendingPasswordChange) assertNoPasswordChangeDue(session.actor);
   return session;
 }
 
@@ -82,8 +79,7 @@ async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession
       ({ claims, store } = await renewSession(ctx, credentials, settings));
     }
   }
-  const actor = await currentEmployee(ctx, claims);
-  await notifyUpcomingEvents(await ctx.db());
+  const actor = await callerFromClaims(await ctx.db(), claims);
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 
@@ -121,27 +117,4 @@ async function renewSession(ctx: CommandContext, credentials: CredentialStore, s
   } finally {
     await lock.release();
   }
-}
-
-interface SessionRow extends ActorRow {
-  revoked_at: Date | null;
-  family_found: boolean;
-}
-
-/** One query: the employee as of now and whether their login was revoked. */
-async function currentEmployee(ctx: CommandContext, claims: TokenClaims): Promise<Actor> {
-  const db = await ctx.db();
-  const rows: SessionRow[] = await db.dataSource.query(
-    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-            f.revoked_at, f.id IS NOT NULL AS family_found
-       FROM employees e
-       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
-      WHERE e.id = $1`,
-    [Number(claims.sub), claims.sid],
-  );
-  const row = rows[0];
-  if (!row) throw sessionAccountGone();
-  if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
-  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
-  return toActor(row);
 }

@@ -1,10 +1,47 @@
 import { type EntityManager } from 'typeorm';
+import { type Database } from '../database/database';
 import { forbidden, unauthenticated } from '../errors/cli-error';
+import { notifyUpcomingEvents } from '../services/notification.service';
 import { type Actor, type ActorRow, toActor } from './actor';
+import { type TokenClaims } from './tokens';
 
 /** The session's employee was deleted: whatever the command was doing, it is the session that ended (exit 3). */
 export function sessionAccountGone() {
   return unauthenticated('the account of this session no longer exists', 'log in again with `epicevents login`');
+}
+
+interface SessionRow extends ActorRow {
+  revoked_at: Date | null;
+  family_found: boolean;
+}
+
+/**
+ * The caller behind a verified access token, as the database says now: the employee re-read (so a
+ * deactivation or a role change counts at once, whatever the token says) and the login checked
+ * against server-side revocation, in one query; exit 3 (HTTP 401) otherwise. The CLI
+ * (`authenticate`) and the server's bearer hook both resolve their caller here. It also posts the
+ * notifications of events starting soon, which are due whenever somebody works.
+ */
+export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
+  const rows: SessionRow[] = await db.dataSource.query(
+    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
+            f.revoked_at, f.id IS NOT NULL AS family_found
+       FROM employees e
+       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
+      WHERE e.id = $1`,
+    [Number(claims.sub), claims.sid],
+  );
+  const row = rows[0];
+  if (!row) throw sessionAccountGone();
+  if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
+  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  await notifyUpcomingEvents(db);
+  return toActor(row);
+}
+
+/** Until a one-time password is changed, only `password change`, `logout` and `whoami` run. */
+export function assertNoPasswordChangeDue(actor: Actor): void {
+  if (actor.mustChangePassword) throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
 }
 
 /**

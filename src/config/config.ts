@@ -14,6 +14,8 @@ export interface Config {
   envToken?: string;
   sentryDsn?: string;
   debug: boolean;
+  /** Connections `serve` keeps to a PostgreSQL server (EPICEVENTS_DB_POOL). */
+  dbPoolSize: number;
 }
 
 let envLoaded = false;
@@ -74,7 +76,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     envToken: env.EPICEVENTS_TOKEN?.trim() || undefined,
     sentryDsn: env.SENTRY_DSN?.trim() || undefined,
     debug: env.EPICEVENTS_DEBUG === '1',
+    dbPoolSize: poolSizeSetting(env.EPICEVENTS_DB_POOL),
   };
+}
+
+/**
+ * 10 by default: pg's own default, enough for a company's employees (a request holds a connection
+ * only while its transaction runs, a few milliseconds), and a tenth of PostgreSQL's default
+ * `max_connections`, which leaves room for a second server, migrations and an administrator.
+ */
+const DEFAULT_DB_POOL = 10;
+const MAX_DB_POOL = 1000;
+
+function poolSizeSetting(raw: string | undefined): number {
+  const text = raw?.trim();
+  if (!text) return DEFAULT_DB_POOL;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_DB_POOL) {
+    throw unavailable(`EPICEVENTS_DB_POOL must be a whole number of connections from 1 to ${MAX_DB_POOL} (got "${text}")`, 'fix EPICEVENTS_DB_POOL in the environment or .env');
+  }
+  return Number(text);
 }
 
 /** What the driver will parse without throwing: a URL with a valid port and percent-encoding. */

@@ -13,7 +13,13 @@ export interface DatabaseTarget {
   onWait?: () => void;
   /** A process that serves for long (the server) keeps V8's optimising compiler for the embedded engine. */
   longLived?: boolean;
+  /** Connections to a server (a command needs few; `serve` sizes its pool by EPICEVENTS_DB_POOL). */
+  poolSize?: number;
+  /** A server statement running longer is cancelled by PostgreSQL itself (`statement_timeout`). */
+  statementTimeoutMs?: number;
 }
+
+const COMMAND_POOL_SIZE = 4;
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;
 
@@ -38,7 +44,11 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       driver: require('pg'),
       connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
-      extra: { max: 4, application_name: 'epicevents' },
+      extra: {
+        max: target.poolSize ?? COMMAND_POOL_SIZE,
+        application_name: 'epicevents',
+        ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
+      },
     } as DataSourceOptions);
   }
   if (!target.longLived) {

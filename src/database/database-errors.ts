@@ -84,6 +84,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
     // disk_full, out_of_memory: the server's resources, for its administrator to fix; not a bug.
     return unavailable(`${describeServer(databaseUrl)} cannot write: ${firstLine(inner.message)}`, 'the database server is out of disk space or memory; tell its administrator');
   }
+  if (code === '57014') {
+    // query_canceled: `serve` cancels statements that run too long (statement_timeout), or an administrator did.
+    return unavailable(`${describeServer(databaseUrl)} cancelled a statement that ran too long`, 'try again in a moment; if it keeps happening, tell the administrator');
+  }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');
   }

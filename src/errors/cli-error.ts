@@ -1,6 +1,6 @@
 /**
- * The one error type the CLI knows. Services throw it with a code; `exitCodeFor` is the one
- * place that turns a code into a process exit code.
+ * The one error type the CLI and the server know. Services throw it with a code; `exitCodeFor` and
+ * `httpStatusFor` (one table) are the only places that turn a code into an exit code or an HTTP status.
  */
 export type ErrorCode =
   | 'usage'
@@ -36,30 +36,37 @@ export const EXIT_CODES = [
   { code: 130, meaning: 'cancelled by the user (Ctrl-C, prompt aborted)' },
 ] as const;
 
+/**
+ * What each error code becomes in each front end: the CLI's exit code and the API's HTTP status
+ * (401 for the lot of "not logged in", 409 for every conflict, 503 for whatever the operator must
+ * fix). A `Record` over the closed union, so a new code cannot be left unmapped.
+ */
+const ERROR_CODE_TABLE: Record<ErrorCode, { exitCode: number; httpStatus: number }> = {
+  usage: { exitCode: 2, httpStatus: 400 },
+  validation: { exitCode: 2, httpStatus: 400 },
+  unauthenticated: { exitCode: 3, httpStatus: 401 },
+  forbidden: { exitCode: 4, httpStatus: 403 },
+  not_found: { exitCode: 5, httpStatus: 404 },
+  conflict: { exitCode: 6, httpStatus: 409 },
+  unavailable: { exitCode: 7, httpStatus: 503 },
+  // A person answering "no" at a prompt: it cannot happen in a request, but the table is total.
+  cancelled: { exitCode: 130, httpStatus: 400 },
+  internal: { exitCode: 1, httpStatus: 500 },
+};
+
 export function exitCodeFor(code: ErrorCode): number {
-  switch (code) {
-    case 'usage':
-    case 'validation':
-      return 2;
-    case 'unauthenticated':
-      return 3;
-    case 'forbidden':
-      return 4;
-    case 'not_found':
-      return 5;
-    case 'conflict':
-      return 6;
-    case 'unavailable':
-      return 7;
-    case 'cancelled':
-      return 130;
-    case 'internal':
-      return 1;
-    default: {
-      const unhandled: never = code;
-      throw new Error(`unmapped error code ${String(unhandled)}`);
-    }
-  }
+  return mapping(code).exitCode;
+}
+
+export function httpStatusFor(code: ErrorCode): number {
+  return mapping(code).httpStatus;
+}
+
+function mapping(code: ErrorCode): { exitCode: number; httpStatus: number } {
+  // An error built from untyped data (a reply of the API) may carry a code outside the union.
+  const row = Object.hasOwn(ERROR_CODE_TABLE, code) ? ERROR_CODE_TABLE[code] : undefined;
+  if (!row) throw new Error(`unmapped error code ${String(code)}`);
+  return row;
 }
 
 export const usageError = (message: string, hint?: string) => new CliError('usage', message, hint);

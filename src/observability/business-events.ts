@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Key business events (employee created, contract signed, …) recorded by services while a command
  * runs. They are sent to Sentry only after the command succeeded, so a rolled-back write never
@@ -12,13 +14,23 @@ export interface BusinessEvent {
   tags: Record<string, string | number>;
 }
 
-const pending: BusinessEvent[] = [];
+/** A command is alone in its process: one list. The server's requests each collect their own. */
+const processWide: BusinessEvent[] = [];
+const perRequest = new AsyncLocalStorage<BusinessEvent[]>();
+
+const pending = (): BusinessEvent[] => perRequest.getStore() ?? processWide;
 
 export function businessEvent(event: BusinessEvent): void {
-  pending.push(event);
+  pending().push(event);
 }
 
 /** Hands over (and forgets) what was recorded since the last call. */
 export function takeBusinessEvents(): BusinessEvent[] {
-  return pending.splice(0, pending.length);
+  const events = pending();
+  return events.splice(0, events.length);
+}
+
+/** Runs one request's work with a list of its own, so parallel requests never report each other's events. */
+export function collectingBusinessEvents<T>(work: () => Promise<T>): Promise<T> {
+  return perRequest.run([], work);
 }

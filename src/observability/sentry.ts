@@ -4,6 +4,9 @@ import { scrub } from './scrub';
 
 type SentryModule = typeof import('@sentry/node');
 
+/** Who and what an event is about: a command (its context), or a request of `serve`. */
+export type ReportContext = Pick<CommandContext, 'env' | 'commandName' | 'actorId'> & { requestId?: string; route?: string };
+
 const FLUSH_TIMEOUT_MS = 2000;
 let sentry: SentryModule | undefined;
 
@@ -38,34 +41,40 @@ function client(env: NodeJS.ProcessEnv): SentryModule | undefined {
   return sentry;
 }
 
-/** The unexpected-error path (exit 1): the exception, with the command and the employee. */
-export async function reportUnexpected(error: unknown, ctx: CommandContext): Promise<void> {
+/** The unexpected-error path (exit 1, HTTP 500): the exception, with the command or request and the employee. */
+export async function reportUnexpected(error: unknown, ctx: ReportContext): Promise<void> {
   const sdk = safely(() => client(ctx.env));
   if (!sdk) return;
   safely(() =>
     sdk.withScope((scope) => {
-      scope.setTag('command', ctx.commandName);
-      if (ctx.actorId !== undefined) scope.setTag('employee_id', String(ctx.actorId));
+      tagContext(scope, ctx);
       sdk.captureException(error);
     }),
   );
 }
 
 /** Business events of a successful command, each a readable message with ids as tags. */
-export async function reportBusinessEvents(events: BusinessEvent[], ctx: CommandContext): Promise<void> {
+export async function reportBusinessEvents(events: BusinessEvent[], ctx: ReportContext): Promise<void> {
   if (events.length === 0) return;
   const sdk = safely(() => client(ctx.env));
   if (!sdk) return;
   for (const event of events) {
     safely(() =>
       sdk.withScope((scope) => {
-        scope.setTag('command', ctx.commandName);
+        tagContext(scope, ctx);
         scope.setTag('event', event.name);
         for (const [key, value] of Object.entries(event.tags)) scope.setTag(key, String(value));
         sdk.captureMessage(event.message, 'info');
       }),
     );
   }
+}
+
+function tagContext(scope: { setTag(key: string, value: string): unknown }, ctx: ReportContext): void {
+  scope.setTag('command', ctx.commandName);
+  if (ctx.actorId !== undefined) scope.setTag('employee_id', String(ctx.actorId));
+  if (ctx.requestId !== undefined) scope.setTag('request_id', ctx.requestId);
+  if (ctx.route !== undefined) scope.setTag('route', ctx.route);
 }
 
 /** Waits at most 2 s for queued events to leave; instant when Sentry never loaded. */

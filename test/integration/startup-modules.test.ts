@@ -10,7 +10,7 @@ import { createTestDatabase, serverUrl, type TestDatabase } from '../support/tes
  */
 
 const PRELOAD = path.resolve(__dirname, '../../bench/loaded-modules.js');
-const HEAVY = ['@sentry/node', 'inquirer', '@electric-sql/pglite', 'argon2'];
+const HEAVY = ['@sentry/node', 'inquirer', '@electric-sql/pglite', 'argon2', 'fastify', '@fastify/swagger', 'pino'];
 
 /** The files the command loaded as modules. */
 async function filesLoaded(args: string[], env: Record<string, string> = {}): Promise<string[]> {
@@ -44,7 +44,7 @@ describe('modules loaded at start-up', () => {
     expect(files.filter((file) => file.includes(`${path.sep}dist${path.sep}src${path.sep}`))).toEqual([]);
   });
 
-  it.each([[['--help']], [['help', 'exit-codes']], [['client', '--help']], [['help', 'contract', 'create']]])(
+  it.each([[['--help']], [['help', 'exit-codes']], [['client', '--help']], [['help', 'contract', 'create']], [['serve', '--help']]])(
     'should load commander and nothing heavier when %p runs',
     async (args) => {
       const packages = await packagesLoaded(args);
@@ -63,7 +63,7 @@ describe('modules loaded at start-up', () => {
       await db?.close();
     });
 
-    it('should load TypeORM and pg but not Sentry, inquirer, PGlite or argon2 when `db status` runs', async () => {
+    it('should load TypeORM and pg but not Sentry, inquirer, PGlite, argon2 or Fastify when `db status` runs', async () => {
       const packages = await packagesLoaded(['db', 'status'], db.env);
       expect(packages).toContain('typeorm');
       expect(packages).toContain('pg');

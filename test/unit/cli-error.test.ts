@@ -1,4 +1,4 @@
-import { CliError, EXIT_CODES, type ErrorCode, exitCodeFor } from '../../src/errors/cli-error';
+import { CliError, EXIT_CODES, type ErrorCode, exitCodeFor, httpStatusFor } from '../../src/errors/cli-error';
 
 const EXPECTED: Record<ErrorCode, number> = {
   usage: 2,
@@ -25,6 +25,29 @@ describe('exitCodeFor', () => {
 
   it('should throw when it is given a code that is not part of the union', () => {
     expect(() => exitCodeFor('teapot' as ErrorCode)).toThrow(/unmapped error code teapot/);
+  });
+});
+
+/** The API's status for each code: the exit code's meaning, in HTTP. */
+const EXPECTED_STATUS: Record<ErrorCode, number> = {
+  usage: 400,
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  cancelled: 400,
+  internal: 500,
+};
+
+describe('httpStatusFor', () => {
+  it.each(Object.entries(EXPECTED_STATUS))('should map %p to HTTP %p when a request fails with that code', (code, status) => {
+    expect(httpStatusFor(code as ErrorCode)).toBe(status);
+  });
+
+  it('should throw when it is given a code that is not part of the union', () => {
+    expect(() => httpStatusFor('toString' as ErrorCode)).toThrow(/unmapped error code toString/);
   });
 });
 

@@ -81,6 +81,7 @@ describe('readConfig', () => {
       envToken: undefined,
       sentryDsn: undefined,
       debug: false,
+      dbPoolSize: 10,
     });
   });
 
@@ -94,6 +95,7 @@ describe('readConfig', () => {
       EPICEVENTS_TOKEN: ' token ',
       SENTRY_DSN: 'http://key@127.0.0.1:9/1',
       EPICEVENTS_DEBUG: '1',
+      EPICEVENTS_DB_POOL: ' 32 ',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://app@db.internal:5433/epic',
@@ -103,6 +105,7 @@ describe('readConfig', () => {
       envToken: 'token',
       sentryDsn: 'http://key@127.0.0.1:9/1',
       debug: true,
+      dbPoolSize: 32,
     });
   });
 
@@ -115,6 +118,9 @@ describe('readConfig', () => {
     [{ EPICEVENTS_ACCESS_TTL: '15 minutes' }, /EPICEVENTS_ACCESS_TTL/],
     [{ EPICEVENTS_REFRESH_TTL: '0' }, /EPICEVENTS_REFRESH_TTL/],
     [{ EPICEVENTS_KEYCHAIN: 'maybe' }, /EPICEVENTS_KEYCHAIN/],
+    [{ EPICEVENTS_DB_POOL: '0' }, /EPICEVENTS_DB_POOL must be a whole number of connections from 1 to 1000 \(got "0"\)/],
+    [{ EPICEVENTS_DB_POOL: '2.5' }, /EPICEVENTS_DB_POOL/],
+    [{ EPICEVENTS_DB_POOL: '1001' }, /EPICEVENTS_DB_POOL/],
   ])('should refuse %p with an "unavailable" error when the setting is malformed', (env, message) => {
     let caught: unknown;
     try {

@@ -12,6 +12,7 @@ const SETTINGS = [
   'EPICEVENTS_TOKEN',
   'SENTRY_DSN',
   'EPICEVENTS_DEBUG',
+  'EPICEVENTS_DB_POOL',
 ];
 
 const read = (file: string) => fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');

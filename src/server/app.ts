@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, LogController, type RouteHandlerMethod } from 'fastify';
+import swagger from '@fastify/swagger';
+import { type TokenSettings } from '../auth/session.service';
+import { collectingBusinessEvents, takeBusinessEvents } from '../observability/business-events';
+import { reportBusinessEvents } from '../observability/sentry';
+import { installBearerAuthentication } from './caller';
+import { LoginThrottle } from './login-throttle';
+import { installProblemHandlers, PROBLEM_SCHEMA } from './problem';
+import { type RequestDatabase } from './request-database';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+
+export interface AppOptions {
+  database: RequestDatabase;
+  tokens: TokenSettings;
+  /** The database's URL, for translating its errors (never logged nor sent). */
+  databaseUrl?: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the request log goes (stderr); none for an app that only describes itself. */
+  logStream?: NodeJS.WritableStream;
+  https?: { cert: Buffer; key: Buffer };
+  /** Behind one reverse proxy: the client's address and protocol come from the X-Forwarded-* headers it sets. */
+  trustProxy?: boolean;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Log fields that could hold a secret if a future log call ever included them: cut before the
+ * line is written. The request line itself carries none (method, route, status, duration, ids).
+ */
+const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'body',
+  'req.body',
+  'password',
+  '*.password',
+  'currentPassword',
+  'newPassword',
+  'accessToken',
+  'refreshToken',
+  '*.accessToken',
+  '*.refreshToken',
+  'databaseUrl',
+];
+
+/** The API: every route, its schemas (which validate requests and make the OpenAPI document), errors as problem+json. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logStream ? { level: 'info', stream: options.logStream, redact: { paths: REDACTED_LOG_PATHS, censor: '[Filtered]' } } : false,
+    // One line per request, written when it ends (onResponse below), instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // One proxy in front (the peer): the client is the address it appended, not whatever a client
+    // wrote before it. Only the proxy must be able to reach the server then (README).
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
+    ...(options.https ? { https: options.https } : {}),
+    // A member a route does not know is refused (400 naming it), as the CLI refuses an unknown flag.
+    ajv: { customOptions: { removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+
+  // JSON only (CSV routes add their own parser): a text/plain body is a 415, not a string.
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(PROBLEM_SCHEMA);
+  installProblemHandlers(app, { databaseUrl: options.databaseUrl, env: options.env });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10, actorId: request.actorId ?? null },
+      'request',
+    );
+  });
+  installBearerAuthentication(app, options.database, options.tokens.secret);
+  reportBusinessEventsOfEachRoute(app, options.env);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'epicevents API',
+        // The API's version (its path prefix), which the package's releases do not change.
+        version: '1',
+        description: 'The services of the epicevents CRM over HTTP, with the permissions enforced on the server. Errors are RFC 9457 problem documents.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'authentication', description: 'logins, tokens, the first account' },
+        { name: 'health', description: 'for load balancers and orchestrators' },
+      ],
+    },
+    // Shared schemas keep their own names in the document (`#/components/schemas/Problem`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  healthRoutes(app, options.database);
+  authRoutes(app, { database: options.database, tokens: options.tokens, throttle: new LoginThrottle() });
+  app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+/**
+ * Business events (an employee created, a contract signed…) are collected per request and sent to
+ * Sentry only when its handler succeeded, as a command sends them only when it exits 0.
+ */
+function reportBusinessEventsOfEachRoute(app: FastifyInstance, env: NodeJS.ProcessEnv): void {
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler as RouteHandlerMethod;
+    route.handler = function collecting(request, reply) {
+      return collectingBusinessEvents(async () => {
+        const result = await handler.call(this, request, reply);
+        await reportBusinessEvents(takeBusinessEvents(), { env, commandName: 'serve', actorId: request.actorId, requestId: request.id, route: request.routeOptions.url });
+        return result;
+      });
+    };
+  });
+}

@@ -1,0 +1,65 @@
+import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type Actor } from '../auth/actor';
+import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-actor';
+import { ExpiredTokenError, verifyToken } from '../auth/tokens';
+import { unauthenticated } from '../errors/cli-error';
+import { type RequestDatabase } from './request-database';
+
+/** The employee behind a request's access token, as the database says now. */
+export interface Caller {
+  actor: Actor;
+  /** The login (refresh-token family) of the token. */
+  familyId: string;
+  accessExpiresAt: Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+    /** The employee a request acts for, for the log: the caller, or the account that just logged in. */
+    actorId?: number;
+  }
+  interface FastifyContextConfig {
+    /** Served without a token (login, refresh, init, health, the OpenAPI document). */
+    public?: boolean;
+    /** Served while the caller's one-time password is still to be changed (whoami, logout, password). */
+    allowPendingPasswordChange?: boolean;
+  }
+}
+
+/**
+ * Every route needs `Authorization: Bearer <access token>` unless it declares itself public. The
+ * token is verified as the CLI verifies it (HS256 pinned, issuer, audience, type, claims), then the
+ * caller is resolved by the same function as the CLI's: re-read, active, login not revoked.
+ * Runs before the body is read, so an unauthenticated request is refused before anything else.
+ */
+export function installBearerAuthentication(app: FastifyInstance, database: RequestDatabase, secret: string): void {
+  app.decorateRequest('caller', undefined);
+  app.decorateRequest('actorId', undefined);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (request.is404 || config.public) return;
+    const claims = verifiedClaims(request, secret);
+    const actor = await database.use((db) => callerFromClaims(db, claims));
+    request.actorId = actor.id;
+    if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
+    request.caller = { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
+  });
+}
+
+function verifiedClaims(request: FastifyRequest, secret: string) {
+  const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
+  if (!match) throw unauthenticated('this route needs an access token', 'send `Authorization: Bearer <access token>` (POST /v1/auth/login gives one)');
+  try {
+    return verifyToken(secret, match[1], 'access');
+  } catch (error) {
+    if (error instanceof ExpiredTokenError) throw unauthenticated('the access token has expired', 'renew it with POST /v1/auth/refresh, or log in again');
+    throw error;
+  }
+}
+
+/** The caller of a route that is not public: set by the hook before the handler runs. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Error(`route ${request.routeOptions.url} is public but asked for its caller`);
+  return request.caller;
+}

@@ -1,0 +1,104 @@
+import { type AddressInfo } from 'node:net';
+import { type FastifyInstance } from 'fastify';
+import { type TokenSettings } from '../auth/session.service';
+import { type Config } from '../config/config';
+import { Database } from '../database/database';
+import { unavailable } from '../errors/cli-error';
+import { buildApp } from './app';
+import { type RequestDatabase, requestDatabase } from './request-database';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  https?: { cert: Buffer; key: Buffer };
+  trustProxy: boolean;
+  config: Config;
+  tokens: TokenSettings;
+  env: NodeJS.ProcessEnv;
+  /** Receives the one `listening on` line. */
+  stdout: NodeJS.WritableStream;
+  /** Receives the JSON log lines. */
+  stderr: NodeJS.WritableStream;
+}
+
+/** PostgreSQL cancels a statement of the server's that runs longer (HTTP 503). */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+/** How long requests in flight may still run once the server is told to stop. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Opens the database, listens, prints `listening on URL`, then serves until SIGTERM or SIGINT:
+ * stops accepting, lets the requests in flight finish (at most SHUTDOWN_GRACE_MS), closes the
+ * database and resolves.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const { config } = options;
+  const database = requestDatabase(
+    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: STATEMENT_TIMEOUT_MS, longLived: true }),
+  );
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp({
+      database,
+      tokens: options.tokens,
+      databaseUrl: config.databaseUrl,
+      env: options.env,
+      logStream: options.stderr,
+      https: options.https,
+      trustProxy: options.trustProxy,
+    });
+    await listen(app, options.host, options.port);
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const signal = stopSignal();
+  options.stdout.write(`listening on ${options.https ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}\n`);
+  app.log.info({ signal: await signal }, 'stopping: no new connections; requests in flight finish');
+  await closeGracefully(app, database);
+}
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ host, port, listenTextResolver: () => 'accepting connections' });
+  } catch (error) {
+    const reason = LISTEN_FAILURES[(error as NodeJS.ErrnoException).code ?? ''];
+    if (!reason) throw error;
+    throw unavailable(`cannot listen on ${host}:${port}: ${reason}`, 'choose another --host or --port');
+  }
+}
+
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  ENOTFOUND: 'unknown host name',
+  EAI_AGAIN: 'the host name cannot be resolved now',
+};
+
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+async function closeGracefully(app: FastifyInstance, database: RequestDatabase): Promise<void> {
+  const deadline = setTimeout(() => {
+    app.log.warn(`requests still running after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`);
+    app.server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
+  await database.close();
+}
