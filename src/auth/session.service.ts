@@ -6,7 +6,8 @@ import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { loadActiveEmployee, sessionAccountGone } from './current-actor';
-import { DUMMY_PASSWORD_HASH, hashPassword, passwordPolicyError, samePassword, verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
+import { passwordPolicyError, samePassword } from '../validation/password-policy';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
 export const MAX_FAILED_LOGINS = 5;

@@ -1,4 +1,4 @@
-import { type Role } from '../entities/employee.entity';
+import { type Role } from '../domain/roles';
 
 /**
  * SPEC §2 as data. Each action maps every role to one rule:

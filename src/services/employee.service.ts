@@ -1,6 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
-import { generateOneTimePassword, hashPassword, passwordPolicyError } from '../auth/passwords';
+import { generateOneTimePassword, hashPassword } from '../auth/passwords';
+import { passwordPolicyError } from '../validation/password-policy';
 import { type Database } from '../database/database';
 import { Employee, ROLES, type Role } from '../entities/employee.entity';
 import { conflict, notFound, usageError, validationError } from '../errors/cli-error';

@@ -1,7 +1,7 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { type MissingValue, readStdinLines } from '../../cli/prompter';
 import { assertNotInitialised, bootstrapFirstManager } from '../../auth/session.service';
-import { passwordPolicyError } from '../../auth/passwords';
+import { passwordPolicyError } from '../../validation/password-policy';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 import { parseEmail, parseText } from '../../validation/parse';

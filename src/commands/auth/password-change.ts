@@ -2,7 +2,7 @@ import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
 import { authenticate } from '../../auth/authenticate';
 import { changePassword } from '../../auth/session.service';
-import { passwordPolicyError } from '../../auth/passwords';
+import { passwordPolicyError } from '../../validation/password-policy';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 

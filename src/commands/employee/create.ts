@@ -2,7 +2,7 @@ import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
 import { requireActor } from '../../auth/authenticate';
 import { assertAllowed } from '../../permissions/assert-allowed';
-import { ROLES } from '../../entities/employee.entity';
+import { ROLES } from '../../domain/roles';
 import { createEmployee } from '../../services/employee.service';
 import { parseEmail, parseText } from '../../validation/parse';
 import { flagSet, flagString, promptValidator } from '../shared/flags';
