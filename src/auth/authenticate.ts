@@ -131,7 +131,7 @@ interface SessionRow extends ActorRow {
 /** One query: the employee as of now and whether their login was revoked. */
 async function currentEmployee(ctx: CommandContext, claims: TokenClaims): Promise<Actor> {
   const db = await ctx.db();
-  const rows: SessionRow[] = await db.dataSource.query(
+  const rows: SessionRow[] = await db.query(
     `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
             f.revoked_at, f.id IS NOT NULL AS family_found
        FROM employees e

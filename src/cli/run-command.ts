@@ -2,6 +2,7 @@ import { CliError, exitCodeFor } from '../errors/cli-error';
 import { translateDatabaseError } from '../database/database-errors';
 import { Output, type OutputStreams } from '../output/output';
 import { type CommandInput, type CommandSpec } from './command-spec';
+import { flagFor } from './field-flags';
 import { CommandContext, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
 import { reportBusinessEvents, reportUnexpected } from '../observability/sentry';
@@ -29,7 +30,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
     takeBusinessEvents(); // the command failed, so what it recorded did not happen
     const error = translateDatabaseError(caught, runtime.env.DATABASE_URL);
     if (error instanceof CliError) {
-      output.error(error);
+      output.error(error, flagFor);
       return exitCodeFor(error.code);
     }
     await reportUnexpected(error, ctx);

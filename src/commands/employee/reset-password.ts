@@ -1,8 +1,8 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { requireActor } from '../../auth/authenticate';
-import { employeeName, resetEmployeePassword } from '../../services/employee.service';
+import { resetEmployeePassword } from '../../services/employee.service';
 import { parseId } from '../../validation/parse';
-import { employeeJson } from './employee-view';
+import { employeeJson, employeeName } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'employee id');

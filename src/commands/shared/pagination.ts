@@ -12,7 +12,7 @@ export const PAGE_OPTIONS: OptionSpec[] = [
 ];
 
 export function parsePageRequest(options: Record<string, unknown>): PageRequest {
-  const limit = parseLimit(options.limit);
+  const limit = parseLimit(options.limit, '--limit');
   return options.cursor === undefined ? { limit } : { limit, cursor: parseId(options.cursor, '--cursor') };
 }
 
