@@ -1,6 +1,7 @@
 import { CliError, exitCodeFor } from '../errors/cli-error';
 import { translateDatabaseError } from '../database/database-errors';
 import { Output, type OutputStreams } from '../output/output';
+import { assertAllowed } from '../permissions/assert-allowed';
 import { type CommandInput, type CommandSpec } from './command-spec';
 import { flagFor } from './field-flags';
 import { CommandContext, type GlobalOptions } from './context';
@@ -22,6 +23,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin);
   try {
     const run = await spec.load();
+    await resolveCaller(spec, input, ctx);
     const result = await run(ctx, input);
     output.render(result);
     await reportBusinessEvents(takeBusinessEvents(), ctx);
@@ -42,6 +44,20 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * The caller, resolved once from what the spec declares: the login it needs, whether a due
+ * password change may wait, and the action it performs, refused here before any prompt.
+ */
+async function resolveCaller(spec: CommandSpec, input: CommandInput, ctx: CommandContext): Promise<void> {
+  const needed = spec.auth === 'session' || (typeof spec.auth === 'object' && (await spec.auth.sessionWhen(ctx)));
+  if (!needed) return;
+  const caller = await (await ctx.backend()).session.caller({ allowPendingPasswordChange: spec.allowPendingPasswordChange === true });
+  ctx.caller = caller;
+  ctx.actorId = caller.actor.id;
+  const action = typeof spec.action === 'function' ? spec.action(input) : spec.action;
+  if (action) assertAllowed(caller.actor, action);
 }
 
 function firstLine(error: unknown): string {

@@ -4,10 +4,10 @@ import { describeOwned, type OwnedRecords } from '../domain/owned-records';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
 import { passwordPolicyError } from '../validation/password-policy';
 import { type SqlRunner } from '../database/sql-runner';
-import { Employee, ROLES, type Role } from '../entities/employee.entity';
+import { Employee, type Role } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
-import { parseEmail, parsePhone, parseText } from '../validation/parse';
+import { parseEmail, parsePhone, parseRole, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { notifyEventsHandedOver } from './event.service';
 import { moveContracts, moveOwned, OWNED } from './hand-over';
@@ -74,14 +74,6 @@ export interface DeletedEmployee {
 }
 
 const AUDITED_FIELDS: (keyof EmployeeRecord & string)[] = ['firstName', 'lastName', 'email', 'phone', 'role', 'isActive', 'mustChangePassword'];
-
-export function parseRole(value: string, field = 'role'): Role {
-  const role = value.trim().toUpperCase();
-  if (!(ROLES as readonly string[]).includes(role)) {
-    throw validationError(`${field} must be one of ${ROLES.join(', ')} (got "${value.trim().slice(0, 40)}")`);
-  }
-  return role as Role;
-}
 
 function toRecord(e: Employee): EmployeeRecord {
   return {

@@ -2,6 +2,7 @@ import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { type SqlRunner } from '../database/sql-runner';
 import { assertAllowed } from '../permissions/assert-allowed';
+import { UPCOMING_DAYS } from '../domain/report';
 
 /**
  * The figures of `epicevents report`, one dashboard per role. Each figure is one SQL aggregate
@@ -94,7 +95,6 @@ export interface SupportReport {
 export type Report = ManagementReport | SalesReport | SupportReport;
 
 export const MONTHS = 12;
-export const UPCOMING_DAYS = 30;
 export const WORKLOAD_LIMIT = 20;
 export const EVENT_LIMIT = 50;
 

@@ -1,3 +1,4 @@
+import { ROLES, type Role } from '../domain/roles';
 import { type MessagePart, validationError } from '../errors/cli-error';
 
 /**
@@ -85,6 +86,14 @@ export function parseAmount(value: unknown, field: FieldLabel): string {
     throw validationError([field, ` must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`]);
   }
   return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
+}
+
+export function parseRole(value: string, field: FieldLabel = 'role'): Role {
+  const role = value.trim().toUpperCase();
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw validationError([field, ` must be one of ${ROLES.join(', ')} (got "${value.trim().slice(0, 40)}")`]);
+  }
+  return role as Role;
 }
 
 /** Amount strings compared exactly, through integer cents. */

@@ -1,17 +1,13 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { describeOwned, type OwnedRecords } from '../../domain/owned-records';
-import { deactivateEmployee, ownedRecords } from '../../services/employee.service';
 import { parseId } from '../../validation/parse';
 import { employeeResult } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'employee id');
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
-  const employee = await deactivateEmployee(db, actor, id);
-  const owned = await ownedRecords(db, employee.id);
-  if (owned.clients + owned.contracts + owned.events > 0) ctx.output.warn(stillOwnedWarning(id, owned));
+  const { employee, stillOwns } = await (await ctx.backend()).employees.deactivate(id);
+  // Deactivation keeps the records on purpose, but clients left with someone who can no longer log in get no follow-up.
+  if (stillOwns.clients + stillOwns.contracts + stillOwns.events > 0) ctx.output.warn(stillOwnedWarning(id, stillOwns));
   return employeeResult(employee, `deactivated employee ${id}: their sessions are ended, their records kept`);
 };
 

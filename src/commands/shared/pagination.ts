@@ -1,6 +1,6 @@
 import { type OptionSpec } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { type Page, type PageRequest } from '../../services/pagination';
+import { type Page, type PageRequest } from '../../backend/backend';
 import { parseId, parseLimit } from '../../validation/parse';
 import { type CommandResult, type HumanView } from '../../output/view';
 import { type JsonValue } from '../../output/json-values';
