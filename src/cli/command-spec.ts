@@ -19,7 +19,7 @@ export type RunFunction = (ctx: CommandContext, input: CommandInput) => Promise<
  * need one once the database has an employee (before that, there is nobody to log in as).
  */
 export interface ConditionalSession {
-  sessionWhen: (ctx: CommandContext) => Promise<boolean>;
+  sessionWhen: (ctx: CommandContext, input: CommandInput) => Promise<boolean>;
 }
 
 /**

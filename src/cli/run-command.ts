@@ -50,8 +50,8 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
  * The caller, resolved once from what the spec declares: the login it needs, whether a due
  * password change may wait, and the action it performs, refused here before any prompt.
  */
-async function resolveCaller(spec: CommandSpec, input: CommandInput, ctx: CommandContext): Promise<void> {
-  const needed = spec.auth === 'session' || (typeof spec.auth === 'object' && (await spec.auth.sessionWhen(ctx)));
+export async function resolveCaller(spec: CommandSpec, input: CommandInput, ctx: CommandContext): Promise<void> {
+  const needed = spec.auth === 'session' || (typeof spec.auth === 'object' && (await spec.auth.sessionWhen(ctx, input)));
   if (!needed) return;
   const caller = await (await ctx.backend()).session.caller({ allowPendingPasswordChange: spec.allowPendingPasswordChange === true });
   ctx.caller = caller;

@@ -47,7 +47,7 @@ export const DB_COMMANDS: CommandSpec[] = [
       { flags: '--scale <n>', description: 'about N clients, N contracts and N events (default 40; 0: only the examples of the specification), for benchmarks' },
     ],
     examples: ['epicevents db seed --demo', 'epicevents db seed --demo --scale 100000', 'DATABASE_URL=postgres://postgres@127.0.0.1/bench epicevents db seed --demo --scale 1000000 --json'],
-    auth: { sessionWhen: async (ctx) => (await import('./login-needed')).seedNeedsLogin(ctx) },
+    auth: { sessionWhen: async (ctx, input) => (await import('./login-needed')).seedNeedsLogin(ctx, input) },
     load: async () => (await import('./seed')).run,
   },
 ];
