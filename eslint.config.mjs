@@ -16,4 +16,35 @@ export default tseslint.config(
   { languageOptions: { globals: { ...globals.node, ...globals.jest } } },
   ...compat.config(rules),
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // The domain does not know the command line: it serves the CLI and the server alike.
+  {
+    files: ['src/services/**', 'src/auth/**', 'src/validation/**', 'src/permissions/**', 'src/domain/**', 'src/database/**', 'src/backend/**', 'src/server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/**', '**/commands/**'], message: 'the domain layers serve every front end: no import from the CLI or its commands' }] },
+      ],
+    },
+  },
+  // A command works through ctx.backend() and does not know which implementation it has; only the
+  // direct-only `db` commands and `serve` (and completion, which needs nothing) reach the database
+  // and the session machinery themselves.
+  {
+    files: ['src/commands/**'],
+    ignores: ['src/commands/db/**', 'src/commands/serve/**', 'src/commands/completion/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['typeorm', 'pg', 'argon2', '@electric-sql/pglite', 'typeorm-pglite'],
+          patterns: [
+            {
+              group: ['**/services/**', '**/database/**', '**/entities/**', '**/auth/**', '**/backend/in-process'],
+              message: 'commands use ctx.backend() and the types of src/backend/backend.ts, never the services, the database or the auth internals',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-import { type Role } from '../entities/employee.entity';
+import { type Role } from '../domain/roles';
 
 /** The employee running the command, as the database says now (not as the token said). */
 export interface Actor {

@@ -1,16 +1,22 @@
-import { type CommandContext } from '../cli/context';
+import { type Config } from '../config/config';
 import { acquireProcessLock, folderLockName } from '../config/process-lock';
+import { type Database } from '../database/database';
 import { unauthenticated, unavailable } from '../errors/cli-error';
 import { type Actor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
 import { refreshSession, type TokenSettings } from './session.service';
-import { assertNoPasswordChangeDue, callerFromClaims } from './current-actor';
+import { callerFromClaims } from './current-actor';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 
-export interface AuthenticateOptions {
-  /** `password change`, `logout` and `whoami` still run while a password change is due. */
-  allowPendingPasswordChange?: boolean;
+/** What resolving a session needs from the process it runs in (the CLI's command context gives it). */
+export interface SessionEnvironment {
+  readonly config: Config;
+  readonly env: NodeJS.ProcessEnv;
+  /** A warning for the person at the terminal (a session kept in plain text). */
+  warn(message: string): void;
+  /** The database, opened on first use. */
+  db(): Promise<Database>;
 }
 
 export interface AuthenticatedSession {
@@ -20,13 +26,11 @@ export interface AuthenticatedSession {
   store: StoreKind;
 }
 
-const sessions = new WeakMap<CommandContext, Promise<AuthenticatedSession>>();
-
-export function credentialStoreFor(ctx: CommandContext): CredentialStore {
-  return new CredentialStore({ homeDir: ctx.config.homeDir, keychain: ctx.config.keychain, warn: (m) => ctx.output.warn(m) });
+export function credentialStoreFor(ctx: SessionEnvironment): CredentialStore {
+  return new CredentialStore({ homeDir: ctx.config.homeDir, keychain: ctx.config.keychain, warn: (m) => ctx.warn(m) });
 }
 
-export function tokenSettings(ctx: CommandContext): TokenSettings {
+export function tokenSettings(ctx: Pick<SessionEnvironment, 'config' | 'env'>): TokenSettings {
   return {
     secret: jwtSecret(ctx.config, ctx.env),
     accessTtlSeconds: ctx.config.accessTtlSeconds,
@@ -39,23 +43,7 @@ export function tokenSettings(ctx: CommandContext): TokenSettings {
  * transparently when the access token expired), re-read from the database so the current role
  * and active flag count, and the login checked against server-side revocation. Exit 3 otherwise.
  */
-export async function requireActor(ctx: CommandContext, options: AuthenticateOptions = {}): Promise<Actor> {
-  return (await authenticate(ctx, options)).actor;
-}
-
-export async function authenticate(ctx: CommandContext, options: AuthenticateOptions = {}): Promise<AuthenticatedSession> {
-  let pending = sessions.get(ctx);
-  if (!pending) {
-    pending = resolveSession(ctx);
-    sessions.set(ctx, pending);
-  }
-  const session = await pending;
-  ctx.actorId = session.actor.id;
-  if (!options.allowPendingPasswordChange) assertNoPasswordChangeDue(session.actor);
-  return session;
-}
-
-async function resolveSession(ctx: CommandContext): Promise<AuthenticatedSession> {
+export async function resolveSession(ctx: SessionEnvironment): Promise<AuthenticatedSession> {
   const settings = tokenSettings(ctx);
   let claims: TokenClaims;
   let store: StoreKind;
@@ -92,7 +80,7 @@ const RENEWAL_LOCK_TIMEOUT_MS = 20_000;
  * like a stolen copy and end the login; so they renew one at a time, and one that finds the stored
  * session already renewed by the other uses it as it is.
  */
-async function renewSession(ctx: CommandContext, credentials: CredentialStore, settings: TokenSettings): Promise<{ claims: TokenClaims; store: StoreKind }> {
+async function renewSession(ctx: SessionEnvironment, credentials: CredentialStore, settings: TokenSettings): Promise<{ claims: TokenClaims; store: StoreKind }> {
   // Opened first: the embedded database has its own lock, always taken before this one.
   const db = await ctx.db();
   const lock = await acquireProcessLock(folderLockName('session', ctx.config.homeDir), { timeoutMs: RENEWAL_LOCK_TIMEOUT_MS });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { conflict, unauthenticated, validationError } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { loadActiveEmployee, sessionAccountGone } from './current-actor';
-import { DUMMY_PASSWORD_HASH, hashPassword, passwordPolicyError, samePassword, verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
+import { passwordPolicyError, samePassword } from '../validation/password-policy';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -36,8 +37,8 @@ interface EmployeeRow extends ActorRow {
  * Logs in with email and password. Unknown emails are verified against a dummy hash and get the
  * same message as a wrong password; 5 wrong passwords in a row lock the account for 15 minutes.
  */
-export async function login(db: Database, email: string, password: string, settings: TokenSettings, now = new Date()): Promise<Session> {
-  const row = await findByEmail(db.dataSource.manager, email);
+export async function login(db: SqlRunner, email: string, password: string, settings: TokenSettings, now = new Date()): Promise<Session> {
+  const row = await findByEmail(db.manager, email);
   if (!row) {
     await verifyPassword(DUMMY_PASSWORD_HASH, password);
     throw unauthenticated(BAD_CREDENTIALS);
@@ -74,7 +75,7 @@ interface PasswordAttempt {
  * so the count sticks although the command fails; a right password resets it (login, password
  * change).
  */
-async function countPasswordAttempt(db: Database, employeeId: number, now: Date): Promise<PasswordAttempt> {
+async function countPasswordAttempt(db: SqlRunner, employeeId: number, now: Date): Promise<PasswordAttempt> {
   return db.transaction(async (manager) => {
     const rows = await returningRows<{ locked_until: Date | null }>(
       manager,
@@ -133,7 +134,7 @@ async function issueTokens(manager: EntityManager, actor: Actor, familyId: strin
  * none is given to whoever copied the token.
  */
 export async function refreshSession(
-  db: Database,
+  db: SqlRunner,
   refreshToken: string,
   settings: TokenSettings,
   now = new Date(),
@@ -177,7 +178,7 @@ function verifyOrExpired(secret: string, token: string, now: Date) {
 }
 
 /** Revokes the login (refresh family) server-side. */
-export async function logout(db: Database, actor: Actor | undefined, familyId: string): Promise<void> {
+export async function logout(db: SqlRunner, actor: Actor | undefined, familyId: string): Promise<void> {
   await db.transaction(async (manager) => {
     await manager.query(`UPDATE session_families SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [familyId]);
     await recordAudit(manager, { actor: actor ?? null, action: 'session.logout', entityType: 'employee', entityId: actor?.id ?? null, recheckActor: false });
@@ -201,7 +202,7 @@ export async function assertNotInitialised(manager: EntityManager): Promise<void
  * Creates the first MANAGEMENT account. The table lock makes concurrent `init`s queue: the first
  * inserts, every other one then sees an employee and is refused.
  */
-export async function bootstrapFirstManager(db: Database, input: NewManager): Promise<Actor> {
+export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): Promise<Actor> {
   const policy = passwordPolicyError(input.password);
   if (policy) throw validationError(policy);
   const hash = await hashPassword(input.password);
@@ -236,12 +237,12 @@ export async function bootstrapFirstManager(db: Database, input: NewManager): Pr
  * and ends every other login of the account. A wrong current password counts towards the lockout
  * like a failed login (a session is not a licence to guess) and is audited.
  */
-export async function changePassword(db: Database, actor: Actor, familyId: string | undefined, current: string, next: string, now = new Date()): Promise<void> {
+export async function changePassword(db: SqlRunner, actor: Actor, familyId: string | undefined, current: string, next: string, now = new Date()): Promise<void> {
   // What needs no password check comes first: a refusal here reveals nothing about the current one.
   const policy = passwordPolicyError(next);
   if (policy) throw validationError(policy);
   if (samePassword(next, current)) throw validationError('the new password must differ from the current one');
-  const rows: { password_hash: string }[] = await db.dataSource.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
+  const rows: { password_hash: string }[] = await db.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
   if (!rows[0]) throw sessionAccountGone();
   const attempt = await countPasswordAttempt(db, actor.id, now);
   if (!attempt.counted) throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : sessionAccountGone();

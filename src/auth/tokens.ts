@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { type Role, ROLES } from '../entities/employee.entity';
+import { type Role, ROLES } from '../domain/roles';
 import { unauthenticated } from '../errors/cli-error';
 import { durationSeconds, MAX_ACCESS_TTL, MAX_REFRESH_TTL } from '../config/duration';
 

@@ -1,5 +1,6 @@
 import { type CommandContext } from './context';
 import { type CommandResult } from '../output/view';
+import { type Action } from '../permissions/permission-matrix';
 
 export interface OptionSpec {
   flags: string;
@@ -14,6 +15,14 @@ export interface CommandInput {
 export type RunFunction = (ctx: CommandContext, input: CommandInput) => Promise<CommandResult>;
 
 /**
+ * A login needed only in some cases, decided before the command runs: `db seed` and `db revert`
+ * need one once the database has an employee (before that, there is nobody to log in as).
+ */
+export interface ConditionalSession {
+  sessionWhen: (ctx: CommandContext, input: CommandInput) => Promise<boolean>;
+}
+
+/**
  * A command as data: what commander needs to parse and document it, plus a lazy `load` of the
  * module that runs it, so `--help` never imports the services, TypeORM or argon2.
  */
@@ -25,5 +34,18 @@ export interface CommandSpec {
   args?: string;
   options?: OptionSpec[];
   examples: string[];
+  /**
+   * `session`: the runner resolves the caller (exit 3 without a valid login) and puts it on the
+   * context before `run`; `none`: the command runs without one (`login`, `init`, most `db` commands).
+   */
+  auth: 'none' | 'session' | ConditionalSession;
+  /** Runs while the caller's password change is due (`whoami`, `password change`); every other command refuses (exit 3). */
+  allowPendingPasswordChange?: true;
+  /**
+   * The permission-matrix action the command performs, checked as soon as the caller is known, so
+   * that a refused caller is told before any question (the services check again: they decide).
+   * A function when the action depends on the flags; undefined when the role alone cannot tell.
+   */
+  action?: Action | ((input: CommandInput) => Action | undefined);
   load: () => Promise<RunFunction>;
 }

@@ -1,3 +1,4 @@
+import { type Backend, type Caller } from '../backend/backend';
 import { type Config, readConfig } from '../config/config';
 import { type Database } from '../database/database';
 import { type DatabaseTarget } from '../database/data-source';
@@ -12,11 +13,15 @@ export interface GlobalOptions {
 
 /**
  * Everything a command's run function may use, injected so tests can drive it: output, prompts,
- * configuration, and the database (opened on first use, closed when the command ends).
+ * configuration, the backend, and the caller the runner resolved for it. The database behind the
+ * backend is opened on first use and closed when the command ends.
  */
 export class CommandContext {
   private database?: Promise<Database>;
+  private loadedBackend?: Promise<Backend>;
   private cachedConfig?: Config;
+  /** The employee the command runs as, resolved by the runner when the spec asks for a login. */
+  caller?: Caller;
   /** The authenticated employee's id, once known: context for error reports. */
   actorId?: number;
 
@@ -34,13 +39,34 @@ export class CommandContext {
     return this.cachedConfig;
   }
 
-  /** The database with its schema current (embedded: migrated on first use). */
+  /**
+   * What the command works with: the services in this process, loaded on first use so that
+   * `--help` never loads them, TypeORM or argon2.
+   */
+  backend(): Promise<Backend> {
+    this.loadedBackend ??= import('../backend/in-process').then(
+      ({ InProcessBackend }): Backend =>
+        new InProcessBackend({
+          config: this.config,
+          env: this.env,
+          warn: (message) => this.output.warn(message),
+          db: () => this.db(),
+          rawDb: () => this.rawDb(),
+        }),
+    );
+    return this.loadedBackend;
+  }
+
+  /**
+   * The database with its schema current (embedded: migrated on first use). Direct only: for the
+   * `db` commands and the backend. Whichever of `db()` and `rawDb()` opens it first decides.
+   */
   db(): Promise<Database> {
     this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.databaseTarget()));
     return this.database;
   }
 
-  /** The database as it is, whatever its schema: for `db` and `init`. */
+  /** The database as it is, whatever its schema: for the `db` commands and `init`. */
   rawDb(): Promise<Database> {
     this.database ??= loadDatabase().then((Db) => Db.open(this.databaseTarget()));
     return this.database;

@@ -1,7 +1,9 @@
 import { CliError, exitCodeFor } from '../errors/cli-error';
 import { translateDatabaseError } from '../database/database-errors';
 import { Output, type OutputStreams } from '../output/output';
+import { assertAllowed } from '../permissions/assert-allowed';
 import { type CommandInput, type CommandSpec } from './command-spec';
+import { flagFor } from './field-flags';
 import { CommandContext, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
 import { reportBusinessEvents, reportUnexpected } from '../observability/sentry';
@@ -21,6 +23,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin);
   try {
     const run = await spec.load();
+    await resolveCaller(spec, input, ctx);
     const result = await run(ctx, input);
     output.render(result);
     await reportBusinessEvents(takeBusinessEvents(), ctx);
@@ -29,7 +32,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
     takeBusinessEvents(); // the command failed, so what it recorded did not happen
     const error = translateDatabaseError(caught, runtime.env.DATABASE_URL);
     if (error instanceof CliError) {
-      output.error(error);
+      output.error(error, flagFor);
       return exitCodeFor(error.code);
     }
     await reportUnexpected(error, ctx);
@@ -41,6 +44,20 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * The caller, resolved once from what the spec declares: the login it needs, whether a due
+ * password change may wait, and the action it performs, refused here before any prompt.
+ */
+export async function resolveCaller(spec: CommandSpec, input: CommandInput, ctx: CommandContext): Promise<void> {
+  const needed = spec.auth === 'session' || (typeof spec.auth === 'object' && (await spec.auth.sessionWhen(ctx, input)));
+  if (!needed) return;
+  const caller = await (await ctx.backend()).session.caller({ allowPendingPasswordChange: spec.allowPendingPasswordChange === true });
+  ctx.caller = caller;
+  ctx.actorId = caller.actor.id;
+  const action = typeof spec.action === 'function' ? spec.action(input) : spec.action;
+  if (action) assertAllowed(caller.actor, action);
 }
 
 function firstLine(error: unknown): string {

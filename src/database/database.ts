@@ -5,6 +5,7 @@ import { conflict, unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
+import { type IsolationLevel, type SqlRunner } from './sql-runner';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
 const MIGRATION_LOCK_KEY = 7_120_826_401;
@@ -24,7 +25,7 @@ export interface RevertPlan {
 }
 
 /** An open connection to the server or the embedded engine, with the CLI's error handling. */
-export class Database {
+export class Database implements SqlRunner {
   private constructor(
     readonly dataSource: DataSource,
     readonly target: DatabaseTarget,
@@ -81,9 +82,17 @@ export class Database {
     }
   }
 
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  async query<T = unknown>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.dataSource.query(sql, params);
+  }
+
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await (isolation ? this.dataSource.transaction(isolation, work) : this.dataSource.transaction(work));
     } catch (error) {
       throw translateDatabaseError(error, this.target.databaseUrl);
     }

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { type Role } from '../domain/roles';
 
-export const ROLES = ['MANAGEMENT', 'SALES', 'SUPPORT'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../domain/roles';
 
 @Entity({ name: 'employees' })
 export class Employee {

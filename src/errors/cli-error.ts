@@ -13,14 +13,70 @@ export type ErrorCode =
   | 'cancelled'
   | 'internal';
 
+/**
+ * A message that may name input fields. A field is written `{amountDue}` in the literal parts of a
+ * `fieldText` template and kept apart from the text, so that each front end names it its own way:
+ * the CLI as its flag (`--amount-due`), the API as a JSON pointer (`/amountDue`). Values
+ * interpolated with `${…}` stay plain text, so nothing a user typed is ever read as a field.
+ */
+export type MessagePart = string | { field: string };
+export type Message = string | MessagePart[];
+
+/** How a front end names a field in a message. */
+export type FieldNamer = (field: string) => string;
+
+const FIELD = /\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
+
+/** fieldText`{endAt} must be after {startAt} (got ${value})`: a message naming two fields. */
+export function fieldText(literals: TemplateStringsArray, ...values: unknown[]): MessagePart[] {
+  const parts: MessagePart[] = [];
+  literals.forEach((literal, i) => {
+    let last = 0;
+    for (const match of literal.matchAll(FIELD)) {
+      parts.push(literal.slice(last, match.index), { field: match[1] });
+      last = match.index + match[0].length;
+    }
+    parts.push(literal.slice(last));
+    if (i < values.length) parts.push(String(values[i]));
+  });
+  return parts.filter((part) => part !== '');
+}
+
+/** The message with each field named by `name`. */
+export function renderMessage(message: Message, name: FieldNamer): string {
+  return typeof message === 'string' ? message : message.map((part) => (typeof part === 'string' ? part : name(part.field))).join('');
+}
+
+/** A field as the API names it: RFC 6901 JSON pointer into the request body or query, e.g. `/amountDue`. */
+export function jsonPointer(field: string): string {
+  return `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+const propertyName: FieldNamer = (field) => field;
+
 export class CliError extends Error {
+  /** The first field the message names: the input at fault. */
+  readonly field?: string;
+  /** A second field, for a rule between two inputs (`{endAt} must be after {startAt}`). */
+  readonly relatedField?: string;
+  /** The hint with fields named as properties; `render` names them for a front end. */
+  readonly hint?: string;
+
   constructor(
     readonly code: ErrorCode,
-    message: string,
-    readonly hint?: string,
+    readonly text: Message,
+    readonly hintText?: Message,
   ) {
-    super(message);
+    super(renderMessage(text, propertyName));
     this.name = 'CliError';
+    this.hint = hintText === undefined ? undefined : renderMessage(hintText, propertyName);
+    const fields = (typeof text === 'string' ? [] : text).filter((part): part is { field: string } => typeof part !== 'string').map((part) => part.field);
+    [this.field, this.relatedField] = [...new Set(fields)];
+  }
+
+  /** Message and hint with every field named by `name` (a flag in the CLI, a pointer in the API). */
+  render(name: FieldNamer): { message: string; hint?: string } {
+    return { message: renderMessage(this.text, name), hint: this.hintText === undefined ? undefined : renderMessage(this.hintText, name) };
   }
 }
 
@@ -69,10 +125,10 @@ function mapping(code: ErrorCode): { exitCode: number; httpStatus: number } {
   return row;
 }
 
-export const usageError = (message: string, hint?: string) => new CliError('usage', message, hint);
-export const validationError = (message: string, hint?: string) => new CliError('validation', message, hint);
+export const usageError = (message: Message, hint?: Message) => new CliError('usage', message, hint);
+export const validationError = (message: Message, hint?: Message) => new CliError('validation', message, hint);
 export const notFound = (what: string, id: number | string) => new CliError('not_found', `${what} ${id} not found`);
-export const conflict = (message: string, hint?: string) => new CliError('conflict', message, hint);
+export const conflict = (message: Message, hint?: Message) => new CliError('conflict', message, hint);
 export const forbidden = (message: string) => new CliError('forbidden', message);
 export const unavailable = (message: string, hint?: string) => new CliError('unavailable', message, hint);
 export const unauthenticated = (message: string, hint?: string) => new CliError('unauthenticated', message, hint);

@@ -1,4 +1,4 @@
-import { type CliError } from '../errors/cli-error';
+import { type CliError, type FieldNamer } from '../errors/cli-error';
 import { displayWidth, neutralise, truncate, wrap } from './terminal-text';
 import { type Column, type CommandResult, type HumanView } from './view';
 
@@ -43,15 +43,17 @@ export class Output {
     this.streams.stderr.write(`${this.paint(ANSI.yellow, 'warning:')} ${neutralise(text)}\n`);
   }
 
-  error(error: CliError): void {
+  /** The error on stderr, each field it names shown by `name` (the CLI passes the flag's name). */
+  error(error: CliError, name: FieldNamer = (field) => field): void {
+    const { message, hint } = error.render(name);
     if (this.mode.json) {
-      const body: Record<string, string> = { code: error.code, message: error.message };
-      if (error.hint) body.hint = error.hint;
+      const body: Record<string, string> = { code: error.code, message };
+      if (hint) body.hint = hint;
       this.streams.stderr.write(terminalSafeJson({ error: body }) + '\n');
       return;
     }
-    const hint = error.hint ? ` (${neutralise(error.hint)})` : '';
-    this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(error.message)}${hint}\n`);
+    const shownHint = hint ? ` (${neutralise(hint)})` : '';
+    this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(message)}${shownHint}\n`);
   }
 
   private human(view: HumanView): string {

@@ -1,5 +1,5 @@
 import { type Actor } from '../auth/actor';
-import { ROLES, type Role } from '../entities/employee.entity';
+import { ROLES, type Role } from '../domain/roles';
 import { forbidden } from '../errors/cli-error';
 import { type Action, type ActionSpec, PERMISSIONS, ruleFor } from './permission-matrix';
 

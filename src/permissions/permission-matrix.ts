@@ -1,4 +1,4 @@
-import { type Role } from '../entities/employee.entity';
+import { type Role } from '../domain/roles';
 
 /**
  * Who may do what, as data. Each action maps every role to one rule:

@@ -1,4 +1,4 @@
-import { ROLES } from '../entities/employee.entity';
+import { ROLES } from '../domain/roles';
 import { type ActionSpec, PERMISSIONS, type Rule } from './permission-matrix';
 
 /**

@@ -1,5 +1,5 @@
 import { type Actor } from '../auth/actor';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { type FieldChanges } from '../entities/audit-entry.entity';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type Page, type PageRequest } from './pagination';
@@ -38,7 +38,7 @@ interface AuditRow {
  * The audit trail, newest first (what a manager looks for), for MANAGEMENT only. Keyset paging
  * runs backwards: `--cursor N` continues with entries older than N.
  */
-export async function listAudit(db: Database, actor: Actor, filters: AuditFilters, page: PageRequest): Promise<Page<AuditRecord>> {
+export async function listAudit(db: SqlRunner, actor: Actor, filters: AuditFilters, page: PageRequest): Promise<Page<AuditRecord>> {
   assertAllowed(actor, 'audit.read');
   const where: string[] = [];
   const params: unknown[] = [];
@@ -53,7 +53,7 @@ export async function listAudit(db: Database, actor: Actor, filters: AuditFilter
   if (filters.since !== undefined) add('occurred_at >= ?', filters.since);
   if (page.cursor !== undefined) add('id < ?', page.cursor);
   params.push(page.limit + 1);
-  const rows: AuditRow[] = await db.dataSource.query(
+  const rows: AuditRow[] = await db.query(
     `SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, changes
        FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT $${params.length}`,

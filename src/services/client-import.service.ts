@@ -2,7 +2,7 @@ import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { type CsvRecord } from '../csv/csv-parser';
 import { unguardFormula } from '../csv/csv-writer';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { CliError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { recordAudit } from './audit.service';
@@ -61,7 +61,7 @@ const DEFAULT_BATCH_SIZE = 1000;
  * inserts one batch the next is read and validated. Duplicates across batches are found by the
  * database (the unique index on lower(email) also covers the rows this transaction has inserted).
  */
-export async function importClients(db: Database, actor: Actor, records: AsyncIterable<CsvRecord>, options: ImportOptions): Promise<ImportSummary> {
+export async function importClients(db: SqlRunner, actor: Actor, records: AsyncIterable<CsvRecord>, options: ImportOptions): Promise<ImportSummary> {
   assertAllowed(actor, 'client.create');
   const iterator = records[Symbol.asyncIterator]();
   const header = await iterator.next();

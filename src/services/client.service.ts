@@ -1,10 +1,10 @@
 import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { sessionAccountGone } from '../auth/current-actor';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { Client } from '../entities/client.entity';
 import { Employee } from '../entities/employee.entity';
-import { conflict, notFound, usageError } from '../errors/cli-error';
+import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type Action, ruleFor } from '../permissions/permission-matrix';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
@@ -101,16 +101,16 @@ export function clientSearchCondition(alias: string): string {
 
 /** The `:pattern` parameter of a `--search` text: checked like any text, `%` and `_` literal. */
 export function searchPattern(search: string): string {
-  return likePattern(parseText(search, '--search', 150));
+  return likePattern(parseText(search, { field: 'search' }, 150));
 }
 
-export async function listClients(db: Database, actor: Actor, filters: ClientFilters, page: PageRequest): Promise<Page<ClientRecord>> {
+export async function listClients(db: SqlRunner, actor: Actor, filters: ClientFilters, page: PageRequest): Promise<Page<ClientRecord>> {
   assertAllowed(actor, 'client.read');
   if (filters.mine && actor.role !== 'SALES') {
-    throw usageError(`--mine lists the clients a SALES employee owns; you are ${actor.role}`, 'use --sales <employeeId> to list the clients of one salesperson');
+    throw usageError(fieldText`{mine} lists the clients a SALES employee owns; you are ${actor.role}`, fieldText`use {salesContactId} <employeeId> to list the clients of one salesperson`);
   }
-  if (filters.mine && filters.salesContactId !== undefined) throw usageError('use either --mine or --sales, not both');
-  const query = baseQuery(db.dataSource.manager);
+  if (filters.mine && filters.salesContactId !== undefined) throw usageError(fieldText`use either {mine} or {salesContactId}, not both`);
+  const query = baseQuery(db.manager);
   const ownerId = filters.mine ? actor.id : filters.salesContactId;
   if (ownerId !== undefined) query.andWhere('client.sales_contact_id = :ownerId', { ownerId });
   if (filters.search !== undefined) query.andWhere(clientSearchCondition('client'), { pattern: searchPattern(filters.search) });
@@ -118,13 +118,13 @@ export async function listClients(db: Database, actor: Actor, filters: ClientFil
   return toPage(rows.map(toRecord), page);
 }
 
-export async function getClient(db: Database, actor: Actor, id: number): Promise<ClientRecord> {
+export async function getClient(db: SqlRunner, actor: Actor, id: number): Promise<ClientRecord> {
   assertAllowed(actor, 'client.read');
-  return loadClient(db.dataSource.manager, id);
+  return loadClient(db.manager, id);
 }
 
 /** A SALES employee creates a client; it becomes theirs. */
-export async function createClient(db: Database, actor: Actor, input: NewClient): Promise<ClientRecord> {
+export async function createClient(db: SqlRunner, actor: Actor, input: NewClient): Promise<ClientRecord> {
   assertAllowed(actor, 'client.create');
   const values = parseDetails(input);
   return db.transaction(async (manager) => {
@@ -143,12 +143,12 @@ export async function createClient(db: Database, actor: Actor, input: NewClient)
  * SALES edit the details of their own clients; MANAGEMENT may only hand a client to another
  * SALES employee (`salesContactId`). Optimistic locking refuses a write based on a stale read.
  */
-export async function updateClient(db: Database, actor: Actor, id: number, input: ClientChanges): Promise<ClientRecord> {
+export async function updateClient(db: SqlRunner, actor: Actor, id: number, input: ClientChanges): Promise<ClientRecord> {
   const details: Partial<ClientDetails> = {};
   const wantsDetails = input.fullName !== undefined || input.email !== undefined || input.phone !== undefined || input.companyName !== undefined;
   const wantsReassign = input.salesContactId !== undefined;
   if (!wantsDetails && !wantsReassign) {
-    throw usageError('nothing to update', 'pass at least one of --full-name, --email, --phone, --company, --sales');
+    throw usageError('nothing to update', fieldText`pass at least one of {fullName}, {email}, {phone}, {companyName}, {salesContactId}`);
   }
   // The role alone decides first, so a refused caller learns it before any validation message.
   if (wantsDetails) assertAllowed(actor, 'client.update');
@@ -184,7 +184,7 @@ export async function updateClient(db: Database, actor: Actor, id: number, input
 }
 
 /** MANAGEMENT deletes a client that has no contracts (its history stays in the audit trail). */
-export async function deleteClient(db: Database, actor: Actor, id: number): Promise<ClientRecord> {
+export async function deleteClient(db: SqlRunner, actor: Actor, id: number): Promise<ClientRecord> {
   assertAllowed(actor, 'client.delete');
   return db.transaction(async (manager) => {
     // Locking the row makes a contract created meanwhile wait, then fail on the foreign key.

@@ -3,8 +3,8 @@ import { type Actor, actorLabel } from '../auth/actor';
 import { Client } from '../entities/client.entity';
 import { Contract } from '../entities/contract.entity';
 import { Event } from '../entities/event.entity';
-import { type Database } from '../database/database';
-import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
+import { type SqlRunner } from '../database/sql-runner';
+import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { fromCents, toCents } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
@@ -104,16 +104,16 @@ async function findContract(manager: EntityManager, id: number): Promise<Contrac
 const staleWrite = (id: number) => conflict(`contract ${id} was changed by someone else; show it again and retry`);
 
 export async function listContracts(
-  db: Database,
+  db: SqlRunner,
   actor: Actor,
   filters: ContractFilters,
   page: PageRequest,
 ): Promise<Page<ContractRecord>> {
   assertAllowed(actor, 'contract.read');
   if (filters.mine && actor.role !== 'SALES') {
-    throw usageError('--mine lists the contracts of your own clients, so it is only for SALES employees');
+    throw usageError(fieldText`{mine} lists the contracts of your own clients, so it is only for SALES employees`);
   }
-  const query = baseQuery(db.dataSource.manager);
+  const query = baseQuery(db.manager);
   if (filters.mine) query.andWhere('client.salesContactId = :me', { me: actor.id });
   if (filters.clientId !== undefined) query.andWhere('contract.clientId = :clientId', { clientId: filters.clientId });
   if (filters.signed !== undefined) query.andWhere('contract.isSigned = :signed', { signed: filters.signed });
@@ -123,14 +123,14 @@ export async function listContracts(
   return toPage(contracts.map(toRecord), page);
 }
 
-export async function getContract(db: Database, actor: Actor, id: number): Promise<ContractRecord> {
+export async function getContract(db: SqlRunner, actor: Actor, id: number): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.read');
-  return toRecord(await findContract(db.dataSource.manager, id));
+  return toRecord(await findContract(db.manager, id));
 }
 
 /** Clients to pick from when `contract create` asks for one: the most recently updated first. */
-export async function recentClients(db: Database, limit = 20): Promise<ClientChoice[]> {
-  const clients = await db.dataSource.manager
+export async function recentClients(db: SqlRunner, limit = 20): Promise<ClientChoice[]> {
+  const clients = await db.manager
     .createQueryBuilder(Client, 'client')
     .orderBy('client.updatedAt', 'DESC')
     .addOrderBy('client.id', 'DESC')
@@ -144,7 +144,7 @@ export async function recentClients(db: Database, limit = 20): Promise<ClientCho
  * moment (the client row is share-locked so a concurrent reassignment cannot slip in between).
  * Created with `signed`, it counts as a signature: signed_at = now() and the sales contact is told.
  */
-export async function createContract(db: Database, actor: Actor, input: NewContract): Promise<ContractRecord> {
+export async function createContract(db: SqlRunner, actor: Actor, input: NewContract): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.create');
   const totalAmount = input.totalAmount;
   const amountDue = input.amountDue ?? totalAmount;
@@ -186,7 +186,7 @@ export async function createContract(db: Database, actor: Actor, input: NewContr
  * the same difference; a new total below what was paid is refused.
  */
 export async function updateContract(
-  db: Database,
+  db: SqlRunner,
   actor: Actor,
   id: number,
   changes: ContractChanges,
@@ -194,7 +194,7 @@ export async function updateContract(
 ): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.update');
   if (changes.totalAmount === undefined && changes.amountDue === undefined) {
-    throw usageError('nothing to update', 'pass --total and/or --amount-due');
+    throw usageError('nothing to update', fieldText`pass {totalAmount} and/or {amountDue}`);
   }
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
@@ -213,7 +213,7 @@ export async function updateContract(
       if (due < 0n) {
         throw conflict(
           `the total ${fromCents(total)} is less than what has already been paid (${fromCents(paid)})`,
-          'pass --amount-due as well to set both',
+          fieldText`pass {amountDue} as well to set both`,
         );
       }
     }
@@ -236,7 +236,7 @@ export async function updateContract(
 }
 
 /** Signs an unsigned contract; a contract stays signed for ever (the database refuses the reverse). */
-export async function signContract(db: Database, actor: Actor, id: number): Promise<ContractRecord> {
+export async function signContract(db: SqlRunner, actor: Actor, id: number): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.update');
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
@@ -270,9 +270,9 @@ export async function signContract(db: Database, actor: Actor, id: number): Prom
  * Records a payment on a signed contract. The decrease and the check happen in one statement, so concurrent
  * payments are serialised by the row lock and can never take the amount due below zero.
  */
-export async function recordPayment(db: Database, actor: Actor, id: number, amount: string): Promise<ContractRecord> {
+export async function recordPayment(db: SqlRunner, actor: Actor, id: number, amount: string): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.update');
-  if (toCents(amount) <= 0n) throw validationError('--amount must be greater than 0');
+  if (toCents(amount) <= 0n) throw validationError(fieldText`{amount} must be greater than 0`);
   return db.transaction(async (manager) => {
     const contract = await findContract(manager, id);
     await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
@@ -302,7 +302,7 @@ export async function recordPayment(db: Database, actor: Actor, id: number, amou
 }
 
 /** Only an unsigned contract without events may go: a signed one is a commitment to keep. */
-export async function deleteContract(db: Database, actor: Actor, id: number): Promise<ContractRecord> {
+export async function deleteContract(db: SqlRunner, actor: Actor, id: number): Promise<ContractRecord> {
   assertAllowed(actor, 'contract.delete');
   return db.transaction(async (manager) => {
     const contract = toRecord(await findContract(manager, id));

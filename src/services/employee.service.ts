@@ -1,11 +1,13 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
-import { generateOneTimePassword, hashPassword, passwordPolicyError } from '../auth/passwords';
-import { type Database } from '../database/database';
-import { Employee, ROLES, type Role } from '../entities/employee.entity';
-import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
+import { describeOwned, type OwnedRecords } from '../domain/owned-records';
+import { generateOneTimePassword, hashPassword } from '../auth/passwords';
+import { passwordPolicyError } from '../validation/password-policy';
+import { type SqlRunner } from '../database/sql-runner';
+import { Employee, type Role } from '../entities/employee.entity';
+import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
-import { parseEmail, parsePhone, parseText } from '../validation/parse';
+import { parseEmail, parsePhone, parseRole, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { assertHandedOverEventsFit, notifyEventsHandedOver } from './event.service';
 import { moveContracts, moveOwned, OWNED } from './hand-over';
@@ -63,11 +65,7 @@ export interface EmployeeWithPassword {
   oneTimePassword?: string;
 }
 
-export interface HandedOver {
-  clients: number;
-  contracts: number;
-  events: number;
-}
+export type HandedOver = OwnedRecords;
 
 export interface DeletedEmployee {
   employee: EmployeeRecord;
@@ -76,16 +74,6 @@ export interface DeletedEmployee {
 }
 
 const AUDITED_FIELDS: (keyof EmployeeRecord & string)[] = ['firstName', 'lastName', 'email', 'phone', 'role', 'isActive', 'mustChangePassword'];
-
-export function parseRole(value: string, field = 'role'): Role {
-  const role = value.trim().toUpperCase();
-  if (!(ROLES as readonly string[]).includes(role)) {
-    throw validationError(`${field} must be one of ${ROLES.join(', ')} (got "${value.trim().slice(0, 40)}")`);
-  }
-  return role as Role;
-}
-
-export const employeeName = (e: Pick<EmployeeRecord, 'firstName' | 'lastName'>): string => `${e.firstName} ${e.lastName}`;
 
 function toRecord(e: Employee): EmployeeRecord {
   return {
@@ -103,9 +91,9 @@ function toRecord(e: Employee): EmployeeRecord {
   };
 }
 
-export async function listEmployees(db: Database, actor: Actor, filters: EmployeeFilters, page: PageRequest): Promise<Page<EmployeeRecord>> {
+export async function listEmployees(db: SqlRunner, actor: Actor, filters: EmployeeFilters, page: PageRequest): Promise<Page<EmployeeRecord>> {
   assertAllowed(actor, 'employee.read');
-  const query = db.dataSource.manager
+  const query = db.manager
     .createQueryBuilder(Employee, 'employee')
     .where('employee.is_active = :active', { active: !filters.inactive });
   if (filters.role) query.andWhere('employee.role = :role', { role: filters.role });
@@ -113,14 +101,14 @@ export async function listEmployees(db: Database, actor: Actor, filters: Employe
   return toPage(rows.map(toRecord), page);
 }
 
-export async function getEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+export async function getEmployee(db: SqlRunner, actor: Actor, id: number): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.read');
-  const employee = await db.dataSource.manager.findOneBy(Employee, { id });
+  const employee = await db.manager.findOneBy(Employee, { id });
   if (!employee) throw notFound('employee', id);
   return toRecord(employee);
 }
 
-export async function createEmployee(db: Database, actor: Actor, input: NewEmployee): Promise<EmployeeWithPassword> {
+export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmployee): Promise<EmployeeWithPassword> {
   assertAllowed(actor, 'employee.create');
   const values = {
     firstName: parseText(input.firstName, 'first name', 100),
@@ -155,7 +143,7 @@ export async function createEmployee(db: Database, actor: Actor, input: NewEmplo
   });
 }
 
-export async function updateEmployee(db: Database, actor: Actor, id: number, input: EmployeeChanges): Promise<EmployeeRecord> {
+export async function updateEmployee(db: SqlRunner, actor: Actor, id: number, input: EmployeeChanges): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.update');
   const changes: Partial<EmployeeRecord> = {};
   if (input.firstName !== undefined) changes.firstName = parseText(input.firstName, 'first name', 100);
@@ -164,7 +152,7 @@ export async function updateEmployee(db: Database, actor: Actor, id: number, inp
   if (input.phone !== undefined) changes.phone = blank(input.phone) ? null : parsePhone(input.phone);
   if (input.role !== undefined) changes.role = parseRole(input.role);
   if (Object.keys(changes).length === 0) {
-    throw usageError('nothing to update', 'pass at least one of --first-name, --last-name, --email, --phone, --role');
+    throw usageError('nothing to update', fieldText`pass at least one of {firstName}, {lastName}, {email}, {phone}, {role}`);
   }
   return db.transaction(async (manager) => {
     const activeManagers = changes.role !== undefined ? await lockActiveManagers(manager) : [];
@@ -190,7 +178,7 @@ export async function updateEmployee(db: Database, actor: Actor, id: number, inp
 }
 
 /** Deactivation keeps every record and ends the employee's sessions at once. */
-export async function deactivateEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+export async function deactivateEmployee(db: SqlRunner, actor: Actor, id: number): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.deactivate');
   if (id === actor.id) throw conflict('you cannot deactivate yourself', 'ask another manager to do it');
   return db.transaction(async (manager) => {
@@ -213,21 +201,14 @@ export async function deactivateEmployee(db: Database, actor: Actor, id: number)
 }
 
 /**
- * What a deactivated employee still owns, as a warning naming the command that hands it over, or
- * undefined. Deactivation keeps the records on purpose (the normal way out), but clients left
- * with someone who can no longer log in get no follow-up, so the manager is told at once.
+ * What an employee still owns. Deactivation keeps the records on purpose (the normal way out), but
+ * clients left with someone who can no longer log in get no follow-up, so the caller says so.
  */
-export async function stillOwnedWarning(db: Database, employee: EmployeeRecord): Promise<string | undefined> {
-  const owned = await countOwned(db.dataSource.manager, employee.id);
-  if (owned.clients + owned.contracts + owned.events === 0) return undefined;
-  const oneByOne =
-    owned.clients > 0
-      ? `epicevents client update <client id> --sales <id of an active SALES employee>`
-      : `epicevents event update <event id> --support <id of an active SUPPORT employee>`;
-  return `employee ${employee.id} still owns ${describeOwned(owned)}: hand them over with \`${oneByOne}\`, or all at once with \`epicevents employee delete ${employee.id} --reassign-to <id>\``;
+export async function ownedRecords(db: SqlRunner, id: number): Promise<OwnedRecords> {
+  return countOwned(db.manager, id);
 }
 
-export async function reactivateEmployee(db: Database, actor: Actor, id: number): Promise<EmployeeRecord> {
+export async function reactivateEmployee(db: SqlRunner, actor: Actor, id: number): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.deactivate');
   return db.transaction(async (manager) => {
     const before = await lockEmployee(manager, id);
@@ -249,7 +230,7 @@ export async function reactivateEmployee(db: Database, actor: Actor, id: number)
  * A new one-time password (shown once), a forced change at next login, the lockout cleared and
  * every session of the employee revoked: whoever held the old password is out.
  */
-export async function resetEmployeePassword(db: Database, actor: Actor, id: number): Promise<EmployeeWithPassword> {
+export async function resetEmployeePassword(db: SqlRunner, actor: Actor, id: number): Promise<EmployeeWithPassword> {
   assertAllowed(actor, 'employee.reset-password');
   if (id === actor.id) throw usageError('you cannot reset your own password', 'run `epicevents password change`');
   const oneTimePassword = generateOneTimePassword();
@@ -279,10 +260,10 @@ export async function resetEmployeePassword(db: Database, actor: Actor, id: numb
  * Deletes an employee who owns nothing, or who hands everything over to `reassignTo` (an active
  * employee of the same role) in the same transaction. Deactivation is the normal way out.
  */
-export async function deleteEmployee(db: Database, actor: Actor, id: number, options: { reassignTo?: number } = {}): Promise<DeletedEmployee> {
+export async function deleteEmployee(db: SqlRunner, actor: Actor, id: number, options: { reassignTo?: number } = {}): Promise<DeletedEmployee> {
   assertAllowed(actor, 'employee.delete');
   if (id === actor.id) throw conflict('you cannot delete yourself', 'ask another manager to do it');
-  if (options.reassignTo === id) throw usageError('--reassign-to must name another employee');
+  if (options.reassignTo === id) throw usageError(fieldText`{reassignTo} must name another employee`);
   return db.transaction(async (manager) => {
     const activeManagers = await lockActiveManagers(manager);
     const employee = await lockEmployee(manager, id);
@@ -300,7 +281,7 @@ export async function deleteEmployee(db: Database, actor: Actor, id: number, opt
     } else if (total > 0) {
       throw conflict(
         `employee ${id} still has ${describeOwned(owned)}`,
-        `hand them over with --reassign-to <id of an active ${employee.role} employee>, or run \`epicevents employee deactivate ${id}\``,
+        fieldText`hand them over with {reassignTo} <id of an active ${employee.role} employee>, or run \`epicevents employee deactivate ${id}\``,
       );
     }
     await manager.delete(Employee, { id });
@@ -369,8 +350,8 @@ async function assertRoleChangeAllowed(manager: EntityManager, employee: Employe
     throw conflict(
       `employee ${employee.id} still has ${describeOwned(kept)} as ${employee.role} and cannot become ${role}`,
       employee.role === 'SALES'
-        ? 'reassign their clients first with `epicevents client update <id> --sales <employeeId>`'
-        : 'reassign their events first with `epicevents event update <id> --support <employeeId>`',
+        ? fieldText`reassign their clients first with \`epicevents client update <id> {salesContactId} <employeeId>\``
+        : fieldText`reassign their events first with \`epicevents event update <id> {supportContactId} <employeeId>\``,
     );
   }
 }
@@ -383,18 +364,6 @@ async function countOwned(manager: EntityManager, id: number): Promise<HandedOve
     [id],
   );
   return { clients: Number(row.clients), contracts: Number(row.contracts), events: Number(row.events) };
-}
-
-function describeOwned(owned: HandedOver): string {
-  const parts = [
-    [owned.clients, 'client'],
-    [owned.contracts, 'contract'],
-    [owned.events, 'event'],
-  ] as const;
-  return parts
-    .filter(([count]) => count > 0)
-    .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`)
-    .join(', ');
 }
 
 /**

@@ -1,10 +1,11 @@
 import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor } from '../auth/actor';
+import { describeSlot, type ScheduledEvent, utcMinute } from '../domain/schedule';
 import { Contract } from '../entities/contract.entity';
 import { Employee } from '../entities/employee.entity';
 import { Event } from '../entities/event.entity';
-import { type Database } from '../database/database';
-import { conflict, notFound, usageError, validationError } from '../errors/cli-error';
+import { type SqlRunner } from '../database/sql-runner';
+import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { changedFields, recordAudit } from './audit.service';
 import { assertAllowedOnClient, clientSearchCondition, searchPattern } from './client.service';
@@ -79,13 +80,7 @@ export interface SupportChoice {
   busyWith?: ScheduledEvent;
 }
 
-/** An event's place in time, for the scheduling-conflict check. */
-export interface ScheduledEvent {
-  id: number;
-  name: string;
-  startAt: Date;
-  endAt: Date;
-}
+export type { ScheduledEvent };
 
 export interface UpdateEventOptions {
   /** Let the support person be at another event at the same time (`--allow-overlap`). */
@@ -145,13 +140,7 @@ async function findEvent(manager: EntityManager, id: number): Promise<Event> {
 
 const staleWrite = (id: number) => conflict(`event ${id} was changed by someone else; show it again and retry`);
 
-/** `2026-06-04 13:00`: messages name instants in UTC, to the minute. */
-const utcMinute = (instant: Date) => instant.toISOString().slice(0, 16).replace('T', ' ');
-
 const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) => `event #${event.id} "${event.name}" (${utcMinute(event.startAt)} UTC)`;
-
-/** `event 12 "Gala" (2026-06-04 13:00 to 2026-06-05 02:00 UTC)`, for conflicts and the support picker. */
-export const describeSlot = (event: ScheduledEvent) => `event ${event.id} "${event.name}" (${utcMinute(event.startAt)} to ${utcMinute(event.endAt)} UTC)`;
 
 /**
  * `--search`: the event's name or location, or its client's details (the rule of `client list
@@ -168,15 +157,15 @@ const EVENT_SEARCH = `event.id IN (
     JOIN clients searched_client ON searched_client.id = searched_contract.client_id
    WHERE ${clientSearchCondition('searched_client')})`;
 
-export async function listEvents(db: Database, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
+export async function listEvents(db: SqlRunner, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
   assertAllowed(actor, 'event.read');
-  if (filters.noSupport && filters.supportId !== undefined) throw usageError('--no-support and --support cannot be used together');
-  if (filters.from && filters.to && filters.to <= filters.from) throw validationError('--to must be after --from');
-  const query = baseQuery(db.dataSource.manager);
+  if (filters.noSupport && filters.supportId !== undefined) throw usageError(fieldText`{noSupport} and {supportId} cannot be used together`);
+  if (filters.from && filters.to && filters.to <= filters.from) throw validationError(fieldText`{to} must be after {from}`);
+  const query = baseQuery(db.manager);
   if (filters.mine) {
     if (actor.role === 'SUPPORT') query.andWhere('event.supportContactId = :me', { me: actor.id });
     else if (actor.role === 'SALES') query.andWhere('client.salesContactId = :me', { me: actor.id });
-    else throw usageError('--mine is for SUPPORT (events assigned to you) and SALES (events of your clients)');
+    else throw usageError(fieldText`{mine} is for SUPPORT (events assigned to you) and SALES (events of your clients)`);
   }
   if (filters.noSupport) query.andWhere('event.supportContactId IS NULL');
   if (filters.supportId !== undefined) query.andWhere('event.supportContactId = :supportId', { supportId: filters.supportId });
@@ -190,17 +179,17 @@ export async function listEvents(db: Database, actor: Actor, filters: EventFilte
   return toPage(events.map(toRecord), page);
 }
 
-export async function getEvent(db: Database, actor: Actor, id: number): Promise<EventRecord> {
+export async function getEvent(db: SqlRunner, actor: Actor, id: number): Promise<EventRecord> {
   assertAllowed(actor, 'event.read');
-  return toRecord(await findEvent(db.dataSource.manager, id));
+  return toRecord(await findEvent(db.manager, id));
 }
 
 /**
  * Active SUPPORT employees, for the support prompt of `event update`; with the event's time slot,
  * each one says whether another of their events overlaps it (the rule of the assignment check).
  */
-export async function supportChoices(db: Database, slot?: ScheduledEvent): Promise<SupportChoice[]> {
-  const manager = db.dataSource.manager;
+export async function supportChoices(db: SqlRunner, slot?: ScheduledEvent): Promise<SupportChoice[]> {
+  const manager = db.manager;
   const employees = await manager.find(Employee, {
     where: { role: 'SUPPORT', isActive: true },
     order: { lastName: 'ASC', firstName: 'ASC', id: 'ASC' },
@@ -217,9 +206,9 @@ export async function supportChoices(db: Database, slot?: ScheduledEvent): Promi
  * The SALES owner of the contract's client creates its event, only once the contract is signed.
  * Nobody supports it yet, so every active manager is told it needs someone.
  */
-export async function createEvent(db: Database, actor: Actor, input: NewEvent): Promise<EventRecord> {
+export async function createEvent(db: SqlRunner, actor: Actor, input: NewEvent): Promise<EventRecord> {
   assertAllowed(actor, 'event.create');
-  if (input.endAt <= input.startAt) throw validationError('--end must be after --start');
+  if (input.endAt <= input.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
   return db.transaction(async (manager) => {
     const contract = await manager
       .createQueryBuilder(Contract, 'contract')
@@ -273,7 +262,7 @@ export async function createEvent(db: Database, actor: Actor, input: NewEvent): 
  * events unless `allowOverlap` says so.
  */
 export async function updateEvent(
-  db: Database,
+  db: SqlRunner,
   actor: Actor,
   id: number,
   changes: EventChanges,
@@ -284,9 +273,9 @@ export async function updateEvent(
   if (changes.supportContactId !== undefined) assertAllowed(actor, 'event.assign-support');
   const given = EDITABLE_FIELDS.filter((field) => changes[field] !== undefined);
   if (given.length === 0) {
-    throw usageError('nothing to update', 'pass at least one of --name, --start, --end, --location, --attendees, --notes, --support');
+    throw usageError('nothing to update', fieldText`pass at least one of {name}, {startAt}, {endAt}, {location}, {attendees}, {notes}, {supportContactId}`);
   }
-  if (changes.startAt && changes.endAt && changes.endAt <= changes.startAt) throw validationError('--end must be after --start');
+  if (changes.startAt && changes.endAt && changes.endAt <= changes.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
   return db.transaction(async (manager) => {
     const event = await findEvent(manager, id);
     assertAllowed(actor, 'event.update', () => event.supportContactId === actor.id);
@@ -299,7 +288,7 @@ export async function updateEvent(
     if (after.endAt <= after.startAt) {
       throw conflict(
         `the event would end (${after.endAt.toISOString()}) before it starts (${after.startAt.toISOString()})`,
-        'change --start and --end together',
+        fieldText`change {startAt} and {endAt} together`,
       );
     }
     const fieldChanges = changedFields<EventRecord>(before, after, [...EDITABLE_FIELDS]);
@@ -328,7 +317,7 @@ export async function updateEvent(
   });
 }
 
-export async function deleteEvent(db: Database, actor: Actor, id: number): Promise<EventRecord> {
+export async function deleteEvent(db: SqlRunner, actor: Actor, id: number): Promise<EventRecord> {
   assertAllowed(actor, 'event.delete');
   return db.transaction(async (manager) => {
     const event = toRecord(await findEvent(manager, id));
@@ -385,7 +374,7 @@ async function assertNoOverlap(manager: EntityManager, person: Employee, event: 
   if (!other) return;
   throw conflict(
     `${person.firstName} ${person.lastName} (employee ${person.id}) already supports ${describeSlot(other)}, which overlaps ${describeSlot(event)}`,
-    'choose another support person or other times, or pass --allow-overlap if they really can be at both',
+    fieldText`choose another support person or other times, or pass {allowOverlap} if they really can be at both`,
   );
 }
 

@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { notFound } from '../errors/cli-error';
 import { type Page, type PageRequest } from './pagination';
 import { returningRows } from './returning-rows';
@@ -44,8 +44,8 @@ const toRecord = (row: NotificationRow): NotificationRecord => ({
 });
 
 /** The caller's own notifications, newest first; `--cursor N` continues with older ones. */
-export async function listNotifications(db: Database, actor: Actor, unreadOnly: boolean, page: PageRequest): Promise<Page<NotificationRecord>> {
-  const rows: NotificationRow[] = await db.dataSource.query(
+export async function listNotifications(db: SqlRunner, actor: Actor, unreadOnly: boolean, page: PageRequest): Promise<Page<NotificationRecord>> {
+  const rows: NotificationRow[] = await db.query(
     `SELECT id, kind, message, entity_type, entity_id, created_at, read_at
        FROM notifications
       WHERE recipient_id = $1 AND ($2::boolean IS FALSE OR read_at IS NULL) AND ($3::integer IS NULL OR id < $3)
@@ -62,7 +62,7 @@ export async function listNotifications(db: Database, actor: Actor, unreadOnly: 
  * Marks one of the caller's notifications read. Someone else's is "not found": it must not even
  * be confirmed to exist.
  */
-export async function markRead(db: Database, actor: Actor, id: number): Promise<NotificationRecord> {
+export async function markRead(db: SqlRunner, actor: Actor, id: number): Promise<NotificationRecord> {
   return db.transaction(async (manager) => {
     const rows = await returningRows<NotificationRow>(
       manager,
@@ -76,7 +76,7 @@ export async function markRead(db: Database, actor: Actor, id: number): Promise<
   });
 }
 
-export async function markAllRead(db: Database, actor: Actor): Promise<number> {
+export async function markAllRead(db: SqlRunner, actor: Actor): Promise<number> {
   return db.transaction(async (manager) => {
     const rows = await returningRows<{ id: number }>(
       manager,
@@ -97,15 +97,15 @@ export const UPCOMING_WINDOW_DAYS = 7;
  * An event is announced once, to the sales contact of its client at that moment; the partial
  * unique index keeps two commands running at the same moment from announcing it twice.
  */
-export async function notifyUpcomingEvents(db: Database, now = new Date()): Promise<void> {
-  const fresh: { id: number }[] = await db.dataSource.query(
+export async function notifyUpcomingEvents(db: SqlRunner, now = new Date()): Promise<void> {
+  const fresh: { id: number }[] = await db.query(
     `SELECT e.id FROM events e
       WHERE e.start_at >= $1 AND e.start_at < $1::timestamptz + make_interval(days => $2)
         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'event_upcoming' AND n.entity_id = e.id)`,
     [now, UPCOMING_WINDOW_DAYS],
   );
   if (fresh.length === 0) return;
-  await db.dataSource.query(
+  await db.query(
     `INSERT INTO notifications (recipient_id, kind, message, entity_type, entity_id)
      SELECT c.sales_contact_id, 'event_upcoming',
             left(format('event %s "%s" of %s starts on %s UTC', e.id, e.name, c.full_name, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')), 500),

@@ -1,7 +1,8 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { assertAllowed } from '../permissions/assert-allowed';
+import { UPCOMING_DAYS } from '../domain/report';
 
 /**
  * The figures of `epicevents report`, one dashboard per role. Each figure is one SQL aggregate
@@ -94,16 +95,15 @@ export interface SupportReport {
 export type Report = ManagementReport | SalesReport | SupportReport;
 
 export const MONTHS = 12;
-export const UPCOMING_DAYS = 30;
 export const WORKLOAD_LIMIT = 20;
 export const EVENT_LIMIT = 50;
 
 /** The dashboard for the actor's role, as the database says it is now. */
-export async function buildReport(db: Database, actor: Actor, clock: ReportClock): Promise<Report> {
+export async function buildReport(db: SqlRunner, actor: Actor, clock: ReportClock): Promise<Report> {
   assertAllowed(actor, 'contract.read');
   assertAllowed(actor, 'event.read');
   // One snapshot for every figure, so they agree with each other even while others write.
-  return db.dataSource.manager.transaction('REPEATABLE READ', async (manager) => {
+  return db.transaction(async (manager) => {
     switch (actor.role) {
       case 'MANAGEMENT':
         return managementReport(manager, clock);
@@ -116,7 +116,7 @@ export async function buildReport(db: Database, actor: Actor, clock: ReportClock
         throw new Error(`no report for role ${String(unhandled)}`);
       }
     }
-  });
+  }, 'REPEATABLE READ');
 }
 
 export async function managementReport(manager: EntityManager, clock: ReportClock): Promise<ManagementReport> {

@@ -2,7 +2,7 @@ import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { assertActorCurrent } from '../auth/current-actor';
 import { hashPassword } from '../auth/passwords';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { type Role } from '../entities/employee.entity';
 import { conflict, unauthenticated } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
@@ -78,8 +78,8 @@ const NAMED_EMPLOYEES: DemoEmployee[] = [
 ];
 
 /** Who may seed: MANAGEMENT, or anyone while the database has no employee (a fresh install). */
-export async function hasEmployees(db: Database): Promise<boolean> {
-  const rows: { found: boolean }[] = await db.dataSource.query('SELECT EXISTS (SELECT 1 FROM employees) AS found');
+export async function hasEmployees(db: SqlRunner): Promise<boolean> {
+  const rows: { found: boolean }[] = await db.query('SELECT EXISTS (SELECT 1 FROM employees) AS found');
   return Boolean(rows[0]?.found);
 }
 
@@ -91,7 +91,7 @@ export async function hasEmployees(db: Database): Promise<boolean> {
  * tables' own sequences first, so contracts and events can point at rows of the same batch run
  * without reading anything back. Demo data is not audited: it is not anybody's business action.
  */
-export async function seedDemo(db: Database, actor: Actor | null, options: SeedOptions): Promise<SeedSummary> {
+export async function seedDemo(db: SqlRunner, actor: Actor | null, options: SeedOptions): Promise<SeedSummary> {
   if (actor) assertAllowed(actor, 'employee.create');
   const started = Date.now();
   const now = (options.now ?? new Date()).getTime();
@@ -133,7 +133,7 @@ export async function seedDemo(db: Database, actor: Actor | null, options: SeedO
   options.onProgress?.({ phase: 'analyze', done, total });
   // Fresh statistics, so the next command is planned for the new row counts; VACUUM also sets the
   // visibility map, so the first reads do not pay for it.
-  await db.dataSource.query('VACUUM (ANALYZE) employees, clients, contracts, events');
+  await db.query('VACUUM (ANALYZE) employees, clients, contracts, events');
   return {
     employees: summary.accounts.length,
     clients: summary.clients,

@@ -1,4 +1,11 @@
-import { validationError } from '../errors/cli-error';
+import { ROLES, type Role } from '../domain/roles';
+import { type MessagePart, validationError } from '../errors/cli-error';
+
+/**
+ * What a parser's error calls the value: a label (`'--sales'` from a command, `'full name'`), or
+ * `{ field: 'search' }` from a service, which each front end then names its own way.
+ */
+export type FieldLabel = MessagePart;
 
 /**
  * Parsers for user input. Each returns the normalised value or throws a validation error (exit 2)
@@ -7,37 +14,37 @@ import { validationError } from '../errors/cli-error';
 
 const MAX_ID = 2147483647;
 
-export function parseId(value: unknown, field = 'id'): number {
+export function parseId(value: unknown, field: FieldLabel = 'id'): number {
   const text = String(value ?? '').trim();
   if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > MAX_ID) {
-    throw validationError(`${field} must be a positive whole number (got "${preview(text)}")`);
+    throw validationError([field, ` must be a positive whole number (got "${preview(text)}")`]);
   }
   return Number(text);
 }
 
-export function parseCount(value: unknown, field: string, max = 1_000_000): number {
+export function parseCount(value: unknown, field: FieldLabel, max = 1_000_000): number {
   const text = String(value ?? '').trim();
   if (!/^[0-9]{1,9}$/.test(text) || Number(text) > max) {
-    throw validationError(`${field} must be a whole number from 0 to ${max} (got "${preview(text)}")`);
+    throw validationError([field, ` must be a whole number from 0 to ${max} (got "${preview(text)}")`]);
   }
   return Number(text);
 }
 
-export function parseLimit(value: unknown): number {
+export function parseLimit(value: unknown, field: FieldLabel = { field: 'limit' }): number {
   if (value === undefined) return 50;
   const text = String(value).trim();
   if (!/^[0-9]{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 500) {
-    throw validationError(`--limit must be a whole number from 1 to 500 (got "${preview(text)}")`);
+    throw validationError([field, ` must be a whole number from 1 to 500 (got "${preview(text)}")`]);
   }
   return Number(text);
 }
 
 /** Free text: trimmed, not blank when required, at most `max` characters, no NUL byte. */
-export function parseText(value: unknown, field: string, max: number, options: { allowEmpty?: boolean } = {}): string {
+export function parseText(value: unknown, field: FieldLabel, max: number, options: { allowEmpty?: boolean } = {}): string {
   const text = String(value ?? '').trim();
-  if (!options.allowEmpty && text.length === 0) throw validationError(`${field} cannot be empty`);
-  if (text.includes('\u0000')) throw validationError(`${field} cannot contain a NUL character`);
-  if (Array.from(text).length > max) throw validationError(`${field} must be at most ${max} characters (got ${Array.from(text).length})`);
+  if (!options.allowEmpty && text.length === 0) throw validationError([field, ` cannot be empty`]);
+  if (text.includes('\u0000')) throw validationError([field, ` cannot contain a NUL character`]);
+  if (Array.from(text).length > max) throw validationError([field, ` must be at most ${max} characters (got ${Array.from(text).length})`]);
   return text;
 }
 
@@ -47,22 +54,22 @@ const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9]
 // characters) have no place in an address: printed, they would disguise it.
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
-export function parseEmail(value: unknown, field = 'email'): string {
+export function parseEmail(value: unknown, field: FieldLabel = 'email'): string {
   const text = String(value ?? '').trim();
   if (text.length > 254 || !EMAIL.test(text) || INVISIBLE.test(text) || text.split('@')[0].length > 64) {
-    throw validationError(`${field} must be a valid email address like name@example.com (got "${preview(text)}")`);
+    throw validationError([field, ` must be a valid email address like name@example.com (got "${preview(text)}")`]);
   }
   return text;
 }
 
 /** A phone number in international form or French national form, stored in E.164. */
-export function parsePhone(value: unknown, field = 'phone'): string {
+export function parsePhone(value: unknown, field: FieldLabel = 'phone'): string {
   const text = String(value ?? '').trim();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parsePhoneNumberFromString } = require('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
   const phone = text.length <= 40 ? parsePhoneNumberFromString(text, 'FR') : undefined;
   if (!phone || !phone.isValid()) {
-    throw validationError(`${field} must be a valid phone number, e.g. +33 6 12 34 56 78 (got "${preview(text)}")`);
+    throw validationError([field, ` must be a valid phone number, e.g. +33 6 12 34 56 78 (got "${preview(text)}")`]);
   }
   return phone.number;
 }
@@ -71,14 +78,22 @@ export function parsePhone(value: unknown, field = 'phone'): string {
  * Money as an exact decimal string with two places: "1500", "1500.5", "1500.50" → "1500.50".
  * Refuses exponents, signs, more than two decimals and anything over numeric(12,2).
  */
-export function parseAmount(value: unknown, field: string): string {
+export function parseAmount(value: unknown, field: FieldLabel): string {
   const text = String(value ?? '').trim();
   // Leading zeros are only padding (a spreadsheet's fixed-width column): at most ten digits after them.
   const match = /^0*([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
   if (!match) {
-    throw validationError(`${field} must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`);
+    throw validationError([field, ` must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`]);
   }
   return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
+}
+
+export function parseRole(value: string, field: FieldLabel = 'role'): Role {
+  const role = value.trim().toUpperCase();
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw validationError([field, ` must be one of ${ROLES.join(', ')} (got "${value.trim().slice(0, 40)}")`]);
+  }
+  return role as Role;
 }
 
 /** Amount strings compared exactly, through integer cents. */
@@ -105,10 +120,10 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\
  * clocks skip (a daylight-saving gap) or pass twice (an overlap): the offset must then say which.
  * A bare date is the start of that local day.
  */
-export function parseDateTime(value: unknown, field: string): Date {
+export function parseDateTime(value: unknown, field: FieldLabel): Date {
   const text = String(value ?? '').trim();
   const m = DATE_TIME.exec(text);
-  const fail = () => validationError(`${field} must be an ISO 8601 date or date-time like 2026-06-04T13:00 or 2026-06-04 13:00+02:00 (got "${preview(text)}")`);
+  const fail = () => validationError([field, ` must be an ISO 8601 date or date-time like 2026-06-04T13:00 or 2026-06-04 13:00+02:00 (got "${preview(text)}")`]);
   if (!m) throw fail();
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
@@ -137,7 +152,7 @@ export function parseDateTime(value: unknown, field: string): Date {
   // rather than stored out of range (and ISO 8601 JSON cannot write the year 10000 in four digits).
   if (instant.getTime() < EARLIEST_INSTANT || instant.getTime() > LATEST_INSTANT) {
     throw validationError(
-      `${field} must fall between 1900-01-01T00:00Z and 9999-12-31T23:59Z, and "${preview(text)}" is ${instant.toISOString().slice(0, 19)}Z`,
+      [field, ` must fall between 1900-01-01T00:00Z and 9999-12-31T23:59Z, and "${preview(text)}" is ${instant.toISOString().slice(0, 19)}Z`],
       'give a later or earlier date, or an explicit offset',
     );
   }
@@ -156,7 +171,7 @@ function localFields(date: Date): number[] {
  * that time it is moved forward, and when they pass it twice the earlier instant is taken. Both
  * are refused, naming the gap or the two offsets, so that nothing is stored an hour off.
  */
-function checkLocalTimeExists(instant: Date, wall: number[], field: string, text: string): void {
+function checkLocalTimeExists(instant: Date, wall: number[], field: FieldLabel, text: string): void {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
   const offsetAt = (time: number) => new Date(time).getTimezoneOffset();
   const isWall = (time: number) => localFields(new Date(time)).every((part, i) => part === wall[i]);
@@ -170,7 +185,7 @@ function checkLocalTimeExists(instant: Date, wall: number[], field: string, text
       else after = middle;
     }
     throw validationError(
-      `${field} ${preview(text)} does not exist in the local time zone (${zone}): the clocks jump from ${wallClock(after, offsetAt(before))} to ${wallClock(after, offsetAt(after))} that day`,
+      [field, ` ${preview(text)} does not exist in the local time zone (${zone}): the clocks jump from ${wallClock(after, offsetAt(before))} to ${wallClock(after, offsetAt(after))} that day`],
       `give a time outside that gap, or an explicit offset such as ${preview(text)}${utcOffset(offsetAt(before))}`,
     );
   }
@@ -178,7 +193,7 @@ function checkLocalTimeExists(instant: Date, wall: number[], field: string, text
   const later = instant.getTime() + Math.abs(offsetAt(instant.getTime()) - offsetAt(instant.getTime() + 24 * HOUR)) * 60_000;
   if (later !== instant.getTime() && isWall(later)) {
     throw validationError(
-      `${field} ${preview(text)} happens twice in the local time zone (${zone}), as the clocks go back: first at ${utcOffset(offsetAt(instant.getTime()))}, then at ${utcOffset(offsetAt(later))}`,
+      [field, ` ${preview(text)} happens twice in the local time zone (${zone}), as the clocks go back: first at ${utcOffset(offsetAt(instant.getTime()))}, then at ${utcOffset(offsetAt(later))}`],
       `add the offset you mean, e.g. ${preview(text)}${utcOffset(offsetAt(instant.getTime()))}`,
     );
   }

@@ -1,3 +1,4 @@
+import { flagFor } from '../../src/cli/field-flags';
 import { ROLES, type Role } from '../../src/entities/employee.entity';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { createClient, deleteClient, getClient, likePattern, listClients, updateClient } from '../../src/services/client.service';
@@ -382,7 +383,9 @@ describe('client list', () => {
     const actor = await employee({ role });
     const error = await expectCliError(listClients(sdb.db, actorFor(actor), { mine: true }, { limit: 50 }), 'usage');
     expect(error.message).toMatch(/SALES/);
-    expect(error.hint).toMatch(/--sales/);
+    // The service names the field; the CLI shows it as its flag.
+    expect(error.hint).toMatch(/salesContactId </);
+    expect(error.render(flagFor).hint).toMatch(/--sales </);
   });
 
   it('should refuse mine together with sales (exit 2)', async () => {

@@ -1,3 +1,4 @@
+import { flagFor } from '../../src/cli/field-flags';
 import { randomUUID } from 'node:crypto';
 import { verifyPassword } from '../../src/auth/passwords';
 import { login as loginService } from '../../src/auth/session.service';
@@ -429,7 +430,9 @@ describe('employee delete', () => {
     const before = await snapshot(sdb.sql);
     const error = await expectCliError(deleteEmployee(sdb.db, actorFor(manager), sales.id), 'conflict');
     expect(error.message).toBe(`employee ${sales.id} still has 1 client, 1 contract`);
-    expect(error.hint).toMatch(/--reassign-to/);
+    // The service names the field; the CLI shows it as its flag.
+    expect(error.hint).toMatch(/reassignTo </);
+    expect(error.render(flagFor).hint).toMatch(/--reassign-to </);
     expect(await snapshot(sdb.sql)).toEqual(before);
   });
 

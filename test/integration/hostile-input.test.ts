@@ -1,4 +1,4 @@
-import { parseRole } from '../../src/services/employee.service';
+import { parseRole } from '../../src/validation/parse';
 import { parseAmount, parseCount, parseDateTime, parsePhone } from '../../src/validation/parse';
 import { type CliResult } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';

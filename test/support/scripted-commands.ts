@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { login } from '../../src/auth/session.service';
 import { type CommandInput, type CommandSpec } from '../../src/cli/command-spec';
 import { CommandContext } from '../../src/cli/context';
+import { resolveCaller } from '../../src/cli/run-command';
 import { type MissingValue, type Prompter } from '../../src/cli/prompter';
 import { type Database } from '../../src/database/database';
 import { Output } from '../../src/output/output';
@@ -10,8 +11,8 @@ import { type EmployeeRow, FACTORY_PASSWORD } from './factories';
 import { type ServiceDatabase } from './service-database';
 
 /**
- * A person at a terminal, in-process: the commands' run functions with a scripted prompter (the
- * only fake; the database and the session token are real), to check what is asked, with which
+ * A person at a terminal, in-process: the commands' run functions, after the runner's resolution
+ * of the caller, with a scripted prompter (the only fake; the database and the session token are real), to check what is asked, with which
  * choices and validation, and that a refused caller is refused before any question.
  */
 export class ScriptedPrompter implements Prompter {
@@ -66,6 +67,10 @@ export function scriptedRunner(database: () => ServiceDatabase, specs: CommandSp
     }
     const env = { ...sdb.testDb.env, EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_TOKEN: token, EPICEVENTS_KEYCHAIN: 'off' };
     const runFunction = await spec.load();
-    return runFunction(new TestContext(prompter, env, sdb.db), { args: input.args ?? [], options: input.options ?? {} });
+    const ctx = new TestContext(prompter, env, sdb.db);
+    const commandInput = { args: input.args ?? [], options: input.options ?? {} };
+    // What runCommand does before the run function: the caller, and the early refusal.
+    await resolveCaller(spec, commandInput, ctx);
+    return runFunction(ctx, commandInput);
   };
 }

@@ -24,7 +24,7 @@ describe('specsFor', () => {
   });
 
   it('should not add another noun whose name starts the same when one noun is named', () => {
-    const specs: CommandSpec[] = ['client list', 'clientele list', 'init'].map((name) => ({ name, summary: '', examples: [], load: async () => async () => ({ json: null, human: { kind: 'text', text: '' } }) }));
+    const specs: CommandSpec[] = ['client list', 'clientele list', 'init'].map((name) => ({ name, summary: '', examples: [], auth: 'none', load: async () => async () => ({ json: null, human: { kind: 'text', text: '' } }) }));
     expect(names(specsFor(argv('client', 'list'), specs))).toEqual(['client list', 'init']);
   });
 });

@@ -1,4 +1,5 @@
-import { ARGON2_OPTIONS, DUMMY_PASSWORD_HASH, hashPassword, passwordPolicyError, verifyPassword } from '../../src/auth/passwords';
+import { ARGON2_OPTIONS, DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../src/auth/passwords';
+import { passwordPolicyError } from '../../src/validation/password-policy';
 
 /** The parameters part of an argon2 PHC string: `$argon2id$v=19$m=…,p=…,t=…$`. */
 const parameters = (hash: string) => hash.split('$').slice(0, 4).join('$');

@@ -18,6 +18,8 @@ export const AUDIT_COMMANDS: CommandSpec[] = [
       'epicevents audit list --actor 7 --since 2026-06-01 --json',
       'epicevents audit list --action contract.sign --limit 200',
     ],
+    auth: 'session',
+    action: 'audit.read',
     load: async () => (await import('./list')).run,
   },
 ];

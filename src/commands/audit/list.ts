@@ -1,9 +1,8 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { validationError } from '../../errors/cli-error';
 import { localDateTime } from '../../output/terminal-text';
 import { tableView } from '../../output/view';
-import { type AuditFilters, type AuditRecord, listAudit } from '../../services/audit-query.service';
+import { type AuditFilters, type AuditRecord } from '../../backend/backend';
 import { parseDateTime, parseId, parseText } from '../../validation/parse';
 import { flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
@@ -19,8 +18,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   const since = flagString(options, 'since');
   if (since !== undefined) filters.since = parseDateTime(since, '--since');
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const result = await listAudit(await ctx.db(), actor, filters, page);
+  const result = await (await ctx.backend()).audit.list(filters, page);
   return pagedResult(
     ctx,
     result,

@@ -14,6 +14,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
       'epicevents init',
       "printf '%s\\n' \"$PASSWORD\" | epicevents init --first-name Ada --last-name Lovelace --email ada@epic.events --password-stdin",
     ],
+    auth: 'none',
     load: async () => (await import('./init')).run,
   },
   {
@@ -27,18 +28,22 @@ export const AUTH_COMMANDS: CommandSpec[] = [
     examples: [
       'epicevents login',
       'export EPICEVENTS_TOKEN=$(printf \'%s\\n\' "$PASSWORD" | epicevents login --email ci@epic.events --password-stdin --print-token)', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
+    auth: 'none',
     load: async () => (await import('./login')).run,
   },
   {
     name: 'logout',
     summary: 'end the session on the server and remove the local copy',
     examples: ['epicevents logout'],
+    auth: 'none',
     load: async () => (await import('./logout')).run,
   },
   {
     name: 'whoami',
     summary: 'show who is logged in, the role, token expiry and credential store',
     examples: ['epicevents whoami', 'epicevents whoami --json'],
+    auth: 'session',
+    allowPendingPasswordChange: true,
     load: async () => (await import('./whoami')).run,
   },
   {
@@ -46,6 +51,8 @@ export const AUTH_COMMANDS: CommandSpec[] = [
     summary: 'change your own password',
     options: [{ flags: '--stdin', description: 'read the current password, then the new one, one per line from stdin' }],
     examples: ['epicevents password change', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents password change --stdin"],
+    auth: 'session',
+    allowPendingPasswordChange: true,
     load: async () => (await import('./password-change')).run,
   },
 ];

@@ -1,7 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { type MissingValue, readStdinLines } from '../../cli/prompter';
-import { assertNotInitialised, bootstrapFirstManager } from '../../auth/session.service';
-import { passwordPolicyError } from '../../auth/passwords';
+import { passwordPolicyError } from '../../validation/password-policy';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 import { parseEmail, parseText } from '../../validation/parse';
@@ -23,11 +22,11 @@ export const run: RunFunction = async (ctx, { options }) => {
     const flags = [...missing, ...(options.passwordStdin ? [] : ['--password-stdin'])];
     throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
   }
-  const db = await ctx.rawDb();
-  const applied = await db.migrate();
-  if (applied.length > 0) ctx.output.note(`${db.description}: applied ${applied.join(', ')}`);
-  // Before asking a person anything (bootstrapFirstManager checks again, under a lock, for racing inits).
-  if (missing.length > 0 || !options.passwordStdin) await assertNotInitialised(db.dataSource.manager);
+  const backend = await ctx.backend();
+  const prepared = await backend.session.prepareInit();
+  if (prepared) ctx.output.note(prepared);
+  // Before asking a person anything (creating the manager checks again, under a lock, for racing inits).
+  if (missing.length > 0 || !options.passwordStdin) await backend.session.assertNotInitialised();
 
   const answers = await ctx.prompter.ask(missing.map((flag) => questions[flag]));
   const firstName = parseText(given['--first-name'] ?? answers['--first-name'], 'first name', 100);
@@ -37,7 +36,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     ? (await readStdinLines(1, ctx.stdin))[0]
     : await ctx.prompter.newPassword('Password (at least 12 characters)', (v) => passwordPolicyError(v));
 
-  const actor = await bootstrapFirstManager(db, { firstName, lastName, email, password });
+  const actor = await backend.session.createFirstManager({ firstName, lastName, email, password });
   return message(`created ${actor.firstName} ${actor.lastName} <${actor.email}> (MANAGEMENT); next: epicevents login --email ${actor.email}`, {
     id: actor.id,
     email: actor.email,

@@ -1,9 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
-import { credentialStoreFor, tokenSettings } from '../../auth/authenticate';
-import { login } from '../../auth/session.service';
 import { usageError } from '../../errors/cli-error';
-import { countUnread } from '../../services/notification.service';
 import { message } from '../../output/view';
 import { parseEmail } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
@@ -22,28 +19,28 @@ export const run: RunFunction = async (ctx, { options }) => {
     ? (await readStdinLines(1, ctx.stdin))[0]
     : (await ctx.prompter.ask([{ flag: '--password-stdin', message: 'Password', secret: true }]))['--password-stdin'];
 
-  const settings = tokenSettings(ctx);
-  const db = await ctx.db();
-  const session = await login(db, email, password, settings);
+  // --print-token, for scripts and CI: the access token alone (use it as EPICEVENTS_TOKEN); nothing is stored.
+  const session = await (await ctx.backend()).session.login(email, password, { keep: !options.printToken });
   if (options.printToken) {
-    // For scripts and CI: the access token alone (use it as EPICEVENTS_TOKEN); nothing is stored.
     return {
-      json: { accessToken: session.access.token, expiresAt: session.access.expiresAt.toISOString() },
-      human: { kind: 'text', text: session.access.token },
+      json: { accessToken: session.accessToken, expiresAt: session.accessExpiresAt.toISOString() },
+      human: { kind: 'text', text: session.accessToken },
     };
   }
-  const store = await credentialStoreFor(ctx).save({ accessToken: session.access.token, refreshToken: session.refresh.token });
-  const unread = await countUnread(db.dataSource.manager, session.actor.id);
+  const unread = session.unreadNotifications ?? 0;
   if (unread > 0) ctx.output.note(`${unread} unread notification${unread === 1 ? '' : 's'}: epicevents notification list --unread`);
   if (session.actor.mustChangePassword) ctx.output.warn('your password must be changed now: run `epicevents password change`');
-  const { actor } = session;
-  return message(`logged in as ${actor.firstName} ${actor.lastName} <${actor.email}> (${actor.role}); session kept in the ${store === 'keychain' ? 'OS keychain' : 'credentials file'}`, {
-    id: actor.id,
-    email: actor.email,
-    firstName: actor.firstName,
-    lastName: actor.lastName,
-    role: actor.role,
-    tokenExpiresAt: session.access.expiresAt.toISOString(),
-    credentialStore: store,
-  });
+  const { actor, credentialStore } = session;
+  return message(
+    `logged in as ${actor.firstName} ${actor.lastName} <${actor.email}> (${actor.role}); session kept in the ${credentialStore === 'keychain' ? 'OS keychain' : 'credentials file'}`,
+    {
+      id: actor.id,
+      email: actor.email,
+      firstName: actor.firstName,
+      lastName: actor.lastName,
+      role: actor.role,
+      tokenExpiresAt: session.accessExpiresAt.toISOString(),
+      credentialStore: credentialStore ?? null,
+    },
+  );
 };

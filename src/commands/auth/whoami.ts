@@ -1,14 +1,12 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { authenticate } from '../../auth/authenticate';
-import { countUnread } from '../../services/notification.service';
 import { localDateTime } from '../../output/terminal-text';
 
 const STORE_NAMES = { keychain: 'OS keychain', file: 'credentials file (plain text)', environment: 'EPICEVENTS_TOKEN' } as const;
 
 export const run: RunFunction = async (ctx) => {
-  const session = await authenticate(ctx, { allowPendingPasswordChange: true });
-  const { actor } = session;
-  const unread = await countUnread((await ctx.db()).dataSource.manager, actor.id);
+  const caller = ctx.caller!; // resolved by the runner: the spec asks for a session
+  const { actor } = caller;
+  const unread = await (await ctx.backend()).session.unreadNotifications();
   if (unread > 0) ctx.output.note(`${unread} unread notification${unread === 1 ? '' : 's'}: epicevents notification list --unread`);
   if (actor.mustChangePassword) ctx.output.warn('your password must be changed now: run `epicevents password change`');
   return {
@@ -18,8 +16,8 @@ export const run: RunFunction = async (ctx) => {
       firstName: actor.firstName,
       lastName: actor.lastName,
       role: actor.role,
-      tokenExpiresAt: session.accessExpiresAt.toISOString(),
-      credentialStore: session.store,
+      tokenExpiresAt: caller.tokenExpiresAt.toISOString(),
+      credentialStore: caller.credentialStore,
     },
     human: {
       kind: 'record',
@@ -28,8 +26,8 @@ export const run: RunFunction = async (ctx) => {
         ['email', actor.email],
         ['id', String(actor.id)],
         ['role', actor.role],
-        ['token expires', localDateTime(session.accessExpiresAt)],
-        ['credentials', STORE_NAMES[session.store]],
+        ['token expires', localDateTime(caller.tokenExpiresAt)],
+        ['credentials', STORE_NAMES[caller.credentialStore]],
       ],
     },
   };

@@ -1,6 +1,6 @@
 import { CLIENT_JSON_KEYS, type JsonValue, humanTime, jsonRecord } from '../../output/json-values';
 import { type CommandResult, type HumanView, tableView } from '../../output/view';
-import { type ClientRecord } from '../../services/client.service';
+import { type ClientRecord } from '../../backend/backend';
 
 export function clientJson(client: ClientRecord): JsonValue {
   return jsonRecord(client, CLIENT_JSON_KEYS);

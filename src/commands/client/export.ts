@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { type ClientRecord, listClients } from '../../services/client.service';
+import { type ClientRecord } from '../../backend/backend';
 import { assertCsvFormat, type CsvColumn, streamCsv } from '../shared/csv-export';
 import { clientFilters } from './list';
 
@@ -20,7 +19,6 @@ export const CLIENT_CSV_COLUMNS: CsvColumn<ClientRecord>[] = [
 export const run: RunFunction = async (ctx, { options }) => {
   assertCsvFormat(ctx, options);
   const filters = clientFilters(options);
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
-  return streamCsv(ctx, CLIENT_CSV_COLUMNS, (page) => listClients(db, actor, filters, page));
+  const backend = await ctx.backend();
+  return streamCsv(ctx, CLIENT_CSV_COLUMNS, (page) => backend.clients.list(filters, page));
 };

@@ -1,27 +1,22 @@
 import fs from 'node:fs';
 import { type RunFunction } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { requireActor } from '../../auth/authenticate';
-import { readCsv } from '../../csv/csv-parser';
 import { validationError } from '../../errors/cli-error';
 import { terminalSafeJson } from '../../output/output';
 import { writeChunk } from '../../output/stream-write';
 import { neutralise } from '../../output/terminal-text';
 import { message, STREAMED } from '../../output/view';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { type ImportRejection, type ImportSummary, importClients } from '../../services/client-import.service';
+import { type ImportRejection, type ImportSummary } from '../../backend/backend';
 import { bar, type Charset, charsetFor } from '../report/charts';
 import { flagSet } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const file = args[0];
-  const actor = await requireActor(ctx);
-  assertAllowed(actor, 'client.create'); // before the file is even opened
   const { stream: source, file: opened } = await openSource(ctx, file);
   const report = ctx.globals.json ? new JsonReport(ctx.output.streams.stdout) : new TextReport(ctx, opened);
   let summary: ImportSummary | undefined;
   try {
-    summary = await importClients(await ctx.db(), actor, readCsv(source), {
+    summary = await (await ctx.backend()).clients.import(source, {
       skipInvalid: flagSet(options, 'skipInvalid'),
       onRejected: (rejections) => report.rejected(rejections),
       onProgress: (lines) => report.progress(lines),
@@ -31,6 +26,7 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     report.stopProgress();
     await report.finish(summary);
   }
+  if (!summary) throw new Error('the import ended without a summary');
   if (summary.refused) {
     throw validationError(
       `${plural(summary.rejectedLines, 'line')} of ${summary.lines} rejected; nothing imported`,

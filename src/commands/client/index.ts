@@ -16,6 +16,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     summary: 'list clients, optionally only yours, one salesperson\'s, or matching a text',
     options: [...LIST_FILTERS, ...PAGE_OPTIONS],
     examples: ['epicevents client list --mine', 'epicevents client list --search "startup" --json', 'epicevents client list --sales 4 --limit 100 --cursor 250'],
+    auth: 'session',
+    action: 'client.read',
     load: async () => (await import('./list')).run,
   },
   {
@@ -23,6 +25,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     summary: 'show one client and its sales contact',
     args: '<id>',
     examples: ['epicevents client show 12', 'epicevents client show 12 --json'],
+    auth: 'session',
+    action: 'client.read',
     load: async () => (await import('./show')).run,
   },
   {
@@ -39,6 +43,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
       'epicevents client create --full-name "Kevin Casey" --email kevin@startup.io --phone "+33 6 12 34 56 78" --company "Cool Startup LLC"',
       'epicevents client create --full-name "Kevin Casey" --email kevin@startup.io --phone 0612345678 --company "Cool Startup LLC" --json',
     ],
+    auth: 'session',
+    action: 'client.create',
     load: async () => (await import('./create')).run,
   },
   {
@@ -58,6 +64,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
       'epicevents client update 12 --sales 7',
       'epicevents client update 12 --company "Cool Startup SAS" --expected-version 3 --json',
     ],
+    auth: 'session',
+    // client.update or client.reassign, or both: the service tells from the changes.
     load: async () => (await import('./update')).run,
   },
   {
@@ -65,6 +73,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     summary: 'delete a client that has no contracts (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents client delete 12', 'epicevents client delete 12 --yes --json'],
+    auth: 'session',
+    action: 'client.delete',
     load: async () => (await import('./delete')).run,
   },
   {
@@ -78,6 +88,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
       'epicevents client import clients.csv --json',
       'epicevents client export --csv | epicevents client import -',
     ],
+    auth: 'session',
+    action: 'client.create',
     load: async () => (await import('./import')).run,
   },
   {
@@ -85,6 +97,8 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     summary: 'write clients as CSV on stdout, with the filters of client list',
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents client export --csv > clients.csv', 'epicevents client export --mine --csv > my-clients.csv', 'epicevents client export --search startup --csv'],
+    auth: 'session',
+    action: 'client.read',
     load: async () => (await import('./export')).run,
   },
 ];

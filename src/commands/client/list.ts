@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { type ClientFilters, listClients } from '../../services/client.service';
+import { type ClientFilters } from '../../backend/backend';
 import { parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
@@ -18,7 +17,6 @@ export function clientFilters(options: Record<string, unknown>): ClientFilters {
 export const run: RunFunction = async (ctx, { options }) => {
   const filters = clientFilters(options);
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const result = await listClients(await ctx.db(), actor, filters, page);
+  const result = await (await ctx.backend()).clients.list(filters, page);
   return pagedResult(ctx, result, clientJson, clientTable);
 };

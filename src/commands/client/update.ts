@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { updateClient } from '../../services/client.service';
+
 import { parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagString } from '../shared/flags';
@@ -16,6 +15,5 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     salesContactId: options.sales === undefined ? undefined : parseId(options.sales, '--sales'),
     expectedVersion: parseExpectedVersion(options),
   };
-  const actor = await requireActor(ctx);
-  return clientResult(await updateClient(await ctx.db(), actor, id, changes), `updated client ${id}`);
+  return clientResult(await (await ctx.backend()).clients.update(id, changes), `updated client ${id}`);
 };

@@ -10,6 +10,7 @@ export const COMPLETION_COMMANDS: CommandSpec[] = [
       'epicevents completion zsh > "${fpath[1]}/_epicevents"',
       'epicevents completion fish > ~/.config/fish/completions/epicevents.fish',
     ],
+    auth: 'none',
     load: async () => (await import('./completion')).run,
   },
 ];

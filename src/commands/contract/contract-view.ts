@@ -1,4 +1,4 @@
-import { type ContractRecord } from '../../services/contract.service';
+import { type ContractRecord } from '../../backend/backend';
 import { CONTRACT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../../output/json-values';
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';

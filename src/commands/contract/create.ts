@@ -1,21 +1,15 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { CliError } from '../../errors/cli-error';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { createContract, recentClients } from '../../services/contract.service';
 import { parseAmount, parseId } from '../../validation/parse';
 import { flagSet, flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { contractJson, contractRecordView } from './contract-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  const actor = await requireActor(ctx);
-  // Refused before any prompt: nobody should type values for a write they cannot make.
-  assertAllowed(actor, 'contract.create');
-  const db = await ctx.db();
+  const backend = await ctx.backend();
   const clientChoices =
     ctx.prompter.interactive && options.client === undefined
-      ? (await recentClients(db)).map((c) => ({ name: `${c.fullName} (${c.companyName}) #${c.id}`, value: String(c.id) }))
+      ? (await backend.clients.recent()).map((c) => ({ name: `${c.fullName} (${c.companyName}) #${c.id}`, value: String(c.id) }))
       : undefined;
   // An empty list is not a question anyone can answer (inquirer would fail on it).
   if (clientChoices?.length === 0) {
@@ -26,7 +20,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     { option: 'total', flag: '--total', message: 'Total amount', validate: promptValidator((v) => parseAmount(v, '--total')) },
   ]);
   const amountDue = flagString(options, 'amountDue');
-  const contract = await createContract(db, actor, {
+  const contract = await backend.contracts.create({
     clientId: parseId(values.client, '--client'),
     totalAmount: parseAmount(values.total, '--total'),
     amountDue: amountDue === undefined ? undefined : parseAmount(amountDue, '--amount-due'),

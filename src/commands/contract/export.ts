@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { type ContractRecord, listContracts } from '../../services/contract.service';
+import { type ContractRecord } from '../../backend/backend';
 import { assertCsvFormat, type CsvColumn, streamCsv } from '../shared/csv-export';
 import { contractFilters } from './list';
 
@@ -21,7 +20,6 @@ export const CONTRACT_CSV_COLUMNS: CsvColumn<ContractRecord>[] = [
 export const run: RunFunction = async (ctx, { options }) => {
   assertCsvFormat(ctx, options);
   const filters = contractFilters(options);
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
-  return streamCsv(ctx, CONTRACT_CSV_COLUMNS, (page) => listContracts(db, actor, filters, page));
+  const backend = await ctx.backend();
+  return streamCsv(ctx, CONTRACT_CSV_COLUMNS, (page) => backend.contracts.list(filters, page));
 };

@@ -24,6 +24,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
       'epicevents contract list --client 12 --limit 20',
       'epicevents contract list --search "startup" --unpaid',
     ],
+    auth: 'session',
+    action: 'contract.read',
     load: async () => (await import('./list')).run,
   },
   {
@@ -31,6 +33,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     summary: 'show one contract',
     args: '<id>',
     examples: ['epicevents contract show 346', 'epicevents contract show 346 --json'],
+    auth: 'session',
+    action: 'contract.read',
     load: async () => (await import('./show')).run,
   },
   {
@@ -47,6 +51,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
       'epicevents contract create --client 12 --total 15000 --amount-due 10000 --signed',
       'epicevents contract create',
     ],
+    auth: 'session',
+    action: 'contract.create',
     load: async () => (await import('./create')).run,
   },
   {
@@ -63,6 +69,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
       'epicevents contract update 346 --total 18000 --amount-due 9000',
       'epicevents contract update 346 --amount-due 0 --expected-version 3 --json',
     ],
+    auth: 'session',
+    action: 'contract.update',
     load: async () => (await import('./update')).run,
   },
   {
@@ -70,6 +78,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     summary: 'record the signature of a contract (it cannot be unsigned)',
     args: '<id>',
     examples: ['epicevents contract sign 346', 'epicevents contract sign 346 --json'],
+    auth: 'session',
+    action: 'contract.update',
     load: async () => (await import('./sign')).run,
   },
   {
@@ -78,6 +88,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     args: '<id>',
     options: [{ flags: '--amount <amount>', description: 'amount paid, e.g. 500 or 499.99' }],
     examples: ['epicevents contract pay 346 --amount 5000', 'epicevents contract pay 346 --amount 499.99 --json'],
+    auth: 'session',
+    action: 'contract.update',
     load: async () => (await import('./pay')).run,
   },
   {
@@ -85,6 +97,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     summary: 'delete an unsigned contract without events (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents contract delete 346', 'epicevents contract delete 346 --yes --json'],
+    auth: 'session',
+    action: 'contract.delete',
     load: async () => (await import('./delete')).run,
   },
   {
@@ -92,6 +106,8 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     summary: 'write contracts as CSV on stdout, with the filters of contract list',
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents contract export --csv > contracts.csv', 'epicevents contract export --signed --unpaid --csv', 'epicevents contract export --mine --unsigned --csv > pipeline.csv'],
+    auth: 'session',
+    action: 'contract.read',
     load: async () => (await import('./export')).run,
   },
 ];

@@ -1,8 +1,7 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { usageError } from '../../errors/cli-error';
 import { tableView } from '../../output/view';
-import { type ContractFilters, listContracts } from '../../services/contract.service';
+import { type ContractFilters } from '../../backend/backend';
 import { parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
@@ -25,7 +24,6 @@ export function contractFilters(options: Record<string, unknown>): ContractFilte
 export const run: RunFunction = async (ctx, { options }) => {
   const filters = contractFilters(options);
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const contracts = await listContracts(await ctx.db(), actor, filters, page);
+  const contracts = await (await ctx.backend()).contracts.list(filters, page);
   return pagedResult(ctx, contracts, contractJson, (items) => tableView(items, CONTRACT_COLUMNS, 'no contracts match'));
 };

@@ -5,12 +5,14 @@ export const DB_COMMANDS: CommandSpec[] = [
     name: 'db migrate',
     summary: 'apply every pending schema migration',
     examples: ['epicevents db migrate', 'DATABASE_URL=postgres://app@db.internal/epic epicevents db migrate --json'],
+    auth: 'none',
     load: async () => (await import('./migrate')).run,
   },
   {
     name: 'db status',
     summary: 'list migrations and whether each is applied',
     examples: ['epicevents db status', 'epicevents db status --json'],
+    auth: 'none',
     load: async () => (await import('./status')).run,
   },
   {
@@ -26,12 +28,15 @@ export const DB_COMMANDS: CommandSpec[] = [
       'epicevents db roles --print | psql -v ON_ERROR_STOP=1 "postgres://postgres@db.internal:5432/epicevents"',
       'epicevents db roles --print --owner crm_owner --app crm_app --json',
     ],
+    auth: 'none',
     load: async () => (await import('./roles')).run,
   },
   {
     name: 'db revert',
     summary: 'revert the newest applied migration, naming the tables it drops (MANAGEMENT and a confirmation once there are employees)',
     examples: ['epicevents db revert', 'epicevents db revert --yes --json'],
+    auth: { sessionWhen: async (ctx) => (await import('./login-needed')).revertNeedsLogin(ctx) },
+    action: 'database.revert',
     load: async () => (await import('./revert')).run,
   },
   {
@@ -42,6 +47,7 @@ export const DB_COMMANDS: CommandSpec[] = [
       { flags: '--scale <n>', description: 'about N clients, N contracts and N events (default 40; 0: only the examples of the specification), for benchmarks' },
     ],
     examples: ['epicevents db seed --demo', 'epicevents db seed --demo --scale 100000', 'DATABASE_URL=postgres://postgres@127.0.0.1/bench epicevents db seed --demo --scale 1000000 --json'],
+    auth: { sessionWhen: async (ctx, input) => (await import('./login-needed')).seedNeedsLogin(ctx, input) },
     load: async () => (await import('./seed')).run,
   },
 ];

@@ -1,17 +1,15 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { usageError, validationError } from '../../errors/cli-error';
 import { type HumanView } from '../../output/view';
 import { preview } from '../../validation/parse';
-import { DEFAULT_DEMO_SCALE, hasEmployees, MAX_DEMO_SCALE, type SeedProgress, seedDemo } from '../../services/seed.service';
+import { DEFAULT_DEMO_SCALE, MAX_DEMO_SCALE, type SeedProgress, seedDemo } from '../../services/seed.service';
 import { flagSet, flagString } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  if (!flagSet(options, 'demo')) throw usageError('db seed writes demo data only: pass --demo', 'epicevents db seed --demo [--scale N]');
-  const scale = parseScale(flagString(options, 'scale'));
+  const { scale } = seedFlags(options);
   const db = await ctx.db();
-  // A fresh database may be seeded without logging in; once it has employees, only MANAGEMENT may.
-  const actor = (await hasEmployees(db)) ? await requireActor(ctx) : null;
+  // A fresh database may be seeded without logging in; once it has employees, the runner asked for a login (login-needed.ts) and only MANAGEMENT may.
+  const actor = ctx.caller?.actor ?? null;
   const bar = progressBar(ctx.output.streams.stderr);
   let summary;
   try {
@@ -50,6 +48,12 @@ export const run: RunFunction = async (ctx, { options }) => {
     },
   };
 };
+
+/** `--demo` (required) and `--scale`: checked before the login too, so a mistyped command says so first. */
+export function seedFlags(options: Record<string, unknown>): { scale: number } {
+  if (!flagSet(options, 'demo')) throw usageError('db seed writes demo data only: pass --demo', 'epicevents db seed --demo [--scale N]');
+  return { scale: parseScale(flagString(options, 'scale')) };
+}
 
 function parseScale(value: string | undefined): number {
   if (value === undefined) return DEFAULT_DEMO_SCALE;

@@ -1,18 +1,13 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
-import { requireActor } from '../../auth/authenticate';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { ROLES } from '../../entities/employee.entity';
-import { createEmployee } from '../../services/employee.service';
+import { ROLES } from '../../domain/roles';
+
 import { parseEmail, parseText } from '../../validation/parse';
 import { flagSet, flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { employeeFields, employeeJson } from './employee-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  // Authenticate first: nobody is asked questions only to be refused at the end.
-  const actor = await requireActor(ctx);
-  assertAllowed(actor, 'employee.create'); // before any question: a refused caller is not asked anything
   const values = await requireValues(ctx, options, [
     { option: 'firstName', flag: '--first-name', message: 'First name', validate: promptValidator((v) => parseText(v, 'first name', 100)) },
     { option: 'lastName', flag: '--last-name', message: 'Last name', validate: promptValidator((v) => parseText(v, 'last name', 100)) },
@@ -20,7 +15,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     { option: 'role', flag: '--role', message: 'Role', choices: ROLES.map((role) => ({ name: role, value: role })) },
   ]);
   const password = flagSet(options, 'passwordStdin') ? (await readStdinLines(1, ctx.stdin))[0] : undefined;
-  const { employee, oneTimePassword } = await createEmployee(await ctx.db(), actor, {
+  const { employee, oneTimePassword } = await (await ctx.backend()).employees.create({
     ...values,
     phone: flagString(options, 'phone'),
     password,

@@ -1,7 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { deleteEmployee } from '../../services/employee.service';
+
 import { parseId } from '../../validation/parse';
 import { confirmDeletion } from '../shared/confirm-deletion';
 import { employeeJson } from './employee-view';
@@ -9,10 +7,8 @@ import { employeeJson } from './employee-view';
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'employee id');
   const reassignTo = options.reassignTo === undefined ? undefined : parseId(options.reassignTo, '--reassign-to');
-  const actor = await requireActor(ctx);
-  assertAllowed(actor, 'employee.delete'); // before any question: a refused caller is not asked anything
   await confirmDeletion(ctx, `employee ${id}${reassignTo ? ` (their records go to employee ${reassignTo})` : ''}`);
-  const { employee, reassignedTo, handedOver } = await deleteEmployee(await ctx.db(), actor, id, { reassignTo });
+  const { employee, reassignedTo, handedOver } = await (await ctx.backend()).employees.delete(id, { reassignTo });
   const moved = handedOver.clients + handedOver.contracts + handedOver.events;
   const text = moved > 0 && reassignedTo
     ? `deleted employee ${id}; ${handedOver.clients} client(s), ${handedOver.contracts} contract(s) and ${handedOver.events} event(s) now belong to employee ${reassignedTo.id}`

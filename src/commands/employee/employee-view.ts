@@ -1,6 +1,8 @@
 import { EMPLOYEE_JSON_KEYS, type JsonValue, humanTime, jsonRecord } from '../../output/json-values';
 import { type CommandResult, type HumanView, tableView } from '../../output/view';
-import { type EmployeeRecord, employeeName } from '../../services/employee.service';
+import { type EmployeeRecord } from '../../backend/backend';
+
+export const employeeName = (e: Pick<EmployeeRecord, 'firstName' | 'lastName'>): string => `${e.firstName} ${e.lastName}`;
 
 export function employeeJson(employee: EmployeeRecord): JsonValue {
   return jsonRecord(employee, EMPLOYEE_JSON_KEYS);

@@ -12,6 +12,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
       ...PAGE_OPTIONS,
     ],
     examples: ['epicevents employee list', 'epicevents employee list --role SUPPORT --json', 'epicevents employee list --inactive'],
+    auth: 'session',
+    action: 'employee.read',
     load: async () => (await import('./list')).run,
   },
   {
@@ -19,6 +21,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     summary: 'show one employee',
     args: '<id>',
     examples: ['epicevents employee show 3', 'epicevents employee show 3 --json'],
+    auth: 'session',
+    action: 'employee.read',
     load: async () => (await import('./show')).run,
   },
   {
@@ -37,6 +41,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
       'epicevents employee create --first-name Bill --last-name Boquet --email bill@epic.events --role SALES',
       "printf '%s\\n' \"$PASSWORD\" | epicevents employee create --first-name Kate --last-name Hastings --email kate@epic.events --role SUPPORT --password-stdin --json",
     ],
+    auth: 'session',
+    action: 'employee.create',
     load: async () => (await import('./create')).run,
   },
   {
@@ -56,6 +62,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
       'epicevents employee update 4 --role MANAGEMENT --json',
       'epicevents employee update 4 --email kate@epic.events --expected-version 2',
     ],
+    auth: 'session',
+    action: 'employee.update',
     load: async () => (await import('./update')).run,
   },
   {
@@ -63,6 +71,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     summary: 'deactivate an employee: their access ends at once, their records stay (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents employee deactivate 4', 'epicevents employee deactivate 4 --json'],
+    auth: 'session',
+    action: 'employee.deactivate',
     load: async () => (await import('./deactivate')).run,
   },
   {
@@ -70,6 +80,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     summary: 'give a deactivated employee their access back (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents employee reactivate 4', 'epicevents employee reactivate 4 --json'],
+    auth: 'session',
+    action: 'employee.deactivate',
     load: async () => (await import('./reactivate')).run,
   },
   {
@@ -77,6 +89,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     summary: 'print a new one-time password once and end the employee\'s sessions (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents employee reset-password 4', 'epicevents employee reset-password 4 --json | jq -r .oneTimePassword'],
+    auth: 'session',
+    action: 'employee.reset-password',
     load: async () => (await import('./reset-password')).run,
   },
   {
@@ -85,6 +99,8 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     args: '<id>',
     options: [{ flags: '--reassign-to <id>', description: 'active employee of the same role who receives their clients, contracts or events' }],
     examples: ['epicevents employee delete 4', 'epicevents employee delete 4 --reassign-to 7 --yes', 'epicevents employee delete 4 --yes --json'],
+    auth: 'session',
+    action: 'employee.delete',
     load: async () => (await import('./delete')).run,
   },
 ];

@@ -1,6 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { listEmployees, parseRole } from '../../services/employee.service';
+
+import { parseRole } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { employeeJson, employeeTable } from './employee-view';
@@ -9,8 +9,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   const role = flagString(options, 'role');
   const filters = { role: role === undefined ? undefined : parseRole(role, '--role'), inactive: flagSet(options, 'inactive') };
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const result = await listEmployees(await ctx.db(), actor, filters, page);
+  const result = await (await ctx.backend()).employees.list(filters, page);
   const empty = filters.inactive ? 'no deactivated employees match' : 'no active employees match';
   return pagedResult(ctx, result, employeeJson, (items) => employeeTable(items, empty));
 };

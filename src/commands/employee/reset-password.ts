@@ -1,13 +1,11 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { employeeName, resetEmployeePassword } from '../../services/employee.service';
+
 import { parseId } from '../../validation/parse';
-import { employeeJson } from './employee-view';
+import { employeeJson, employeeName } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'employee id');
-  const actor = await requireActor(ctx);
-  const { employee, oneTimePassword } = await resetEmployeePassword(await ctx.db(), actor, id);
+  const { employee, oneTimePassword } = await (await ctx.backend()).employees.resetPassword(id);
   ctx.output.note('the one-time password is shown only this once; the employee must change it at next login');
   return {
     json: { ...(employeeJson(employee) as object), oneTimePassword },

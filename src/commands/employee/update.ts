@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { updateEmployee } from '../../services/employee.service';
+
 import { parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagString } from '../shared/flags';
@@ -8,8 +7,7 @@ import { employeeResult } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'employee id');
-  const actor = await requireActor(ctx);
-  const employee = await updateEmployee(await ctx.db(), actor, id, {
+  const employee = await (await ctx.backend()).employees.update(id, {
     firstName: flagString(options, 'firstName'),
     lastName: flagString(options, 'lastName'),
     email: flagString(options, 'email'),

@@ -1,9 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { conflict } from '../../errors/cli-error';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { listContracts } from '../../services/contract.service';
-import { createEvent } from '../../services/event.service';
+
 import { parseId } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
@@ -11,13 +8,10 @@ import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseSt
 import { eventJson, eventRecordView } from './event-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  const actor = await requireActor(ctx);
-  // Refused before any prompt: nobody should type values for a write they cannot make.
-  assertAllowed(actor, 'event.create');
-  const db = await ctx.db();
+  const backend = await ctx.backend();
   const contractChoices =
     ctx.prompter.interactive && options.contract === undefined
-      ? (await listContracts(db, actor, { mine: true, signed: true }, { limit: 100 })).items.map((c) => ({
+      ? (await backend.contracts.list({ mine: true, signed: true }, { limit: 100 })).items.map((c) => ({
           name: `#${c.id} ${c.clientName} (${c.totalAmount})`,
           value: String(c.id),
         }))
@@ -35,7 +29,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     { option: 'attendees', flag: '--attendees', message: 'Number of attendees', validate: promptValidator(parseAttendees) },
   ]);
   const notes = flagString(options, 'notes');
-  const event = await createEvent(db, actor, {
+  const event = await backend.events.create({
     contractId: parseId(values.contract, '--contract'),
     name: parseName(values.name),
     startAt: parseStart(values.start),

@@ -1,4 +1,4 @@
-import { type EventRecord } from '../../services/event.service';
+import { type EventRecord } from '../../backend/backend';
 import { EVENT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../../output/json-values';
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';

@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { type EventRecord, listEvents } from '../../services/event.service';
+import { type EventRecord } from '../../backend/backend';
 import { assertCsvFormat, type CsvColumn, streamCsv } from '../shared/csv-export';
 import { eventFilters } from './list';
 
@@ -26,7 +25,6 @@ export const EVENT_CSV_COLUMNS: CsvColumn<EventRecord>[] = [
 export const run: RunFunction = async (ctx, { options }) => {
   assertCsvFormat(ctx, options);
   const filters = eventFilters(options);
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
-  return streamCsv(ctx, EVENT_CSV_COLUMNS, (page) => listEvents(db, actor, filters, page));
+  const backend = await ctx.backend();
+  return streamCsv(ctx, EVENT_CSV_COLUMNS, (page) => backend.events.list(filters, page));
 };

@@ -26,6 +26,8 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       'epicevents event list --from 2026-06-01 --to 2026-07-01',
       'epicevents event list --search "garden party" --support 7',
     ],
+    auth: 'session',
+    action: 'event.read',
     load: async () => (await import('./list')).run,
   },
   {
@@ -33,6 +35,8 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     summary: 'show one event with its client and support person',
     args: '<id>',
     examples: ['epicevents event show 42', 'epicevents event show 42 --json'],
+    auth: 'session',
+    action: 'event.read',
     load: async () => (await import('./show')).run,
   },
   {
@@ -52,6 +56,8 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       'epicevents event create --contract 346 --name Launch --start 2026-09-01T18:00+02:00 --end 2026-09-01T23:00+02:00 --location Paris --attendees 200 --notes "DJ from 21:00" --json',
       'epicevents event create',
     ],
+    auth: 'session',
+    action: 'event.create',
     load: async () => (await import('./create')).run,
   },
   {
@@ -75,6 +81,9 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       'epicevents event update 42 --start "2026-06-04 18:00" --end "2026-06-05 01:00" --allow-overlap --expected-version 3 --json',
       'epicevents event update 42 --support',
     ],
+    auth: 'session',
+    // Assigning support is its own action, refused before the support picker is shown.
+    action: ({ options }) => (options.support === undefined ? 'event.update' : 'event.assign-support'),
     load: async () => (await import('./update')).run,
   },
   {
@@ -82,6 +91,8 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     summary: 'delete an event (MANAGEMENT)',
     args: '<id>',
     examples: ['epicevents event delete 42', 'epicevents event delete 42 --yes --json'],
+    auth: 'session',
+    action: 'event.delete',
     load: async () => (await import('./delete')).run,
   },
   {
@@ -89,6 +100,8 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     summary: 'write events as CSV on stdout, with the filters of event list',
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents event export --csv > events.csv', 'epicevents event export --from 2026-06-01 --to 2026-07-01 --csv', 'epicevents event export --no-support --csv'],
+    auth: 'session',
+    action: 'event.read',
     load: async () => (await import('./export')).run,
   },
 ];

@@ -1,7 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { tableView } from '../../output/view';
-import { type EventFilters, listEvents } from '../../services/event.service';
+import { type EventFilters } from '../../backend/backend';
 import { parseDateTime, parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
@@ -28,7 +27,6 @@ export function eventFilters(options: Record<string, unknown>): EventFilters {
 export const run: RunFunction = async (ctx, { options }) => {
   const filters = eventFilters(options);
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const events = await listEvents(await ctx.db(), actor, filters, page);
+  const events = await (await ctx.backend()).events.list(filters, page);
   return pagedResult(ctx, events, eventJson, (items) => tableView(items, EVENT_COLUMNS, 'no events match'));
 };

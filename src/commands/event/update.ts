@@ -1,10 +1,7 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { type Actor } from '../../auth/actor';
-import { requireActor } from '../../auth/authenticate';
-import { type Database } from '../../database/database';
-import { assertAllowed } from '../../permissions/assert-allowed';
-import { describeSlot, type EventChanges, getEvent, supportChoices, updateEvent } from '../../services/event.service';
+import { type Backend, type EventChanges } from '../../backend/backend';
+import { describeSlot } from '../../domain/schedule';
 import { parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
@@ -23,13 +20,12 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     notes: given('notes') === undefined ? undefined : parseNotes(given('notes')),
   };
   const expectedVersion = parseExpectedVersion(options);
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
+  const backend = await ctx.backend();
+  // The runner refused a caller who may not assign support before the picker below is shown.
   if (options.support !== undefined) {
-    assertAllowed(actor, 'event.assign-support');
-    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, db, actor, id, changes) : String(options.support));
+    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, backend, id, changes) : String(options.support));
   }
-  const event = await updateEvent(db, actor, id, changes, expectedVersion, { allowOverlap: flagSet(options, 'allowOverlap') });
+  const event = await backend.events.update(id, { ...changes, expectedVersion, allowOverlap: flagSet(options, 'allowOverlap') });
   return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} updated`) };
 };
 
@@ -42,14 +38,14 @@ function parseSupport(value: string): number | null {
  * A bare `--support` on a terminal: pick among the active SUPPORT employees (exit 2 elsewhere),
  * each marked when another of their events overlaps this one at its new times.
  */
-async function pickSupport(ctx: CommandContext, db: Database, actor: Actor, id: number, changes: EventChanges): Promise<string> {
+async function pickSupport(ctx: CommandContext, backend: Backend, id: number, changes: EventChanges): Promise<string> {
   const slot = async () => {
-    const event = await getEvent(db, actor, id);
-    return { ...event, startAt: changes.startAt ?? event.startAt, endAt: changes.endAt ?? event.endAt };
+    const event = await backend.events.show(id);
+    return { id: event.id, name: event.name, startAt: changes.startAt ?? event.startAt, endAt: changes.endAt ?? event.endAt };
   };
   const choices = ctx.prompter.interactive
     ? [
-        ...(await supportChoices(db, await slot())).map((e) => ({
+        ...(await backend.events.supportPeople(await slot())).map((e) => ({
           name: `${e.name} <${e.email}> #${e.id}${e.busyWith ? ` — busy: ${describeSlot(e.busyWith)}` : ''}`,
           value: String(e.id),
         })),

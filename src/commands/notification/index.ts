@@ -7,6 +7,7 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     summary: 'your notifications, newest first',
     options: [{ flags: '--unread', description: 'only those not read yet' }, ...PAGE_OPTIONS],
     examples: ['epicevents notification list --unread', 'epicevents notification list --json'],
+    auth: 'session',
     load: async () => (await import('./list')).run,
   },
   {
@@ -15,6 +16,7 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     args: '[id]',
     options: [{ flags: '--all', description: 'mark every unread notification read' }],
     examples: ['epicevents notification read 12', 'epicevents notification read --all'],
+    auth: 'session',
     load: async () => (await import('./read')).run,
   },
 ];

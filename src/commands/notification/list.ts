@@ -1,16 +1,14 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { localDateTime } from '../../output/terminal-text';
 import { tableView } from '../../output/view';
-import { listNotifications, type NotificationRecord } from '../../services/notification.service';
+import { type NotificationRecord } from '../../backend/backend';
 import { flagSet } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
 import { notificationJson } from './notification-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);
-  const actor = await requireActor(ctx);
-  const result = await listNotifications(await ctx.db(), actor, flagSet(options, 'unread'), page);
+  const result = await (await ctx.backend()).notifications.list({ unreadOnly: flagSet(options, 'unread') }, page);
   return pagedResult(ctx, result, notificationJson, (items) =>
     tableView<NotificationRecord>(
       items,

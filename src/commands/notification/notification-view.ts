@@ -1,5 +1,5 @@
 import { type JsonValue } from '../../output/json-values';
-import { type NotificationRecord } from '../../services/notification.service';
+import { type NotificationRecord } from '../../backend/backend';
 
 export function notificationJson(n: NotificationRecord): JsonValue {
   return {

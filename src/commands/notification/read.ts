@@ -1,8 +1,7 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
-import { markAllRead, markRead } from '../../services/notification.service';
+
 import { parseId } from '../../validation/parse';
 import { flagSet } from '../shared/flags';
 import { notificationJson } from './notification-view';
@@ -11,12 +10,11 @@ export const run: RunFunction = async (ctx, { args, options }) => {
   const all = flagSet(options, 'all');
   if (all === (args[0] !== undefined)) throw usageError('give either a notification id or --all');
   const id = all ? undefined : parseId(args[0], 'notification id');
-  const actor = await requireActor(ctx);
-  const db = await ctx.db();
+  const backend = await ctx.backend();
   if (id === undefined) {
-    const count = await markAllRead(db, actor);
+    const count = await backend.notifications.readAll();
     return message(`marked ${count} notification${count === 1 ? '' : 's'} read`, { marked: count });
   }
-  const read = await markRead(db, actor, id);
+  const read = await backend.notifications.read(id);
   return { json: notificationJson(read), human: { kind: 'message', text: `notification ${id} marked read` } };
 };

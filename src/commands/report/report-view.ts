@@ -1,16 +1,8 @@
 import { type JsonValue, jsonValue } from '../../output/json-values';
 import { fitWidths, naturalWidths } from '../../output/output';
 import { localDateTime, neutralise } from '../../output/terminal-text';
-import {
-  type ContractFigures,
-  type ManagementReport,
-  type MonthFigure,
-  type Report,
-  type ReportEvent,
-  type SalesReport,
-  type SupportReport,
-  UPCOMING_DAYS,
-} from '../../services/report.service';
+import { type ContractFigures, type ManagementReport, type MonthFigure, type Report, type ReportEvent, type SalesReport, type SupportReport } from '../../backend/backend';
+import { UPCOMING_DAYS } from '../../domain/report';
 import { ASCII_TABLE_CHARS, bar, type Charset, fit, money, sparkline } from './charts';
 
 export interface ReportStyle {

@@ -1,13 +1,11 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { requireActor } from '../../auth/authenticate';
-import { buildReport } from '../../services/report.service';
+
 import { flagSet } from '../shared/flags';
 import { charsetFor } from './charts';
 import { reportJson, reportText } from './report-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
-  const actor = await requireActor(ctx);
-  const report = await buildReport(await ctx.db(), actor, { now: new Date(), timeZone: localTimeZone() });
+  const report = await (await ctx.backend()).report.build({ now: new Date(), timeZone: localTimeZone() });
   const stdout = ctx.output.streams.stdout;
   const style = {
     charset: charsetFor(ctx.env, flagSet(options, 'ascii')),

@@ -4,6 +4,7 @@ export const SERVE_COMMANDS: CommandSpec[] = [
   {
     name: 'serve',
     summary: 'serve the HTTP API over the database (permissions enforced on the server)',
+    auth: 'none',
     options: [
       { flags: '--host <host>', description: 'address to listen on (default 127.0.0.1)' },
       { flags: '--port <port>', description: 'port to listen on (default 8080; 0 picks a free one)' },

@@ -5,7 +5,7 @@ import { usageError } from '../../errors/cli-error';
 import { writeChunk } from '../../output/stream-write';
 import { neutralise } from '../../output/terminal-text';
 import { type CommandResult, STREAMED } from '../../output/view';
-import { type Page, type PageRequest } from '../../services/pagination';
+import { type Page, type PageRequest } from '../../backend/backend';
 import { flagSet } from './flags';
 
 export const CSV_OPTION: OptionSpec = { flags: '--csv', description: 'write RFC 4180 CSV with a header line (the only export format for now)' };

@@ -1,6 +1,6 @@
 import { type OptionSpec } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { type Page, type PageRequest } from '../../services/pagination';
+import { type Page, type PageRequest } from '../../backend/backend';
 import { parseId, parseLimit } from '../../validation/parse';
 import { type CommandResult, type HumanView } from '../../output/view';
 import { type JsonValue } from '../../output/json-values';
@@ -12,7 +12,7 @@ export const PAGE_OPTIONS: OptionSpec[] = [
 ];
 
 export function parsePageRequest(options: Record<string, unknown>): PageRequest {
-  const limit = parseLimit(options.limit);
+  const limit = parseLimit(options.limit, '--limit');
   return options.cursor === undefined ? { limit } : { limit, cursor: parseId(options.cursor, '--cursor') };
 }
 

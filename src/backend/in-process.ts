@@ -1,0 +1,197 @@
+import { type Actor, type ActorRow, toActor } from '../auth/actor';
+import { assertNoPasswordChangeDue } from '../auth/current-actor';
+import {
+  type AuthenticatedSession,
+  credentialStoreFor,
+  resolveSession,
+  type SessionEnvironment,
+  tokenSettings,
+} from '../auth/authenticate';
+import { assertNotInitialised, bootstrapFirstManager, changePassword, login, logout } from '../auth/session.service';
+import { verifyToken } from '../auth/tokens';
+import { readCsv } from '../csv/csv-parser';
+import { type Database } from '../database/database';
+import { listAudit } from '../services/audit-query.service';
+import { importClients } from '../services/client-import.service';
+import { createClient, deleteClient, getClient, listClients, updateClient } from '../services/client.service';
+import { createContract, deleteContract, getContract, listContracts, recentClients, recordPayment, signContract, updateContract } from '../services/contract.service';
+import {
+  createEmployee,
+  deactivateEmployee,
+  deleteEmployee,
+  getEmployee,
+  listEmployees,
+  ownedRecords,
+  reactivateEmployee,
+  resetEmployeePassword,
+  updateEmployee,
+} from '../services/employee.service';
+import { createEvent, deleteEvent, getEvent, listEvents, supportChoices, updateEvent } from '../services/event.service';
+import { countUnread, listNotifications, markAllRead, markRead } from '../services/notification.service';
+import { buildReport } from '../services/report.service';
+import {
+  type AuditApi,
+  type Backend,
+  type Caller,
+  type ClientsApi,
+  type ContractsApi,
+  type EmployeesApi,
+  type EventsApi,
+  type NotificationsApi,
+  type ReportApi,
+  type SessionApi,
+} from './backend';
+
+/** What the in-process backend needs from the process: the session's environment, and the database as it is (for `init`). */
+export interface InProcessEnvironment extends SessionEnvironment {
+  /** The database whatever its schema. */
+  rawDb(): Promise<Database>;
+}
+
+/**
+ * The backend of direct mode: the services, on the database this process opens (lazily, through
+ * the environment), as the employee of the stored session.
+ */
+export class InProcessBackend implements Backend {
+  private resolved?: Promise<AuthenticatedSession>;
+
+  constructor(private readonly environment: InProcessEnvironment) {}
+
+  /** The stored session, resolved once per command. */
+  private authenticated(): Promise<AuthenticatedSession> {
+    this.resolved ??= resolveSession(this.environment);
+    return this.resolved;
+  }
+
+  /** The database and the caller every noun's operation runs as. */
+  private async as(): Promise<{ db: Database; actor: Actor }> {
+    const { actor } = await this.authenticated();
+    return { db: await this.environment.db(), actor };
+  }
+
+  readonly session: SessionApi = {
+    caller: async ({ allowPendingPasswordChange }): Promise<Caller> => {
+      const session = await this.authenticated();
+      if (!allowPendingPasswordChange) assertNoPasswordChangeDue(session.actor);
+      return { actor: session.actor, tokenExpiresAt: session.accessExpiresAt, credentialStore: session.store };
+    },
+
+    login: async (email, password, { keep }) => {
+      const settings = tokenSettings(this.environment);
+      const db = await this.environment.db();
+      const session = await login(db, email, password, settings);
+      const result = { actor: session.actor, accessToken: session.access.token, accessExpiresAt: session.access.expiresAt };
+      if (!keep) return result;
+      const credentialStore = await credentialStoreFor(this.environment).save({ accessToken: session.access.token, refreshToken: session.refresh.token });
+      return { ...result, credentialStore, unreadNotifications: await countUnread(db.manager, session.actor.id) };
+    },
+
+    // The refresh token is the one verified: it stays valid after the short-lived access token has expired.
+    logout: async () => {
+      const { config } = this.environment;
+      const credentials = credentialStoreFor(this.environment);
+      const loaded = config.envToken ? undefined : await credentials.load().catch(() => undefined);
+      const token = config.envToken ?? loaded?.session.refreshToken;
+      if (!token) {
+        await credentials.clear();
+        return false;
+      }
+      let familyId: string | undefined;
+      try {
+        familyId = verifyToken(tokenSettings(this.environment).secret, token, config.envToken ? 'access' : 'refresh').sid;
+      } catch {
+        familyId = undefined; // an expired or damaged token: nothing to revoke, only the local copy to remove
+      }
+      if (familyId) {
+        const db = await this.environment.db();
+        const [row] = await db.query<ActorRow>(
+          `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password
+             FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE f.id = $1`,
+          [familyId],
+        );
+        await logout(db, row ? toActor(row) : undefined, familyId);
+      }
+      if (!config.envToken) await credentials.clear();
+      return true;
+    },
+
+    changePassword: async (current, next) => {
+      const session = await this.authenticated();
+      await changePassword(await this.environment.db(), session.actor, session.familyId, current, next);
+    },
+
+    unreadNotifications: async () => {
+      const { db, actor } = await this.as();
+      return countUnread(db.manager, actor.id);
+    },
+
+    prepareInit: async () => {
+      const db = await this.environment.rawDb();
+      const applied = await db.migrate();
+      return applied.length > 0 ? `${db.description}: applied ${applied.join(', ')}` : undefined;
+    },
+
+    assertNotInitialised: async () => assertNotInitialised((await this.environment.rawDb()).manager),
+
+    createFirstManager: async (input) => bootstrapFirstManager(await this.environment.rawDb(), input),
+  };
+
+  readonly employees: EmployeesApi = {
+    list: async (filters, page) => this.as().then(({ db, actor }) => listEmployees(db, actor, filters, page)),
+    show: async (id) => this.as().then(({ db, actor }) => getEmployee(db, actor, id)),
+    create: async (input) => this.as().then(({ db, actor }) => createEmployee(db, actor, input)),
+    update: async (id, changes) => this.as().then(({ db, actor }) => updateEmployee(db, actor, id, changes)),
+    deactivate: async (id) => {
+      const { db, actor } = await this.as();
+      const employee = await deactivateEmployee(db, actor, id);
+      return { employee, stillOwns: await ownedRecords(db, id) };
+    },
+    reactivate: async (id) => this.as().then(({ db, actor }) => reactivateEmployee(db, actor, id)),
+    resetPassword: async (id) => this.as().then(({ db, actor }) => resetEmployeePassword(db, actor, id)),
+    delete: async (id, options) => this.as().then(({ db, actor }) => deleteEmployee(db, actor, id, options)),
+  };
+
+  readonly clients: ClientsApi = {
+    list: async (filters, page) => this.as().then(({ db, actor }) => listClients(db, actor, filters, page)),
+    show: async (id) => this.as().then(({ db, actor }) => getClient(db, actor, id)),
+    create: async (input) => this.as().then(({ db, actor }) => createClient(db, actor, input)),
+    update: async (id, changes) => this.as().then(({ db, actor }) => updateClient(db, actor, id, changes)),
+    delete: async (id) => this.as().then(({ db, actor }) => deleteClient(db, actor, id)),
+    import: async (csv, options) => this.as().then(({ db, actor }) => importClients(db, actor, readCsv(csv), options)),
+    recent: async () => this.as().then(({ db }) => recentClients(db)),
+  };
+
+  readonly contracts: ContractsApi = {
+    list: async (filters, page) => this.as().then(({ db, actor }) => listContracts(db, actor, filters, page)),
+    show: async (id) => this.as().then(({ db, actor }) => getContract(db, actor, id)),
+    create: async (input) => this.as().then(({ db, actor }) => createContract(db, actor, input)),
+    update: async (id, { expectedVersion, ...changes }) => this.as().then(({ db, actor }) => updateContract(db, actor, id, changes, expectedVersion)),
+    sign: async (id) => this.as().then(({ db, actor }) => signContract(db, actor, id)),
+    pay: async (id, amount) => this.as().then(({ db, actor }) => recordPayment(db, actor, id, amount)),
+    delete: async (id) => this.as().then(({ db, actor }) => deleteContract(db, actor, id)),
+  };
+
+  readonly events: EventsApi = {
+    list: async (filters, page) => this.as().then(({ db, actor }) => listEvents(db, actor, filters, page)),
+    show: async (id) => this.as().then(({ db, actor }) => getEvent(db, actor, id)),
+    create: async (input) => this.as().then(({ db, actor }) => createEvent(db, actor, input)),
+    update: async (id, { expectedVersion, allowOverlap, ...changes }) =>
+      this.as().then(({ db, actor }) => updateEvent(db, actor, id, changes, expectedVersion, { allowOverlap })),
+    delete: async (id) => this.as().then(({ db, actor }) => deleteEvent(db, actor, id)),
+    supportPeople: async (slot) => this.as().then(({ db }) => supportChoices(db, slot)),
+  };
+
+  readonly notifications: NotificationsApi = {
+    list: async ({ unreadOnly }, page) => this.as().then(({ db, actor }) => listNotifications(db, actor, unreadOnly, page)),
+    read: async (id) => this.as().then(({ db, actor }) => markRead(db, actor, id)),
+    readAll: async () => this.as().then(({ db, actor }) => markAllRead(db, actor)),
+  };
+
+  readonly audit: AuditApi = {
+    list: async (filters, page) => this.as().then(({ db, actor }) => listAudit(db, actor, filters, page)),
+  };
+
+  readonly report: ReportApi = {
+    build: async (clock) => this.as().then(({ db, actor }) => buildReport(db, actor, clock)),
+  };
+}
