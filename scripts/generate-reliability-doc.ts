@@ -1,17 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type FaultReport, type HostileReport, type RaceReport, type ReliabilityReports, renderReliabilityDoc } from './reliability-doc';
+import { projectRoot } from './project-root';
 
 /** Writes docs/reliability.md from test/reports/*.json (`npm run docs:reliability`, after the suites ran). */
-function projectRoot(start: string): string {
-  let dir = start;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the script');
-    dir = parent;
-  }
-  return dir;
-}
 
 function readReport<T>(dir: string, suite: string): T | undefined {
   const file = path.join(dir, `${suite}.json`);
