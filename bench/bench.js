@@ -364,7 +364,12 @@ async function main() {
   console.log(`\nwritten to ${path.relative(ROOT, DOC)}`);
 }
 
-main().catch((error) => {
-  console.error(error.stack ?? String(error));
-  process.exitCode = 1;
-});
+// bench/server.js seeds and logs in the same way.
+module.exports = { BIN, SERVER, prepare, median, rowsLabel, fail, wholeNumber };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error.stack ?? String(error));
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// The server's benchmark (`npm run bench:server`): a real `epicevents serve` process on a seeded
+// database of the local PostgreSQL, driven by autocannon from this process on the same machine.
+// Each load runs BENCH_SERVER_ROUNDS times, interleaved with `GET /healthz` (no database) as the
+// baseline, and the medians are reported with their ratio to it. Writes the table into
+// docs/performance.md between the bench-server markers.
+//
+//   npm run bench:server                                   (1 000 000 rows, seeded when missing)
+//   BENCH_SERVER_SCALE=100000 BENCH_SERVER_ROUNDS=3 BENCH_SERVER_SECONDS=5 npm run bench:server
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { BIN, prepare, median, rowsLabel, fail, wholeNumber } = require('./bench');
+
+const ROOT = path.resolve(__dirname, '..');
+const DOC = path.join(ROOT, 'docs', 'performance.md');
+const MARK_START = '<!-- bench-server:start -->';
+const MARK_END = '<!-- bench-server:end -->';
+const SCALE = Number(process.env.BENCH_SERVER_SCALE ?? 1_000_000);
+const ROUNDS = wholeNumber('BENCH_SERVER_ROUNDS', 3);
+const SECONDS = wholeNumber('BENCH_SERVER_SECONDS', 10);
+const CONNECTIONS = 32;
+const DEMO_PASSWORD = 'demo-password-2026';
+
+/** Starts `serve --port 0` and resolves with its URL and pid once it prints `listening on`. */
+function startServer(env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, EPICEVENTS_KEYCHAIN: 'off', ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve({ url: match[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code} before listening`)));
+  });
+}
+
+/** The server's peak RSS so far, in MB (Linux: VmHWM of /proc/PID/status). */
+function peakRssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+async function post(url, body, token) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+function writeDoc(rows, rssMb) {
+  const lines = [
+    MARK_START,
+    `\`npm run bench:server\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${rowsLabel(SCALE)} rows of each, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each (medians):`,
+    '',
+    '| load | requests/s | × `GET /healthz` | p99 latency | non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.label} | ${Math.round(r.rps)} | ${r.ratio.toFixed(2)} | ${r.p99} ms | ${r.non2xx} |`),
+    '',
+    `Peak RSS of the server process over the whole run: ${rssMb.toFixed(0)} MB.`,
+    MARK_END,
+  ];
+  const doc = fs.readFileSync(DOC, 'utf8');
+  const start = doc.indexOf(MARK_START);
+  const end = doc.indexOf(MARK_END);
+  const block = lines.join('\n');
+  fs.writeFileSync(DOC, start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + MARK_END.length) : `${doc.trimEnd()}\n\n## The server under load\n\n${block}\n`);
+}
+
+async function main() {
+  if (!Number.isInteger(SCALE) || SCALE < 0) fail(`BENCH_SERVER_SCALE must be a whole number (got "${process.env.BENCH_SERVER_SCALE}")`);
+  const setup = await prepare('server', SCALE);
+  const { url, child } = await startServer({ ...setup.env, EPICEVENTS_DB_POOL: '20' });
+  try {
+    const session = await post(`${url}/v1/auth/login`, { email: 'claire.fontaine@epic.events', password: DEMO_PASSWORD });
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    const loads = [
+      { label: '`GET /healthz` (baseline)', options: { url: `${url}/healthz` } },
+      { label: '`GET /v1/clients?limit=50`', options: { url: `${url}/v1/clients?limit=50`, headers: auth } },
+      {
+        label: '`POST /v1/contracts/{id}/payments` (0.01 each)',
+        options: { url: `${url}/v1/contracts/${setup.ids.contract}/payments`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ amount: '0.01' }) },
+      },
+    ];
+    const samples = new Map(loads.map((l) => [l.label, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const entry of loads) {
+        process.stderr.write(`round ${round + 1}/${ROUNDS}: ${entry.label}\n`);
+        samples.get(entry.label).push(await load(entry.options));
+      }
+    }
+    const baseline = median(samples.get(loads[0].label).map((r) => r.requests.average));
+    const rows = loads.map((entry) => {
+      const results = samples.get(entry.label);
+      const rps = median(results.map((r) => r.requests.average));
+      return { label: entry.label, rps, ratio: rps / baseline, p99: median(results.map((r) => r.latency.p99)), non2xx: results.reduce((n, r) => n + r.non2xx, 0) };
+    });
+    const rssMb = peakRssMb(child.pid);
+    for (const row of rows) console.log(`${row.label}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(2)} × healthz), p99 ${row.p99} ms, non-2xx ${row.non2xx}`);
+    console.log(`server peak RSS ${rssMb.toFixed(0)} MB`);
+    writeDoc(rows, rssMb);
+  } finally {
+    child.kill('SIGTERM');
+    fs.rmSync(setup.env.EPICEVENTS_HOME, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? String(error));
+  process.exitCode = 1;
+});
