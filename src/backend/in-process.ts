@@ -11,6 +11,7 @@ import { assertNotInitialised, bootstrapFirstManager, changePassword, login, log
 import { verifyToken } from '../auth/tokens';
 import { readCsv } from '../csv/csv-parser';
 import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { listAudit } from '../services/audit-query.service';
 import { importClients } from '../services/client-import.service';
 import { createClient, deleteClient, getClient, listClients, updateClient } from '../services/client.service';
@@ -29,18 +30,7 @@ import {
 import { createEvent, deleteEvent, getEvent, listEvents, supportChoices, updateEvent } from '../services/event.service';
 import { countUnread, listNotifications, markAllRead, markRead } from '../services/notification.service';
 import { buildReport } from '../services/report.service';
-import {
-  type AuditApi,
-  type Backend,
-  type Caller,
-  type ClientsApi,
-  type ContractsApi,
-  type EmployeesApi,
-  type EventsApi,
-  type NotificationsApi,
-  type ReportApi,
-  type SessionApi,
-} from './backend';
+import { type Backend, type Caller, type SessionApi } from './backend';
 
 /** What the in-process backend needs from the process: the session's environment, and the database as it is (for `init`). */
 export interface InProcessEnvironment extends SessionEnvironment {
@@ -64,10 +54,19 @@ export class InProcessBackend implements Backend {
   }
 
   /** The database and the caller every noun's operation runs as. */
-  private async as(): Promise<{ db: Database; actor: Actor }> {
+  private async as(): Promise<NounContext> {
     const { actor } = await this.authenticated();
     return { db: await this.environment.db(), actor };
   }
+
+  private readonly nouns = inProcessNouns(() => this.as());
+  readonly employees = this.nouns.employees;
+  readonly clients = this.nouns.clients;
+  readonly contracts = this.nouns.contracts;
+  readonly events = this.nouns.events;
+  readonly notifications = this.nouns.notifications;
+  readonly audit = this.nouns.audit;
+  readonly report = this.nouns.report;
 
   readonly session: SessionApi = {
     caller: async ({ allowPendingPasswordChange }): Promise<Caller> => {
@@ -135,63 +134,74 @@ export class InProcessBackend implements Backend {
 
     createFirstManager: async (input) => bootstrapFirstManager(await this.environment.rawDb(), input),
   };
+}
 
-  readonly employees: EmployeesApi = {
-    list: async (filters, page) => this.as().then(({ db, actor }) => listEmployees(db, actor, filters, page)),
-    show: async (id) => this.as().then(({ db, actor }) => getEmployee(db, actor, id)),
-    create: async (input) => this.as().then(({ db, actor }) => createEmployee(db, actor, input)),
-    update: async (id, changes) => this.as().then(({ db, actor }) => updateEmployee(db, actor, id, changes)),
-    deactivate: async (id) => {
-      const { db, actor } = await this.as();
-      const employee = await deactivateEmployee(db, actor, id);
-      return { employee, stillOwns: await ownedRecords(db, id) };
+/** The database (or a request's transaction) and the employee the nouns' operations run as. */
+export interface NounContext {
+  db: SqlRunner;
+  actor: Actor;
+}
+
+/** Every noun but the session: what the services do for an actor, with no credential store involved. */
+export type Nouns = Omit<Backend, 'session'>;
+
+/**
+ * The nouns over the services, each operation run on what `as` resolves: the direct mode's
+ * database and stored session, or a server request's transaction and caller.
+ */
+export function inProcessNouns(as: () => Promise<NounContext>): Nouns {
+  return {
+    employees: {
+      list: async (filters, page) => as().then(({ db, actor }) => listEmployees(db, actor, filters, page)),
+      show: async (id) => as().then(({ db, actor }) => getEmployee(db, actor, id)),
+      create: async (input) => as().then(({ db, actor }) => createEmployee(db, actor, input)),
+      update: async (id, changes) => as().then(({ db, actor }) => updateEmployee(db, actor, id, changes)),
+      deactivate: async (id) => {
+        const { db, actor } = await as();
+        const employee = await deactivateEmployee(db, actor, id);
+        return { employee, stillOwns: await ownedRecords(db, id) };
+      },
+      reactivate: async (id) => as().then(({ db, actor }) => reactivateEmployee(db, actor, id)),
+      resetPassword: async (id) => as().then(({ db, actor }) => resetEmployeePassword(db, actor, id)),
+      delete: async (id, options) => as().then(({ db, actor }) => deleteEmployee(db, actor, id, options)),
     },
-    reactivate: async (id) => this.as().then(({ db, actor }) => reactivateEmployee(db, actor, id)),
-    resetPassword: async (id) => this.as().then(({ db, actor }) => resetEmployeePassword(db, actor, id)),
-    delete: async (id, options) => this.as().then(({ db, actor }) => deleteEmployee(db, actor, id, options)),
-  };
-
-  readonly clients: ClientsApi = {
-    list: async (filters, page) => this.as().then(({ db, actor }) => listClients(db, actor, filters, page)),
-    show: async (id) => this.as().then(({ db, actor }) => getClient(db, actor, id)),
-    create: async (input) => this.as().then(({ db, actor }) => createClient(db, actor, input)),
-    update: async (id, changes) => this.as().then(({ db, actor }) => updateClient(db, actor, id, changes)),
-    delete: async (id) => this.as().then(({ db, actor }) => deleteClient(db, actor, id)),
-    import: async (csv, options) => this.as().then(({ db, actor }) => importClients(db, actor, readCsv(csv), options)),
-    recent: async () => this.as().then(({ db }) => recentClients(db)),
-  };
-
-  readonly contracts: ContractsApi = {
-    list: async (filters, page) => this.as().then(({ db, actor }) => listContracts(db, actor, filters, page)),
-    show: async (id) => this.as().then(({ db, actor }) => getContract(db, actor, id)),
-    create: async (input) => this.as().then(({ db, actor }) => createContract(db, actor, input)),
-    update: async (id, { expectedVersion, ...changes }) => this.as().then(({ db, actor }) => updateContract(db, actor, id, changes, expectedVersion)),
-    sign: async (id) => this.as().then(({ db, actor }) => signContract(db, actor, id)),
-    pay: async (id, amount) => this.as().then(({ db, actor }) => recordPayment(db, actor, id, amount)),
-    delete: async (id) => this.as().then(({ db, actor }) => deleteContract(db, actor, id)),
-  };
-
-  readonly events: EventsApi = {
-    list: async (filters, page) => this.as().then(({ db, actor }) => listEvents(db, actor, filters, page)),
-    show: async (id) => this.as().then(({ db, actor }) => getEvent(db, actor, id)),
-    create: async (input) => this.as().then(({ db, actor }) => createEvent(db, actor, input)),
-    update: async (id, { expectedVersion, allowOverlap, ...changes }) =>
-      this.as().then(({ db, actor }) => updateEvent(db, actor, id, changes, expectedVersion, { allowOverlap })),
-    delete: async (id) => this.as().then(({ db, actor }) => deleteEvent(db, actor, id)),
-    supportPeople: async (slot) => this.as().then(({ db }) => supportChoices(db, slot)),
-  };
-
-  readonly notifications: NotificationsApi = {
-    list: async ({ unreadOnly }, page) => this.as().then(({ db, actor }) => listNotifications(db, actor, unreadOnly, page)),
-    read: async (id) => this.as().then(({ db, actor }) => markRead(db, actor, id)),
-    readAll: async () => this.as().then(({ db, actor }) => markAllRead(db, actor)),
-  };
-
-  readonly audit: AuditApi = {
-    list: async (filters, page) => this.as().then(({ db, actor }) => listAudit(db, actor, filters, page)),
-  };
-
-  readonly report: ReportApi = {
-    build: async (clock) => this.as().then(({ db, actor }) => buildReport(db, actor, clock)),
+    clients: {
+      list: async (filters, page) => as().then(({ db, actor }) => listClients(db, actor, filters, page)),
+      show: async (id) => as().then(({ db, actor }) => getClient(db, actor, id)),
+      create: async (input) => as().then(({ db, actor }) => createClient(db, actor, input)),
+      update: async (id, changes) => as().then(({ db, actor }) => updateClient(db, actor, id, changes)),
+      delete: async (id) => as().then(({ db, actor }) => deleteClient(db, actor, id)),
+      import: async (csv, options) => as().then(({ db, actor }) => importClients(db, actor, readCsv(csv), options)),
+      recent: async () => as().then(({ db }) => recentClients(db)),
+    },
+    contracts: {
+      list: async (filters, page) => as().then(({ db, actor }) => listContracts(db, actor, filters, page)),
+      show: async (id) => as().then(({ db, actor }) => getContract(db, actor, id)),
+      create: async (input) => as().then(({ db, actor }) => createContract(db, actor, input)),
+      update: async (id, { expectedVersion, ...changes }) => as().then(({ db, actor }) => updateContract(db, actor, id, changes, expectedVersion)),
+      sign: async (id) => as().then(({ db, actor }) => signContract(db, actor, id)),
+      pay: async (id, amount) => as().then(({ db, actor }) => recordPayment(db, actor, id, amount)),
+      delete: async (id) => as().then(({ db, actor }) => deleteContract(db, actor, id)),
+    },
+    events: {
+      list: async (filters, page) => as().then(({ db, actor }) => listEvents(db, actor, filters, page)),
+      show: async (id) => as().then(({ db, actor }) => getEvent(db, actor, id)),
+      create: async (input) => as().then(({ db, actor }) => createEvent(db, actor, input)),
+      update: async (id, { expectedVersion, allowOverlap, ...changes }) =>
+        as().then(({ db, actor }) => updateEvent(db, actor, id, changes, expectedVersion, { allowOverlap })),
+      delete: async (id) => as().then(({ db, actor }) => deleteEvent(db, actor, id)),
+      supportPeople: async (slot) => as().then(({ db }) => supportChoices(db, slot)),
+    },
+    notifications: {
+      list: async ({ unreadOnly }, page) => as().then(({ db, actor }) => listNotifications(db, actor, unreadOnly, page)),
+      read: async (id) => as().then(({ db, actor }) => markRead(db, actor, id)),
+      readAll: async () => as().then(({ db, actor }) => markAllRead(db, actor)),
+    },
+    audit: {
+      list: async (filters, page) => as().then(({ db, actor }) => listAudit(db, actor, filters, page)),
+    },
+    report: {
+      build: async (clock) => as().then(({ db, actor }) => buildReport(db, actor, clock)),
+    },
   };
 }

@@ -38,6 +38,19 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   events_end_after_start: 'the event must end after it starts',
 };
 
+/**
+ * A constraint the messages above do not know: the CLI shows PostgreSQL's own sentence (for the
+ * administrator at the terminal), the API only `PUBLIC_MESSAGE`, since the sentence names the
+ * schema's internals (constraint, table and column names, values).
+ */
+export class UnknownConstraintError extends CliError {
+  static readonly PUBLIC_MESSAGE = 'the database refused the change: it breaks a rule of the data';
+
+  constructor(databaseMessage: string) {
+    super('conflict', `the database refused the change: ${databaseMessage}`);
+  }
+}
+
 export function describeServer(databaseUrl: string | undefined): string {
   if (!databaseUrl) return 'the embedded database';
   try {
@@ -70,7 +83,7 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   // 23001: newer PostgreSQL versions (the embedded engine among them) report ON DELETE RESTRICT so.
   if (code === '23505' || code === '23514' || code === '23503' || code === '23001' || code === '23P01') {
     const known = inner.constraint ? CONSTRAINT_MESSAGES[inner.constraint] : undefined;
-    return conflict(known ?? `the database refused the change: ${firstLine(inner.message)}`);
+    return known ? conflict(known) : new UnknownConstraintError(firstLine(inner.message));
   }
   if (code === '42501') {
     // insufficient_privilege: the role in DATABASE_URL lacks a grant (a table added by a migration

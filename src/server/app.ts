@@ -10,6 +10,7 @@ import { installProblemHandlers, PROBLEM_SCHEMA } from './problem';
 import { type RequestDatabase } from './request-database';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { resourceRoutes } from './routes/resources';
 
 export interface AppOptions {
   database: RequestDatabase;
@@ -93,6 +94,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'authentication', description: 'logins, tokens, the first account' },
         { name: 'health', description: 'for load balancers and orchestrators' },
+        { name: 'employees', description: 'accounts and roles (changes: MANAGEMENT)' },
+        { name: 'clients', description: 'the clients of the SALES team, and their CSV import' },
+        { name: 'contracts', description: 'contracts, signatures and payments' },
+        { name: 'events', description: 'the events of signed contracts, and their support' },
+        { name: 'notifications', description: 'what happened that concerns you' },
+        { name: 'audit', description: 'who changed what (MANAGEMENT)' },
+        { name: 'report', description: 'the dashboard of your role' },
+        { name: 'csv', description: 'lists as CSV files, streamed' },
       ],
     },
     // Shared schemas keep their own names in the document (`#/components/schemas/Problem`).
@@ -101,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   healthRoutes(app, options.database);
   authRoutes(app, { database: options.database, tokens: options.tokens, throttle: new LoginThrottle() });
+  resourceRoutes(app, { database: options.database, problems: { databaseUrl: options.databaseUrl, env: options.env } });
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

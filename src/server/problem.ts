@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CliError, type ErrorCode, httpStatusFor } from '../errors/cli-error';
-import { translateDatabaseError } from '../database/database-errors';
+import { CliError, type ErrorCode, httpStatusFor, jsonPointer, type Message, type MessagePart } from '../errors/cli-error';
+import { translateDatabaseError, UnknownConstraintError } from '../database/database-errors';
 import { reportUnexpected } from '../observability/sentry';
 import { scrubSecrets } from '../observability/scrub';
 
@@ -13,8 +13,18 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   hint?: string;
-  /** The request body's member at fault (RFC 6901), for a request that failed schema validation. */
+  /** The member of the request at fault (RFC 6901): of the JSON body, the query string, or a path parameter. */
   pointer?: string;
+  /** The input fields `detail` names, by property name: `field` is the one at fault, `relatedField` the other of a rule between two. */
+  field?: string;
+  relatedField?: string;
+  /**
+   * `detail` and `hint` as parts, when they name fields: strings, and `{"field": name}` where a
+   * field is named, for a client that names fields its own way (the CLI shows its flags).
+   * `detail` is the same text with each field written as its property name.
+   */
+  detailParts?: MessagePart[];
+  hintParts?: MessagePart[];
   /** Only on a 500: what to quote to the administrator, who finds it in the server's log. */
   requestId?: string;
 }
@@ -57,7 +67,11 @@ export const PROBLEM_SCHEMA = {
     detail: { type: 'string', description: 'one sentence saying what was wrong' },
     code: { type: 'string', enum: ['usage', 'validation', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'unavailable', 'cancelled', 'internal'] },
     hint: { type: 'string', description: 'how to fix it, when there is something to do' },
-    pointer: { type: 'string', description: 'JSON pointer to the member of the body at fault' },
+    pointer: { type: 'string', description: 'JSON pointer to the member at fault: of the body, the query string or a path parameter' },
+    field: { type: 'string', description: 'the input field at fault, by property name' },
+    relatedField: { type: 'string', description: 'the other field of a rule between two (`endAt` must be after `startAt`)' },
+    detailParts: { type: 'array', description: '`detail` as strings and `{"field": name}` parts', items: { anyOf: [{ type: 'string' }, { type: 'object', required: ['field'], properties: { field: { type: 'string' } } }] } },
+    hintParts: { type: 'array', description: '`hint` as strings and `{"field": name}` parts', items: { anyOf: [{ type: 'string' }, { type: 'object', required: ['field'], properties: { field: { type: 'string' } } }] } },
     requestId: { type: 'string', description: 'on a 500 only: quote it to the administrator' },
   },
 } as const;
@@ -74,25 +88,30 @@ export function installProblemHandlers(app: FastifyInstance, options: ProblemOpt
     sendProblem(reply, problemFrom(new HttpProblem(404, 'not_found', `no such route: ${request.method} ${routeText(request)}`, { hint: 'the routes are listed in GET /v1/openapi.json' }), options));
   });
   app.setErrorHandler(async (caught: unknown, request, reply) => {
-    const error = translateDatabaseError(caught, options.databaseUrl);
-    const known = knownProblem(error);
-    if (known) {
-      if (error instanceof HttpProblem) reply.headers(error.headers);
-      sendProblem(reply, problemFrom(known, options));
-      return;
-    }
-    // A bug: the details go to the log and to Sentry, never to the client.
-    request.log.error({ err: scrubbedError(error, options.env) }, 'unexpected error');
-    await reportUnexpected(error, { env: options.env, commandName: 'serve', actorId: request.caller?.actor.id, requestId: request.id, route: request.routeOptions.url });
-    sendProblem(reply, {
-      type: 'about:blank',
-      title: STATUS_CODES[500] as string,
-      status: 500,
-      detail: `unexpected error; the administrator can find it in the server's log by its request id, ${request.id}`,
-      code: 'internal',
-      requestId: request.id,
-    });
+    if (caught instanceof HttpProblem) reply.headers(caught.headers);
+    sendProblem(reply, await problemFor(caught, request, options));
   });
+}
+
+/**
+ * The problem document of any failure of a request: a known one as it is, a bug as a 500 that
+ * carries only the request id (the details go to the log and to Sentry, never to the client).
+ * Also for a failure after a streamed answer began, which then ends with it.
+ */
+export async function problemFor(caught: unknown, request: FastifyRequest, options: ProblemOptions): Promise<Problem> {
+  const error = translateDatabaseError(caught, options.databaseUrl);
+  const known = knownProblem(error);
+  if (known) return problemFrom(known, options);
+  request.log.error({ err: scrubbedError(error, options.env) }, 'unexpected error');
+  await reportUnexpected(error, { env: options.env, commandName: 'serve', actorId: request.caller?.actor.id, requestId: request.id, route: request.routeOptions.url });
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[500] as string,
+    status: 500,
+    detail: `unexpected error; the administrator can find it in the server's log by its request id, ${request.id}`,
+    code: 'internal',
+    requestId: request.id,
+  };
 }
 
 /** The problem a failure stands for, when it is one the client can understand or fix. */
@@ -133,28 +152,42 @@ function validationProblem(error: FastifyError): HttpProblem {
     reason = 'is not a field of this request';
   }
   const part = error.validationContext ?? 'body';
-  const where = part === 'body' ? (pointer || 'the body') : `${part} ${pointer || ''}`.trim();
+  const where = part === 'body' ? (pointer || 'the body') : `${PART_NAMES[part] ?? part} ${pointer || ''}`.trim();
   return new HttpProblem(400, 'validation', `${where} ${reason}`, {
     hint: 'the request schemas are in GET /v1/openapi.json',
-    pointer: part === 'body' ? pointer : undefined,
+    pointer: pointer || undefined,
   });
 }
+
+const PART_NAMES: Record<string, string> = { querystring: 'the query parameter', params: 'the path parameter', headers: 'the header' };
 
 /** RFC 6901: `~` and `/` inside a member name. */
 const escapePointer = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function problemFrom(error: CliError | HttpProblem, options: ProblemOptions): Problem {
   const status = error instanceof HttpProblem ? error.status : httpStatusFor(error.code);
+  // Messages are written for users already; scrubbing is the last guard against a driver quoting a secret.
+  const scrub = (text: string) => scrubSecrets(text, options.env);
   const problem: Problem = {
     type: 'about:blank',
     title: STATUS_CODES[status] ?? 'Error',
     status,
-    // Messages are written for users already; this is the last guard against a driver quoting a secret.
-    detail: scrubSecrets(error.message, options.env),
+    detail: scrub(error instanceof UnknownConstraintError ? UnknownConstraintError.PUBLIC_MESSAGE : error.message),
     code: error.code,
   };
-  if (error.hint) problem.hint = scrubSecrets(error.hint, options.env);
+  if (error.hint) problem.hint = scrub(error.hint);
   if (error instanceof HttpProblem && error.pointer !== undefined) problem.pointer = error.pointer;
+  if (error instanceof CliError) {
+    const scrubParts = (parts: MessagePart[]) => parts.map((part) => (typeof part === 'string' ? scrub(part) : part));
+    const namesFields = (message: Message | undefined): message is MessagePart[] => Array.isArray(message) && message.some((part) => typeof part !== 'string');
+    if (namesFields(error.text)) problem.detailParts = scrubParts(error.text);
+    if (namesFields(error.hintText)) problem.hintParts = scrubParts(error.hintText);
+    if (error.field !== undefined) {
+      problem.pointer = jsonPointer(error.field);
+      problem.field = error.field;
+    }
+    if (error.relatedField !== undefined) problem.relatedField = error.relatedField;
+  }
   return problem;
 }
 

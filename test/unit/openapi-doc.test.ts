@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { catalogEntries, CSV_EXPORTS } from '../../src/api/routes';
 import { renderOpenApiDocument } from '../../src/server/openapi-document';
 
 describe('docs/openapi.json', () => {
@@ -15,7 +16,12 @@ describe('docs/openapi.json', () => {
       components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
     };
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/auth/login', '/v1/auth/logout', '/v1/auth/password', '/v1/auth/refresh', '/v1/auth/whoami', '/v1/init']);
+    const catalog = [...catalogEntries().map(({ route }) => route.path), ...Object.values(CSV_EXPORTS).map((route) => route.path)];
+    const auth = ['/healthz', '/readyz', '/v1/auth/login', '/v1/auth/logout', '/v1/auth/password', '/v1/auth/refresh', '/v1/auth/whoami', '/v1/init'];
+    expect(Object.keys(document.paths).sort()).toEqual([...new Set([...auth, ...catalog])].sort());
+    for (const { route } of catalogEntries()) {
+      expect({ path: route.path, method: route.method, documented: route.method.toLowerCase() in document.paths[route.path] }).toEqual({ path: route.path, method: route.method, documented: true });
+    }
     expect(document.components.schemas.Problem).toBeDefined();
     expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(document.paths['/v1/auth/whoami'].get.security).toEqual([{ bearer: [] }]);
