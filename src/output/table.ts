@@ -59,18 +59,24 @@ export function naturalWidths(headers: string[], rows: string[][]): number[] {
 
 /**
  * Shrinks content widths until the table fits the terminal: flexible columns (names, notes) give
- * up width first, widest first, but not below `floors` (their headers' widths); then every column
- * down to four characters. Ids, money and dates keep their width as long as possible.
+ * up width first, widest first, but not below `floors` (their headers' widths); then headers wider
+ * than their cells are cut (no value is, yet) down to `cellWidths`; then every column down to four
+ * characters. Ids, money and dates keep their width as long as possible.
  */
-export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number, floors: number[] = []): number[] {
+export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number, floors: number[] = [], cellWidths: number[] = []): number[] {
   const widths = [...natural];
   let excess = widths.reduce((a, b) => a + b, 0) + overhead(widths.length) - terminalWidth;
-  for (const onlyFlexible of [true, false]) {
+  const passes: ((i: number) => number | undefined)[] = [
+    (i) => (flexible[i] ? Math.max(MIN_COLUMN, floors[i] ?? 0) : undefined),
+    (i) => Math.max(MIN_COLUMN, cellWidths[i] ?? natural[i]),
+    () => MIN_COLUMN,
+  ];
+  for (const floorOf of passes) {
     while (excess > 0) {
       let widest = -1;
       widths.forEach((w, i) => {
-        const floor = onlyFlexible ? Math.max(MIN_COLUMN, floors[i] ?? 0) : MIN_COLUMN;
-        if ((!onlyFlexible || flexible[i]) && w > floor && (widest < 0 || w > widths[widest])) widest = i;
+        const floor = floorOf(i);
+        if (floor !== undefined && w > floor && (widest < 0 || w > widths[widest])) widest = i;
       });
       if (widest < 0) break;
       widths[widest] -= 1;
@@ -96,15 +102,17 @@ export function columnsThatFit(natural: number[], width: number): number {
 
 /** The widths of the columns shown: all of them whole for `--wide`, else fitted to the width. */
 export function layoutColumns(columns: TableColumn[], rows: string[][], width: number | undefined): number[] {
-  const headers = columns.map((column) => column.header);
-  const natural = naturalWidths(headers, rows);
+  const headerWidths = columns.map((column) => displayWidth(column.header));
+  const cellWidths = naturalWidths(columns.map(() => ''), rows);
+  const natural = cellWidths.map((cells, i) => Math.max(cells, headerWidths[i]));
   if (width === undefined) return natural;
   const shown = columnsThatFit(natural, width);
   return fitWidths(
     natural.slice(0, shown),
     columns.slice(0, shown).map((column) => column.flexible ?? false),
     width,
-    headers.slice(0, shown).map(displayWidth),
+    headerWidths.slice(0, shown),
+    cellWidths.slice(0, shown),
   );
 }
 

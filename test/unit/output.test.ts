@@ -51,6 +51,11 @@ describe('fitWidths', () => {
     expect(widths[3]).toBe(13);
   });
 
+  it('should cut headers wider than their cells before any value when flexible columns are at their floors', () => {
+    // 'contracts' and 'still due' over values of 1 and 8 characters: the headers give way, the amounts stay whole.
+    expect(fitWidths([8, 9, 9, 9], [true, false, false, false], 40, [0, 9, 5, 9], [8, 1, 9, 8])).toEqual([4, 6, 9, 8]);
+  });
+
   it('should never go below four characters a column when the terminal is tiny', () => {
     expect(fitWidths([10, 10, 10], [true, true, false], 5)).toEqual([4, 4, 4]);
   });

@@ -95,7 +95,8 @@ function heading(text: string, style: ReportStyle, level = 1): string {
 
 function contractTable(figures: ContractFigures, style: ReportStyle): string {
   return table(
-    [{ header: '' }, { header: 'contracts', align: 'right' }, { header: 'value', align: 'right' }, { header: 'still due', align: 'right' }],
+    // The label gives way before any amount is cut.
+    [{ header: '', flexible: true }, { header: 'contracts', align: 'right' }, { header: 'value', align: 'right' }, { header: 'still due', align: 'right' }],
     [
       ['signed', String(figures.signedCount), money(figures.signedValue), money(figures.amountDue)],
       ['unsigned', String(figures.unsignedCount), money(figures.unsignedValue), ''],
