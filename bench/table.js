@@ -7,8 +7,8 @@
 //   BENCH_TABLE_CPU_PROF=<folder> npm run bench:table   (a V8 CPU profile of every render process)
 //
 // Each variant's output layer (src/output of the working tree, and of BENCH_TABLE_BEFORE, by
-// default the commit before the table work) is bundled as the CLI's bundle is (esbuild, with the
-// same string-width plugin), then every round runs each variant and `node -e 0` in new processes,
+// default the commit before the table work) is bundled as the CLI's bundle is (esbuild, both with
+// today's string-width plugin, so that only the output layer differs), then every round runs each variant and `node -e 0` in new processes,
 // interleaved so that machine noise hits them alike. Like the CLI's bundle, each is loaded with a
 // V8 code cache made after drawing a one-row table. A child times its own render (loading the
 // bundle excluded) and the whole process is timed too.
@@ -28,6 +28,10 @@ const ROWS = 50;
 
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
   console.error(`BENCH_ROUNDS must be a positive whole number (got "${process.env.BENCH_ROUNDS}")`);
+  process.exit(2);
+}
+if (!Number.isInteger(COLUMNS) || COLUMNS < 1) {
+  console.error(`COLUMNS must be a positive whole number (got "${process.env.COLUMNS}")`);
   process.exit(2);
 }
 
