@@ -47,7 +47,9 @@ export class Output {
       this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
       return;
     }
-    this.streams.stdout.write(this.human(result.human));
+    const notes: string[] = [];
+    this.streams.stdout.write(this.human(result.human, notes));
+    for (const text of notes) this.note(text); // after what they are about
   }
 
   /** A line for the person at the terminal, never part of the data (stderr). */
@@ -72,7 +74,7 @@ export class Output {
     this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(message)}${shownHint}\n`);
   }
 
-  private human(view: HumanView): string {
+  private human(view: HumanView, notes: string[]): string {
     switch (view.kind) {
       case 'message':
         return `${neutralise(view.text)}\n`;
@@ -84,7 +86,7 @@ export class Output {
         return this.record(view.fields, view.title);
       case 'table': {
         if (view.rows.length === 0) return `${view.empty}\n`;
-        const table = this.table(view.rows as never[], view.columns);
+        const table = this.table(view.rows as never[], view.columns, notes);
         return view.footer ? `${table}${view.footer}\n` : table;
       }
       default: {
@@ -106,10 +108,10 @@ export class Output {
     return lines.join('\n') + '\n';
   }
 
-  private table(rows: never[], columns: Column<never>[]): string {
+  private table(rows: never[], columns: Column<never>[], notes: string[]): string {
     const cells = rows.map((row) => columns.map((column) => neutralise(column.value(row) ?? '')));
     const { text, hidden } = drawTable(columns, cells, { width: this.mode.wide ? undefined : this.width(), charset: this.charset(), color: this.mode.color });
-    if (hidden.length > 0) this.note(`not shown for lack of width: ${hidden.join(', ')} (--wide shows every column, --json every field)`);
+    if (hidden.length > 0) notes.push(`not shown for lack of width: ${hidden.join(', ')} (--wide shows every column, --json every field)`);
     return text;
   }
 
