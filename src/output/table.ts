@@ -123,7 +123,7 @@ const DEFAULT_COLOUR = '\x1b[39m';
 const ROWS_PER_CELL = 10;
 
 /** cli-table3 borders drawn with `+`, `-` and `|`. */
-export const ASCII_TABLE_CHARS = {
+const ASCII_TABLE_CHARS = {
   top: '-',
   'top-mid': '+',
   'top-left': '+',
