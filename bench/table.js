@@ -76,7 +76,7 @@ async function bundle(ref, dir) {
   if (ref === 'working tree') {
     fs.cpSync(path.join(ROOT, 'src', 'output'), path.join(source, 'output'), { recursive: true });
   } else {
-    const archive = execFileSync('git', ['-C', ROOT, 'archive', ref, 'src/output'], { maxBuffer: 1 << 26 });
+    const archive = execFileSync('git', ['-C', ROOT, 'archive', ref, 'src/output'], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
   }
   const entry = path.join(dir, 'entry.ts');
