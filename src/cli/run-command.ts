@@ -18,7 +18,8 @@ export interface RunEnvironment {
 
 /** Runs one command: the single place where errors become a message and an exit code. */
 export async function runCommand(spec: CommandSpec, input: CommandInput, globals: GlobalOptions, runtime: RunEnvironment): Promise<number> {
-  const output = new Output(runtime.streams, { json: globals.json, color: globals.color });
+  // `--wide` is a flag of the list commands (PAGE_OPTIONS); the tables read it here.
+  const output = new Output(runtime.streams, { json: globals.json, color: globals.color, wide: input.options.wide === true }, runtime.env);
   const interactive = Boolean(runtime.stdin.isTTY && runtime.streams.stdout.isTTY);
   const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin);
   try {

@@ -1,6 +1,9 @@
 import { type CliError, type FieldNamer } from '../errors/cli-error';
-import { displayWidth, neutralise, truncate, wrap } from './terminal-text';
+import { type Charset, charsetFor, drawTable, terminalWidth } from './table';
+import { neutralise, wrap } from './terminal-text';
 import { type Column, type CommandResult, type HumanView } from './view';
+
+export { fitWidths, naturalWidths } from './table';
 
 export interface OutputStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -10,10 +13,11 @@ export interface OutputStreams {
 export interface OutputMode {
   json: boolean;
   color: boolean;
+  /** `--wide`: tables show every cell whole, whatever the width. */
+  wide?: boolean;
 }
 
 const ANSI = { bold: '\x1b[1m', red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
-const MIN_COLUMN = 4;
 
 /**
  * The one place that writes to the terminal. With --json, stdout receives exactly one JSON
@@ -23,7 +27,19 @@ export class Output {
   constructor(
     readonly streams: OutputStreams,
     readonly mode: OutputMode,
+    /** Where the width (COLUMNS) and the locale (LC_ALL, LC_CTYPE, LANG) come from. */
+    readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
+
+  /** The width tables and records fit in. */
+  width(): number {
+    return terminalWidth(this.streams.stdout, this.env);
+  }
+
+  /** Unicode box lines and ellipses, or ASCII ones, for tables and the report alike. */
+  charset(forceAscii = false): Charset {
+    return charsetFor(this.env, forceAscii);
+  }
 
   render(result: CommandResult): void {
     if (result.human.kind === 'streamed') return;
@@ -31,7 +47,9 @@ export class Output {
       this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
       return;
     }
-    this.streams.stdout.write(this.human(result.human));
+    const notes: string[] = [];
+    this.streams.stdout.write(this.human(result.human, notes));
+    for (const text of notes) this.note(text); // after what they are about
   }
 
   /** A line for the person at the terminal, never part of the data (stderr). */
@@ -56,7 +74,7 @@ export class Output {
     this.streams.stderr.write(`${this.paint(ANSI.red, 'error:')} ${neutralise(message)}${shownHint}\n`);
   }
 
-  private human(view: HumanView): string {
+  private human(view: HumanView, notes: string[]): string {
     switch (view.kind) {
       case 'message':
         return `${neutralise(view.text)}\n`;
@@ -68,7 +86,7 @@ export class Output {
         return this.record(view.fields, view.title);
       case 'table': {
         if (view.rows.length === 0) return `${view.empty}\n`;
-        const table = this.table(view.rows as never[], view.columns);
+        const table = this.table(view.rows as never[], view.columns, notes);
         return view.footer ? `${table}${view.footer}\n` : table;
       }
       default: {
@@ -90,29 +108,11 @@ export class Output {
     return lines.join('\n') + '\n';
   }
 
-  private table(rows: never[], columns: Column<never>[]): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Table = require('cli-table3') as typeof import('cli-table3');
+  private table(rows: never[], columns: Column<never>[], notes: string[]): string {
     const cells = rows.map((row) => columns.map((column) => neutralise(column.value(row) ?? '')));
-    const headers = columns.map((column) => column.header);
-    const widths = fitWidths(
-      naturalWidths(headers, cells),
-      columns.map((column) => column.flexible ?? false),
-      this.width(),
-      headers.map(displayWidth),
-    );
-    const table = new Table({
-      // A header is cut only when the columns cannot fit otherwise: an uncut one would widen the table.
-      head: columns.map((c, i) => truncate(c.header, widths[i])),
-      colAligns: columns.map((c) => c.align ?? 'left'),
-      style: { head: this.mode.color ? ['cyan'] : [], border: this.mode.color ? ['grey'] : [], 'padding-left': 1, 'padding-right': 1 },
-    });
-    for (const row of cells) table.push(row.map((cell, i) => truncate(cell, widths[i])));
-    return table.toString() + '\n';
-  }
-
-  private width(): number {
-    return this.streams.stdout.isTTY && this.streams.stdout.columns ? this.streams.stdout.columns : 80;
+    const { text, hidden } = drawTable(columns, cells, { width: this.mode.wide ? undefined : this.width(), charset: this.charset(), color: this.mode.color });
+    if (hidden.length > 0) notes.push(`not shown for lack of width: ${hidden.join(', ')} (--wide shows every column, --json every field)`);
+    return text;
   }
 
   private paint(code: string, text: string): string {
@@ -133,33 +133,4 @@ const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 export function terminalSafeJson(value: unknown, indent?: number): string {
   const escape = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
   return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (ch) => Array.from(ch.split(''), escape).join(''));
-}
-
-/** Each column's width in terminal columns before fitting: its widest cell, or its header. */
-export function naturalWidths(headers: string[], rows: string[][]): number[] {
-  return headers.map((header, i) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[i]))));
-}
-
-/**
- * Shrinks content widths until the table fits the terminal: flexible columns (names, notes) give
- * up width first, widest first, but not below `floors` (their headers' widths); then every column
- * down to four characters. Ids, money and dates keep their width as long as possible.
- */
-export function fitWidths(natural: number[], flexible: boolean[], terminalWidth: number, floors: number[] = []): number[] {
-  const widths = [...natural];
-  const overhead = widths.length * 3 + 1; // borders and one space of padding each side
-  let excess = widths.reduce((a, b) => a + b, 0) + overhead - terminalWidth;
-  for (const onlyFlexible of [true, false]) {
-    while (excess > 0) {
-      let widest = -1;
-      widths.forEach((w, i) => {
-        const floor = onlyFlexible ? Math.max(MIN_COLUMN, floors[i] ?? 0) : MIN_COLUMN;
-        if ((!onlyFlexible || flexible[i]) && w > floor && (widest < 0 || w > widths[widest])) widest = i;
-      });
-      if (widest < 0) break;
-      widths[widest] -= 1;
-      excess -= 1;
-    }
-  }
-  return widths;
 }

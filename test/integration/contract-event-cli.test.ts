@@ -143,7 +143,7 @@ describe('contract commands', () => {
     expect(listed.code).toBe(0);
     expect(listed.json<unknown[]>()).toHaveLength(1);
     const table = await support.run(['contract', 'list', '--client', String(contract.clientId)]);
-    expect(table.stdout).toMatch(/│ +id │ client/);
+    expect(table.stdout).toMatch(/[│|] +id [│|] client/); // ASCII without a UTF-8 locale
     expect(table.stdout).toContain('1000.00');
   });
 

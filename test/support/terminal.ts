@@ -34,7 +34,13 @@ export interface TerminalSession {
   close(): void;
 }
 
-export function startInTerminal(args: string[], env: Record<string, string>): TerminalSession {
+/** The pane's size: 120 columns by 40 lines unless a test needs another. */
+export interface PaneSize {
+  columns?: number;
+  lines?: number;
+}
+
+export function startInTerminal(args: string[], env: Record<string, string>, size: PaneSize = {}): TerminalSession {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tty-'));
   const exitFile = path.join(dir, 'exit');
   const rawFile = path.join(dir, 'raw');
@@ -56,7 +62,7 @@ export function startInTerminal(args: string[], env: Record<string, string>): Te
   );
   const socket = path.join(dir, 'tmux.sock');
   const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-S', socket, ...tmuxArgs], { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '40', script);
+  tmux('new-session', '-d', '-s', 'cli', '-x', String(size.columns ?? 120), '-y', String(size.lines ?? 40), script);
   tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(rawFile)}`);
   fs.writeFileSync(goFile, '');
   const screen = () => tmux('capture-pane', '-p', '-t', 'cli');

@@ -67,6 +67,13 @@ describeIf('bash')('bash completion', () => {
     expect(bashComplete(['epicevents', 'event', 'update', '12', '--allow'])).toEqual(['--allow-overlap']);
   });
 
+  it('should offer --wide on every list and on no export', () => {
+    for (const list of CATALOG.filter((s) => s.name.endsWith(' list'))) {
+      expect([list.name, bashComplete(['epicevents', ...list.name.split(' '), '--wi'])]).toEqual([list.name, ['--wide']]);
+    }
+    expect(bashComplete(['epicevents', 'client', 'export', '--wi'])).toEqual([]);
+  });
+
   it('should leave the value of a flag that takes one to the user', () => {
     expect(bashComplete(['epicevents', 'client', 'create', '--email', ''])).toEqual([]);
   });

@@ -33,9 +33,9 @@ describe.each([
   ['contract', 'contract list', 'contract export'],
   ['event', 'event list', 'event export'],
 ])('%s export', (_, list, exported) => {
-  it('should take exactly the filters of the list, and --csv instead of paging', () => {
+  it('should take exactly the filters of the list, and --csv instead of paging and --wide', () => {
     const flags = (name: string) => (CATALOG.find((s) => s.name === name)!.options ?? []).map((o) => o.flags);
-    const filters = flags(list).filter((f) => !f.startsWith('--limit') && !f.startsWith('--cursor'));
+    const filters = flags(list).filter((f) => !f.startsWith('--limit') && !f.startsWith('--cursor') && f !== '--wide');
     expect(flags(exported)).toEqual([...filters, '--csv']);
   });
 });

@@ -3,6 +3,7 @@ import { CliError } from '../../src/errors/cli-error';
 import { fitWidths, Output } from '../../src/output/output';
 import { displayWidth, neutralise, truncate, wrap } from '../../src/output/terminal-text';
 import { message, tableView } from '../../src/output/view';
+import { columnsThatFit, drawTable, type TableColumn, terminalWidth } from '../../src/output/table';
 import { clientTable } from '../../src/commands/client/client-view';
 
 class Capture extends Writable {
@@ -19,7 +20,8 @@ class Capture extends Writable {
 function outputFor(json: boolean) {
   const stdout = new Capture();
   const stderr = new Capture();
-  return { stdout, stderr, output: new Output({ stdout, stderr }, { json, color: false }) };
+  // A UTF-8 locale and no COLUMNS, whatever the environment running the tests.
+  return { stdout, stderr, output: new Output({ stdout, stderr }, { json, color: false }, { LANG: 'C.UTF-8' }) };
 }
 
 const widthOf = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + widths.length * 3 + 1;
@@ -47,6 +49,11 @@ describe('fitWidths', () => {
     const widths = fitWidths([4, 30, 30, 13], [false, true, true, true], 60, [2, 4, 5, 13]);
     expect(widthOf(widths)).toBe(60);
     expect(widths[3]).toBe(13);
+  });
+
+  it('should cut headers wider than their cells before any value when flexible columns are at their floors', () => {
+    // 'contracts' and 'still due' over values of 1 and 8 characters: the headers give way, the amounts stay whole.
+    expect(fitWidths([8, 9, 9, 9], [true, false, false, false], 40, [0, 9, 5, 9], [8, 1, 9, 8])).toEqual([4, 6, 9, 8]);
   });
 
   it('should never go below four characters a column when the terminal is tiny', () => {
@@ -195,5 +202,138 @@ describe('Output', () => {
     const { stdout, output } = outputFor(false);
     output.render(message('hello\x1b]0;owned\x07'));
     expect(stdout.text).toBe('hello\\u{1b}]0;owned\\u{7}\n');
+  });
+});
+
+describe('drawTable', () => {
+  const columns: TableColumn[] = [
+    { header: 'id', align: 'right' },
+    { header: 'full name', flexible: true },
+    { header: 'email', flexible: true },
+    { header: 'phone' },
+    { header: 'company', flexible: true },
+    { header: 'sales contact', flexible: true },
+  ];
+  const rows = [
+    ['1201', 'Kevin Casey', 'kevin@coolstartup.io', '+33 6 12 34 56 78', 'Cool Startup LLC', 'Sam Sales'],
+    ['1202', '株式会社エピックイベンツ東京本社営業部長山田太郎様', 'yamada.taro@epic-events-tokyo.example.jp', '+81 3 1234 5678', '株式会社エピックイベンツ東京本社', '山田花子'],
+    ['1203', 'Zoë Lefèvre-Marchand', 'zoe@lefevre-evenements.fr', '+33 1 23 45 67 89', 'Lefèvre Événements SARL', 'Béatrice Vendeuse'],
+  ];
+  const widest = (text: string) => Math.max(...text.trimEnd().split('\n').map(displayWidth));
+
+  it.each([40, 80, 120])('should keep every line within %i columns when cells hold wide characters', (width) => {
+    const { text } = drawTable(columns, rows, { width, charset: 'unicode', color: false });
+    expect(widest(text)).toBeLessThanOrEqual(width);
+    expect(text.trimEnd().split('\n')).toHaveLength(rows.length + 4);
+  });
+
+  it('should use the whole width of a 120-column terminal and cut nothing that fits when the rows are short', () => {
+    const { text, hidden } = drawTable(columns, [rows[0]], { width: 120, charset: 'unicode', color: false });
+    expect(hidden).toEqual([]);
+    expect(text).toContain('│ 1201 │ Kevin Casey │ kevin@coolstartup.io │ +33 6 12 34 56 78 │ Cool Startup LLC │ Sam Sales     │');
+    expect(text).not.toContain('…');
+  });
+
+  it('should leave out the rightmost columns, and name them, when even four characters a column do not fit in 40', () => {
+    const { text, hidden } = drawTable(columns, rows, { width: 40, charset: 'unicode', color: false });
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden[hidden.length - 1]).toBe('sales contact');
+    expect(text).not.toContain('sales contact');
+    expect(text.split('\n')[1]).toMatch(/│ +id │/);
+  });
+
+  it('should draw every cell whole, wider than any terminal, when no width is given (--wide)', () => {
+    const { text, hidden } = drawTable(columns, rows, { width: undefined, charset: 'unicode', color: false });
+    expect(hidden).toEqual([]);
+    expect(text).toContain('yamada.taro@epic-events-tokyo.example.jp');
+    expect(text).toContain('株式会社エピックイベンツ東京本社営業部長山田太郎様');
+    expect(widest(text)).toBeGreaterThan(120);
+  });
+
+  it('should draw no line between rows (compact): one line a row, a rule only under the headers', () => {
+    const lines = drawTable(columns, rows, { width: 120, charset: 'unicode', color: false }).text.trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('├'))).toHaveLength(1);
+    expect(lines[1]).toMatch(/^│ +id │ full name/);
+  });
+
+  it('should draw with + - | and cut with three dots when the charset is ASCII', () => {
+    const { text } = drawTable(columns, rows, { width: 60, charset: 'ascii', color: false });
+    expect(text).toMatch(/^\+-+\+/);
+    expect(text).toContain('...');
+    expect(text).not.toMatch(/[│─┌…]/);
+  });
+
+  it('should keep the same lines whatever the number of rows when drawn ten rows a cell (blocks of rows)', () => {
+    const many = Array.from({ length: 23 }, (_, i) => [String(i + 1), `Client ${i + 1}`, `c${i + 1}@x.io`, '', 'Co', 'Sam']);
+    const lines = drawTable(columns, many, { width: 80, charset: 'unicode', color: false }).text.trimEnd().split('\n');
+    expect(lines).toHaveLength(many.length + 4);
+    expect(lines[3]).toMatch(/^│ +1 │ Client 1 +│ c1@x\.io/);
+    expect(lines[many.length + 2]).toMatch(/^│ +23 │ Client 23 /);
+    expect(new Set(lines.map(displayWidth)).size).toBe(1);
+  });
+
+  it('should colour the headers only when colour is on', () => {
+    const { text } = drawTable(columns, rows, { width: 120, charset: 'unicode', color: true });
+    const [top, header, rule, first] = text.split('\n');
+    expect(header).toContain('\x1b[36mid\x1b[39m');
+    for (const line of [top, rule, first]) expect(line).not.toContain('\x1b[');
+  });
+});
+
+describe('columnsThatFit', () => {
+  it('should keep every column when their narrowest widths fit, and at least one when none does', () => {
+    expect(columnsThatFit([4, 20, 20], 40)).toBe(3);
+    expect(columnsThatFit([4, 20, 20, 20, 20, 20], 40)).toBe(5);
+    expect(columnsThatFit([30, 30], 3)).toBe(1);
+  });
+});
+
+describe('terminalWidth', () => {
+  it.each([
+    ['COLUMNS over the terminal', { isTTY: true, columns: 120 }, { COLUMNS: '60' }, 60],
+    ['COLUMNS when piped', { isTTY: false }, { COLUMNS: '200' }, 200],
+    ['the terminal without COLUMNS', { isTTY: true, columns: 40 }, {}, 40],
+    ['80 when piped without COLUMNS', { isTTY: false }, {}, 80],
+    ['the terminal when COLUMNS is not a number', { isTTY: true, columns: 100 }, { COLUMNS: 'wide' }, 100],
+    ['80 when COLUMNS is zero and nothing else tells', { isTTY: false }, { COLUMNS: '0' }, 80],
+  ])('should take %s', (_name, stdout, env, expected) => {
+    expect(terminalWidth(stdout, env)).toBe(expected);
+  });
+});
+
+describe('Output tables', () => {
+  const client = (id: number, email: string) => ({
+    id, fullName: `Client ${id}`, companyName: 'Cool Startup LLC', email, phone: '+33612345678', salesContactId: 2, salesContactName: 'Sam Sales',
+    createdAt: new Date(), updatedAt: new Date(), version: 1,
+  });
+  const longEmail = 'a.very.long.address.for.a.client@an-events-company-with-a-long-name.example.com';
+  const render = (mode: { wide?: boolean }, env: NodeJS.ProcessEnv) => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    new Output({ stdout, stderr }, { json: false, color: false, ...mode }, env).render({ json: [], human: clientTable([client(1, longEmail), client(2, 'b@x.io')]) });
+    return { stdout: stdout.text, stderr: stderr.text };
+  };
+
+  it('should fit a piped table to COLUMNS', () => {
+    const { stdout } = render({}, { LANG: 'C.UTF-8', COLUMNS: '50' });
+    for (const line of stdout.trimEnd().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+  });
+
+  it('should cut nothing with --wide, whatever COLUMNS says', () => {
+    const { stdout, stderr } = render({ wide: true }, { LANG: 'C.UTF-8', COLUMNS: '40' });
+    expect(stdout).toContain(longEmail);
+    expect(stderr).toBe('');
+  });
+
+  it('should say on stderr which columns a 40-column terminal left out, and how to see them', () => {
+    const { stdout, stderr } = render({}, { LANG: 'C.UTF-8', COLUMNS: '30' });
+    expect(stderr).toMatch(/not shown for lack of width: .*sales contact \(--wide shows every column/);
+    for (const line of stdout.trimEnd().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(30);
+  });
+
+  it('should draw lists in ASCII in the C locale, as the report does', () => {
+    const { stdout } = render({}, { LANG: 'C' });
+    expect(stdout).toMatch(/^\+-+\+/);
+    expect(stdout).not.toMatch(/[│─┌]/);
   });
 });

@@ -1,6 +1,6 @@
 import { bar, charsetFor, fit, money, sparkline } from '../../src/commands/report/charts';
 import { reportText } from '../../src/commands/report/report-view';
-import { type ManagementReport, type SupportReport } from '../../src/services/report.service';
+import { type ManagementReport, type ReportEvent, type SalesReport, type SupportReport } from '../../src/services/report.service';
 import { displayWidth } from '../../src/output/terminal-text';
 
 describe('charsetFor', () => {
@@ -129,5 +129,63 @@ describe('reportText', () => {
     // Terminal columns: a Japanese character takes two.
     for (const line of text.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
     expect(text).toMatch(/Later\nnone/);
+  });
+});
+
+describe('reportText widths', () => {
+  const event = (id: number, name: string, clientName: string): ReportEvent => ({
+    id,
+    name,
+    clientName,
+    startAt: new Date(2026, 5, 4, 15, 0),
+    endAt: new Date(2026, 5, 4, 23, 0),
+    location: '53 Rue du Château, 41120 Candé-sur-Beuvron, France',
+    attendees: 75,
+    supportContactName: 'Kate Hastroff',
+  });
+  const support: SupportReport = {
+    role: 'SUPPORT',
+    generatedAt: new Date(2026, 5, 1, 9, 0),
+    timeZone: 'Europe/Paris',
+    thisWeek: [event(1, 'John Quick Wedding', 'John Quick'), event(2, '株式会社エピックイベンツ東京 年次総会', '山田太郎')],
+    later: [],
+    upcomingEventCount: 2,
+  };
+  const sales: SalesReport = {
+    role: 'SALES',
+    generatedAt: new Date(2026, 5, 1, 9, 0),
+    timeZone: 'Europe/Paris',
+    pipeline: { clients: 2, signedCount: 3, signedValue: '1234567.50', unsignedCount: 1, unsignedValue: '12500.00', amountDue: '250000.00' },
+    signedPerMonth: [{ month: '2026-05', count: 1, value: '12500.00' }, { month: '2026-06', count: 3, value: '1234567.50' }],
+    upcomingEvents: support.thisWeek,
+    upcomingEventCount: 2,
+  };
+  const tableLines = (text: string) => text.split('\n').filter((line) => /^[│┌├└|+]/.test(line));
+
+  it.each([40, 80, 120])('should keep every table line of the SALES and SUPPORT reports within %i columns', (width) => {
+    for (const report of [sales, support]) {
+      const text = reportText(report, { charset: 'unicode', color: false, width });
+      expect(tableLines(text).length).toBeGreaterThan(5);
+      for (const line of tableLines(text)) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('should keep amounts whole and shorten the bars in 40 columns', () => {
+    const text = reportText(sales, { charset: 'unicode', color: false, width: 40 });
+    expect(text).toContain('1,234,567.50');
+    expect(text).toContain('250,000.00');
+    const bars = text.split('\n').filter((line) => line.includes('█'));
+    expect(Math.max(...bars.map((line) => (line.match(/[█▏▎▍▌▋▊▉]/g) ?? []).length))).toBeLessThan(24);
+  });
+
+  it('should name the event columns a 40-column terminal leaves out', () => {
+    const text = reportText(support, { charset: 'unicode', color: false, width: 40 });
+    expect(text).toMatch(/\(not shown for lack of width: .*guests\)/);
+  });
+
+  it('should draw bars 24 columns long when the terminal has room', () => {
+    const text = reportText(sales, { charset: 'unicode', color: false, width: 120 });
+    expect(text).toContain('█'.repeat(24));
+    expect(text).not.toMatch(/not shown/);
   });
 });

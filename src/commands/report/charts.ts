@@ -2,19 +2,11 @@
  * Drawing for the report: bars and sparklines in Unicode block characters, or in plain ASCII for a
  * terminal that cannot show them. Pure functions of numbers and a charset, tested on their own.
  */
+import { type Charset } from '../../output/table';
 import { truncate } from '../../output/terminal-text';
 
-export type Charset = 'unicode' | 'ascii';
-
-/**
- * Unicode unless asked for ASCII or the locale is not UTF-8. The locale is the first of LC_ALL,
- * LC_CTYPE, LANG that is set (the POSIX order); none set means the C locale, which is ASCII.
- */
-export function charsetFor(env: NodeJS.ProcessEnv, forceAscii: boolean): Charset {
-  if (forceAscii) return 'ascii';
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  return /utf-?8/i.test(locale) ? 'unicode' : 'ascii';
-}
+// The locale rule is the tables' (src/output/table.ts): lists and the report draw alike.
+export { type Charset, charsetFor } from '../../output/table';
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const SPARKS: Record<Charset, string[]> = {
@@ -56,22 +48,3 @@ export function money(amount: string): string {
   const [units, cents = '00'] = amount.split('.');
   return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents.padEnd(2, '0')}`;
 }
-
-/** cli-table3 borders drawn with `+`, `-` and `|`. */
-export const ASCII_TABLE_CHARS = {
-  top: '-',
-  'top-mid': '+',
-  'top-left': '+',
-  'top-right': '+',
-  bottom: '-',
-  'bottom-mid': '+',
-  'bottom-left': '+',
-  'bottom-right': '+',
-  left: '|',
-  'left-mid': '+',
-  mid: '-',
-  'mid-mid': '+',
-  right: '|',
-  'right-mid': '+',
-  middle: '|',
-};

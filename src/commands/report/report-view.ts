@@ -1,8 +1,8 @@
-import { fitWidths, naturalWidths } from '../../output/output';
+import { drawTable, layoutColumns, type TableColumn } from '../../output/table';
 import { localDateTime, neutralise } from '../../output/terminal-text';
 import { type ContractFigures, type ManagementReport, type MonthFigure, type Report, type ReportEvent, type SalesReport, type SupportReport } from '../../backend/backend';
 import { UPCOMING_DAYS } from '../../domain/report';
-import { ASCII_TABLE_CHARS, bar, type Charset, fit, money, sparkline } from './charts';
+import { bar, type Charset, fit, money, sparkline } from './charts';
 
 export interface ReportStyle {
   charset: Charset;
@@ -41,12 +41,11 @@ function managementText(report: ManagementReport, style: ReportStyle): string {
     events === 0
       ? 'none\n'
       : table(
-          ['', 'events', ''],
+          [{ header: '' }, { header: 'events', align: 'right' }, BAR],
           [
-            ['with support', String(supported), bar(supported, events, BAR_WIDTH, style.charset)],
-            ['without support', String(withoutSupport), bar(withoutSupport, events, BAR_WIDTH, style.charset)],
+            ['with support', String(supported), { value: supported, max: events }],
+            ['without support', String(withoutSupport), { value: withoutSupport, max: events }],
           ],
-          ['left', 'right', 'left'],
           style,
         ),
     heading('Support workload: upcoming events per active SUPPORT employee', style),
@@ -90,12 +89,12 @@ function heading(text: string, style: ReportStyle, level = 1): string {
 
 function contractTable(figures: ContractFigures, style: ReportStyle): string {
   return table(
-    ['', 'contracts', 'value', 'still due'],
+    // The label gives way before any amount is cut.
+    [{ header: '', flexible: true }, { header: 'contracts', align: 'right' }, { header: 'value', align: 'right' }, { header: 'still due', align: 'right' }],
     [
       ['signed', String(figures.signedCount), money(figures.signedValue), money(figures.amountDue)],
       ['unsigned', String(figures.unsignedCount), money(figures.unsignedValue), ''],
     ],
-    ['left', 'right', 'right', 'right'],
     style,
   );
 }
@@ -106,9 +105,8 @@ function monthSection(name: string, months: MonthFigure[], style: ReportStyle): 
   return (
     heading(`${name}, last ${months.length} months  ${sparkline(counts, style.charset)}`, style) +
     table(
-      ['month', 'signed', 'value', ''],
-      months.map((m) => [m.month, String(m.count), money(m.value), bar(m.count, max, BAR_WIDTH, style.charset)]),
-      ['left', 'right', 'right', 'left'],
+      [{ header: 'month' }, { header: 'signed', align: 'right' }, { header: 'value', align: 'right' }, BAR],
+      months.map((m) => [m.month, String(m.count), money(m.value), { value: m.count, max }]),
       style,
     )
   );
@@ -120,25 +118,15 @@ function workloadTable(report: ManagementReport, style: ReportStyle): string {
   const more = report.activeSupportCount - report.supportWorkload.length;
   return (
     table(
-      ['employee', 'upcoming', `next ${UPCOMING_DAYS} days`, ''],
-      report.supportWorkload.map((s) => [
-        fit(neutralise(s.name), 30, style.charset),
-        String(s.upcoming),
-        String(s.next30Days),
-        bar(s.upcoming, max, BAR_WIDTH, style.charset),
-      ]),
-      ['left', 'right', 'right', 'left'],
+      [{ header: 'employee', flexible: true }, { header: 'upcoming', align: 'right' }, { header: `next ${UPCOMING_DAYS} days`, align: 'right' }, BAR],
+      report.supportWorkload.map((s) => [fit(neutralise(s.name), 30, style.charset), String(s.upcoming), String(s.next30Days), { value: s.upcoming, max }]),
       style,
     ) + (more > 0 ? `and ${more} more, less busy\n` : '')
   );
 }
 
-interface EventColumn {
-  header: string;
+interface EventColumn extends TableColumn {
   value: (event: ReportEvent) => string;
-  align?: Align;
-  /** Gives up width first when the terminal is narrow. */
-  flexible?: boolean;
 }
 
 const START: EventColumn = { header: 'start', value: (e) => localDateTime(e.startAt) };
@@ -159,18 +147,11 @@ const SUPPORT_EVENT_COLUMNS = [START, END, NAME, CLIENT, LOCATION, GUESTS];
 
 function eventTable(events: ReportEvent[], total: number, style: ReportStyle, columns: EventColumn[]): string {
   if (events.length === 0) return 'none\n';
-  const rows = events.map((event) => columns.map((column) => column.value(event)));
-  const widths = fitWidths(
-    naturalWidths(columns.map((column) => column.header), rows),
-    columns.map((column) => column.flexible ?? false),
-    style.width,
-  );
   const more = total - events.length;
   return (
     table(
-      columns.map((column) => column.header),
-      rows.map((row) => row.map((cell, i) => fit(cell, widths[i], style.charset))),
-      columns.map((column) => column.align ?? 'left'),
+      columns,
+      events.map((event) => columns.map((column) => column.value(event))),
       style,
     ) + (more > 0 ? `and ${more} more: epicevents event list --mine\n` : '')
   );
@@ -183,19 +164,26 @@ function endTime(event: ReportEvent): string {
   return start.slice(0, 10) === end.slice(0, 10) ? end.slice(11) : end;
 }
 
-type Align = 'left' | 'right';
+/** A bar drawn to the width its column gets: at most BAR_WIDTH, less on a narrow terminal. */
+interface Bar {
+  value: number;
+  max: number;
+}
 
-function table(head: string[], rows: string[][], aligns: Align[], style: ReportStyle): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Table = require('cli-table3') as typeof import('cli-table3');
-  const t = new Table({
-    head,
-    colAligns: aligns,
-    ...(style.charset === 'ascii' ? { chars: ASCII_TABLE_CHARS } : {}),
-    style: { head: style.color ? ['cyan'] : [], border: style.color ? ['grey'] : [], 'padding-left': 1, 'padding-right': 1, compact: true },
-  });
-  for (const row of rows) t.push(row);
-  return `${t.toString()}\n`;
+const BAR: TableColumn = { header: '', flexible: true };
+
+/** A report table, fitted to the width like every table (src/output/table.ts), bars included. */
+function table(columns: TableColumn[], rows: (string | Bar)[][], style: ReportStyle): string {
+  const isBar = (cell: string | Bar): cell is Bar => typeof cell !== 'string';
+  const widths = layoutColumns(
+    columns,
+    rows.map((row) => row.map((cell) => (isBar(cell) ? ' '.repeat(BAR_WIDTH) : cell))),
+    style.width,
+  );
+  const cells = rows.map((row) => row.map((cell, i) => (isBar(cell) ? (i < widths.length ? bar(cell.value, cell.max, widths[i], style.charset) : '') : cell)));
+  const { text, hidden } = drawTable(columns, cells, style);
+  const named = hidden.filter((header) => header !== '');
+  return named.length > 0 ? `${text}(not shown for lack of width: ${named.join(', ')})\n` : text;
 }
 
 const BOLD = '\x1b[1m';

@@ -5,10 +5,11 @@ import { parseId, parseLimit } from '../../validation/parse';
 import { type CommandResult, type HumanView } from '../../output/view';
 import { type JsonValue } from '../../output/json-values';
 
-/** `--limit` and `--cursor`, for every list command. */
+/** `--limit`, `--cursor` and `--wide`, for every list command. */
 export const PAGE_OPTIONS: OptionSpec[] = [
   { flags: '--limit <n>', description: 'show at most N rows (default 50, at most 500)' },
   { flags: '--cursor <id>', description: 'continue after this id (printed as "next page: --cursor N")' },
+  { flags: '--wide', description: 'show every cell whole, wider than the terminal if need be (the table fits the terminal, or COLUMNS, otherwise)' },
 ];
 
 export function parsePageRequest(options: Record<string, unknown>): PageRequest {
