@@ -96,6 +96,22 @@ export function parseRole(value: string, field: FieldLabel = 'role'): Role {
   return role as Role;
 }
 
+/** An IANA time zone name (`Europe/Paris`, `UTC`): where the report's months and weeks begin. */
+export function parseTimeZone(value: unknown, field: FieldLabel): string {
+  const text = String(value ?? '').trim();
+  const known = () => {
+    try {
+      return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  if (text.length === 0 || text.length > 64 || !known()) {
+    throw validationError([field, ` must be a time zone name like Europe/Paris or UTC (got "${preview(text)}")`]);
+  }
+  return text;
+}
+
 /** Amount strings compared exactly, through integer cents. */
 export function toCents(amount: string): bigint {
   const [units, cents = '00'] = amount.split('.');

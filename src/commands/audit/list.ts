@@ -1,5 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { validationError } from '../../errors/cli-error';
+import { auditJson } from '../../output/record-json';
 import { localDateTime } from '../../output/terminal-text';
 import { tableView } from '../../output/view';
 import { type AuditFilters, type AuditRecord } from '../../backend/backend';
@@ -22,16 +23,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   return pagedResult(
     ctx,
     result,
-    (entry) => ({
-      id: entry.id,
-      occurredAt: entry.occurredAt.toISOString(),
-      actorId: entry.actorId,
-      actorLabel: entry.actorLabel,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      changes: entry.changes as never,
-    }),
+    auditJson,
     (entries) =>
       tableView<AuditRecord>(
         entries,

@@ -1,10 +1,7 @@
-import { CLIENT_JSON_KEYS, type JsonValue, humanTime, jsonRecord } from '../../output/json-values';
+import { humanTime } from '../../output/json-values';
+import { clientJson } from '../../output/record-json';
 import { type CommandResult, type HumanView, tableView } from '../../output/view';
 import { type ClientRecord } from '../../backend/backend';
-
-export function clientJson(client: ClientRecord): JsonValue {
-  return jsonRecord(client, CLIENT_JSON_KEYS);
-}
 
 export function clientFields(client: ClientRecord): [string, string][] {
   return [

@@ -1,9 +1,10 @@
+import { clientJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { type ClientFilters } from '../../backend/backend';
 import { parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
-import { clientJson, clientTable } from './client-view';
+import { clientTable } from './client-view';
 
 /** The filter flags, shared with `client export`. */
 export function clientFilters(options: Record<string, unknown>): ClientFilters {

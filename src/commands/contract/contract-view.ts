@@ -1,12 +1,7 @@
 import { type ContractRecord } from '../../backend/backend';
-import { CONTRACT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../../output/json-values';
+import { humanTime } from '../../output/json-values';
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';
-
-/** The contract's JSON document: the documented keys, plus the sales contact's name for people reading it. */
-export function contractJson(contract: ContractRecord): JsonValue {
-  return { ...jsonRecord(contract, CONTRACT_JSON_KEYS), salesContactName: contract.salesContactName };
-}
 
 export function contractRecordView(contract: ContractRecord, title?: string): HumanView {
   return {

@@ -1,9 +1,9 @@
+import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { message } from '../../output/view';
 
 import { parseId } from '../../validation/parse';
 import { confirmDeletion } from '../shared/confirm-deletion';
-import { contractJson } from './contract-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'contract id');

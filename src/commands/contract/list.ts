@@ -1,3 +1,4 @@
+import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { usageError } from '../../errors/cli-error';
 import { tableView } from '../../output/view';
@@ -5,7 +6,7 @@ import { type ContractFilters } from '../../backend/backend';
 import { parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
-import { CONTRACT_COLUMNS, contractJson } from './contract-view';
+import { CONTRACT_COLUMNS } from './contract-view';
 
 /** The filter flags, shared with `contract export`. */
 export function contractFilters(options: Record<string, unknown>): ContractFilters {

@@ -1,9 +1,10 @@
+import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseAmount, parseId } from '../../validation/parse';
 import { promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
-import { contractJson, contractRecordView } from './contract-view';
+import { contractRecordView } from './contract-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'contract id');

@@ -1,7 +1,8 @@
+import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseId } from '../../validation/parse';
-import { contractJson, contractRecordView } from './contract-view';
+import { contractRecordView } from './contract-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'contract id');

@@ -1,8 +1,9 @@
+import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { parseAmount, parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagString } from '../shared/flags';
-import { contractJson, contractRecordView } from './contract-view';
+import { contractRecordView } from './contract-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'contract id');

@@ -1,3 +1,4 @@
+import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
 import { ROLES } from '../../domain/roles';
@@ -5,7 +6,7 @@ import { ROLES } from '../../domain/roles';
 import { parseEmail, parseText } from '../../validation/parse';
 import { flagSet, flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
-import { employeeFields, employeeJson } from './employee-view';
+import { employeeFields } from './employee-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const values = await requireValues(ctx, options, [

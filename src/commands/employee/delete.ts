@@ -1,8 +1,8 @@
+import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseId } from '../../validation/parse';
 import { confirmDeletion } from '../shared/confirm-deletion';
-import { employeeJson } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'employee id');

@@ -1,12 +1,9 @@
-import { EMPLOYEE_JSON_KEYS, type JsonValue, humanTime, jsonRecord } from '../../output/json-values';
+import { humanTime } from '../../output/json-values';
+import { employeeJson } from '../../output/record-json';
 import { type CommandResult, type HumanView, tableView } from '../../output/view';
 import { type EmployeeRecord } from '../../backend/backend';
 
 export const employeeName = (e: Pick<EmployeeRecord, 'firstName' | 'lastName'>): string => `${e.firstName} ${e.lastName}`;
-
-export function employeeJson(employee: EmployeeRecord): JsonValue {
-  return jsonRecord(employee, EMPLOYEE_JSON_KEYS);
-}
 
 export function employeeFields(employee: EmployeeRecord): [string, string][] {
   return [

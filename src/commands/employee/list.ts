@@ -1,9 +1,10 @@
+import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseRole } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
-import { employeeJson, employeeTable } from './employee-view';
+import { employeeTable } from './employee-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const role = flagString(options, 'role');

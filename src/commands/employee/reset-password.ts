@@ -1,7 +1,8 @@
+import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseId } from '../../validation/parse';
-import { employeeJson, employeeName } from './employee-view';
+import { employeeName } from './employee-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'employee id');

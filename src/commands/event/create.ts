@@ -1,3 +1,4 @@
+import { eventJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { conflict } from '../../errors/cli-error';
 
@@ -5,7 +6,7 @@ import { parseId } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
-import { eventJson, eventRecordView } from './event-view';
+import { eventRecordView } from './event-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const backend = await ctx.backend();

@@ -1,9 +1,10 @@
-import { parseCount, parseDateTime, parseText } from '../../validation/parse';
+import { parseDateTime } from '../../validation/parse';
+import { parseAttendees as attendees, parseEventLocation, parseEventName, parseEventNotes } from '../../validation/event-fields';
 
-/** Parsers shared by `event create` and `event update`, with the limits of the events table. */
-export const parseName = (value: unknown) => parseText(value, '--name', 150);
+/** Parsers shared by `event create` and `event update`, naming the flags. */
+export const parseName = (value: unknown) => parseEventName(value, '--name');
 export const parseStart = (value: unknown) => parseDateTime(value, '--start');
 export const parseEnd = (value: unknown) => parseDateTime(value, '--end');
-export const parseLocation = (value: unknown) => parseText(value, '--location', 300);
-export const parseAttendees = (value: unknown) => parseCount(value, '--attendees');
-export const parseNotes = (value: unknown) => parseText(value, '--notes', 5000, { allowEmpty: true });
+export const parseLocation = (value: unknown) => parseEventLocation(value, '--location');
+export const parseAttendees = (value: unknown) => attendees(value, '--attendees');
+export const parseNotes = (value: unknown) => parseEventNotes(value, '--notes');

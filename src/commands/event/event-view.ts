@@ -1,12 +1,7 @@
 import { type EventRecord } from '../../backend/backend';
-import { EVENT_JSON_KEYS, humanTime, jsonRecord, type JsonValue } from '../../output/json-values';
+import { humanTime } from '../../output/json-values';
 import { localDateTime } from '../../output/terminal-text';
 import { type Column, type HumanView } from '../../output/view';
-
-/** The event's JSON document: the documented keys; support is null while nobody is assigned. */
-export function eventJson(event: EventRecord): JsonValue {
-  return jsonRecord(event, EVENT_JSON_KEYS);
-}
 
 export function eventRecordView(event: EventRecord, title?: string): HumanView {
   return {

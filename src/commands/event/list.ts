@@ -1,10 +1,11 @@
+import { eventJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { tableView } from '../../output/view';
 import { type EventFilters } from '../../backend/backend';
 import { parseDateTime, parseId } from '../../validation/parse';
 import { flagSet, flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
-import { EVENT_COLUMNS, eventJson } from './event-view';
+import { EVENT_COLUMNS } from './event-view';
 
 /** The filter flags, shared with `event export`. */
 export function eventFilters(options: Record<string, unknown>): EventFilters {

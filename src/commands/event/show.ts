@@ -1,7 +1,8 @@
+import { eventJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseId } from '../../validation/parse';
-import { eventJson, eventRecordView } from './event-view';
+import { eventRecordView } from './event-view';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'event id');

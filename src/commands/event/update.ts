@@ -1,3 +1,4 @@
+import { eventJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
 import { type Backend, type EventChanges } from '../../backend/backend';
@@ -6,7 +7,7 @@ import { parseId } from '../../validation/parse';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
 import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
-import { eventJson, eventRecordView } from './event-view';
+import { eventRecordView } from './event-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'event id');

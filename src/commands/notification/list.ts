@@ -1,10 +1,10 @@
+import { notificationJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { localDateTime } from '../../output/terminal-text';
 import { tableView } from '../../output/view';
 import { type NotificationRecord } from '../../backend/backend';
 import { flagSet } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
-import { notificationJson } from './notification-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);

@@ -1,10 +1,10 @@
+import { notificationJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 
 import { parseId } from '../../validation/parse';
 import { flagSet } from '../shared/flags';
-import { notificationJson } from './notification-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const all = flagSet(options, 'all');

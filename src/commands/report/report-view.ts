@@ -1,4 +1,3 @@
-import { type JsonValue, jsonValue } from '../../output/json-values';
 import { fitWidths, naturalWidths } from '../../output/output';
 import { localDateTime, neutralise } from '../../output/terminal-text';
 import { type ContractFigures, type ManagementReport, type MonthFigure, type Report, type ReportEvent, type SalesReport, type SupportReport } from '../../backend/backend';
@@ -10,11 +9,6 @@ export interface ReportStyle {
   color: boolean;
   /** Terminal columns (80 when not a terminal). */
   width: number;
-}
-
-/** The report as JSON: amounts are the exact two-decimal strings, counts numbers, times ISO 8601 UTC. */
-export function reportJson(report: Report): JsonValue {
-  return jsonValue(report);
 }
 
 /** The report as a person reads it: tables, bars and sparklines. */

@@ -1,8 +1,9 @@
+import { reportJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { flagSet } from '../shared/flags';
 import { charsetFor } from './charts';
-import { reportJson, reportText } from './report-view';
+import { reportText } from './report-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const report = await (await ctx.backend()).report.build({ now: new Date(), timeZone: localTimeZone() });
