@@ -65,7 +65,7 @@ export class HttpSession implements SessionApi {
   };
 
   login = async (email: string, password: string, { keep }: { keep: boolean }): Promise<LoginResult> => {
-    const session = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/login', json: { email, password } });
+    const session = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/login', json: { email, password }, prompt: true });
     const result = { actor: toActor(session.employee), accessToken: session.accessToken, accessExpiresAt: new Date(session.accessExpiresAt) };
     if (!keep) return result;
     const credentialStore = await this.credentials.save({ accessToken: session.accessToken, refreshToken: session.refreshToken });
@@ -87,7 +87,7 @@ export class HttpSession implements SessionApi {
       return false;
     }
     try {
-      await this.connection.send({ method: 'POST', path: '/v1/auth/logout', token: await this.accessToken() }).then((response) => response.resume());
+      await this.connection.send({ method: 'POST', path: '/v1/auth/logout', token: await this.accessToken(), prompt: true }).then((response) => response.resume());
     } catch (error) {
       if (!(error instanceof CliError && error.code === 'unauthenticated')) throw error;
     }
@@ -108,12 +108,12 @@ export class HttpSession implements SessionApi {
   assertNotInitialised = async (): Promise<void> => undefined;
 
   createFirstManager = async (input: { firstName: string; lastName: string; email: string; password: string }): Promise<Actor> =>
-    toActor(await this.connection.json<Actor>({ method: 'POST', path: '/v1/init', json: input }));
+    toActor(await this.connection.json<Actor>({ method: 'POST', path: '/v1/init', json: input, prompt: true }));
 
   private whoami(): Promise<{ caller: Caller; unread: number }> {
     this.resolved ??= (async () => {
       const token = await this.loadTokenOnce();
-      const body = await this.connection.json<WhoamiBody>({ method: 'GET', path: '/v1/auth/whoami', token: token.accessToken });
+      const body = await this.connection.json<WhoamiBody>({ method: 'GET', path: '/v1/auth/whoami', token: token.accessToken, prompt: true });
       const caller: Caller = {
         actor: toActor(body),
         tokenExpiresAt: new Date(body.tokenExpiresAt),
@@ -144,7 +144,7 @@ export class HttpSession implements SessionApi {
       // The server commits the rotation before it answers: a new pair that cannot be kept here
       // (a read-only config folder) means logging in again.
       refresh: async (refreshToken, keep) => {
-        const renewed = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/refresh', json: { refreshToken } });
+        const renewed = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/refresh', json: { refreshToken }, prompt: true });
         await keep({ accessToken: renewed.accessToken, refreshToken: renewed.refreshToken });
         return renewed.accessToken;
       },

@@ -5,10 +5,11 @@ import { errorFromProblem } from './problem-error';
 import { type ServerAddress } from './server-url';
 
 /**
- * How long reaching the server may take (name lookup, TCP, TLS): a server that does not answer
- * ends the command with exit 7 within 5 s of its start.
+ * How long reaching the server may take (name lookup, TCP, TLS), and how long a session request
+ * (whoami, login, renewal: the first exchange of every command) may wait for its answer: a server
+ * that does not answer ends the command with exit 7 within 5 s of its start.
  */
-export const CONNECT_TIMEOUT_MS = 4000;
+export const ANSWER_TIMEOUT_MS = 4000;
 /**
  * How long a connection may stay silent once a request is under way: longer than the server's
  * own limit on one statement (30 s), after which it answers 503 itself.
@@ -26,6 +27,11 @@ export interface ServerRequest {
   json?: unknown;
   /** A streamed body (a CSV upload), sent as it is read. */
   upload?: { stream: NodeJS.ReadableStream; contentType: string };
+  /**
+   * A request the server answers at once (the session's): its answer, not only the connection,
+   * must come within ANSWER_TIMEOUT_MS. Others may work longer, up to IDLE_TIMEOUT_MS of silence.
+   */
+  prompt?: boolean;
 }
 
 /**
@@ -111,11 +117,9 @@ export class ServerConnection {
         clearTimeout(connectTimer);
         resolve(response);
       });
-      const connectTimer = setTimeout(
-        () => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })),
-        CONNECT_TIMEOUT_MS,
-      );
+      const connectTimer = setTimeout(() => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), ANSWER_TIMEOUT_MS);
       outgoing.on('socket', (socket) => {
+        if (request.prompt) return; // the timer runs until the answer
         const connected = () => clearTimeout(connectTimer);
         // A kept-alive socket is connected already; a new one says so once TCP (and TLS) are up.
         if (!socket.connecting) connected();
@@ -160,7 +164,7 @@ export class ServerConnection {
       );
     }
     const reason = (code && CONNECTION_FAILURES[code]) ?? message.split('\n')[0];
-    return unavailable(`cannot reach the epicevents server at ${origin}: ${reason}`, 'check that it is running and that its address is right (EPICEVENTS_SERVER or `epicevents login --server`)');
+    return unavailable(`cannot reach the epicevents server at ${origin}: ${reason}`, 'check that it is running and that EPICEVENTS_SERVER or `epicevents login --server` names it');
   }
 }
 
@@ -172,7 +176,7 @@ const CONNECTION_FAILURES: Record<string, string> = {
   EAI_AGAIN: 'the host name cannot be resolved now',
   EHOSTUNREACH: 'no route to the host',
   ENETUNREACH: 'the network is unreachable',
-  ETIMEDOUT: `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`,
+  ETIMEDOUT: `no answer within ${ANSWER_TIMEOUT_MS / 1000} s`,
   ESILENT: `the server went silent for ${IDLE_TIMEOUT_MS / 1000} s`,
   EPROTO: 'the server does not speak this protocol (http to an https server, or the reverse?)',
   ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak https here (is it plain http?)',

@@ -5,8 +5,9 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>(['usage', 'validation', 'u
 /**
  * The `CliError` a problem document stands for: the inverse of the server's error mapping, so
  * that a command in server mode prints what it prints in direct mode, fields named as its flags.
- * A document carries `detail` for any client; the CLI rebuilds the message from `message` and
- * `hintMessage` (the text with its field references) when present. Undefined when the body is not
+ * A document carries `detail` and `hint` for any client, and, when they name fields, the same as
+ * `detailParts` and `hintParts` (text and `{"field": name}` references), from which the CLI
+ * rebuilds the message with its own names for the fields. Undefined when the body is not
  * a problem document of this API.
  */
 export function errorFromProblem(body: string): CliError | undefined {
@@ -18,8 +19,8 @@ export function errorFromProblem(body: string): CliError | undefined {
   }
   if (problem === null || typeof problem !== 'object' || typeof problem.code !== 'string' || !CODES.has(problem.code) || typeof problem.detail !== 'string') return undefined;
   const code = problem.code as ErrorCode;
-  const text = messageOf(problem.message) ?? problem.detail;
-  const hint = messageOf(problem.hintMessage) ?? (typeof problem.hint === 'string' ? problem.hint : undefined);
+  const text = messageOf(problem.detailParts) ?? problem.detail;
+  const hint = messageOf(problem.hintParts) ?? (typeof problem.hint === 'string' ? problem.hint : undefined);
   return new CliError(code, text, hint);
 }
 

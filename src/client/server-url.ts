@@ -32,7 +32,7 @@ export function parseServerUrl(text: string, source: string): ServerAddress {
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw unavailable(
       `refusing plain http to ${url.origin}: passwords and tokens would cross the network unencrypted`,
-      `use https://${url.host} (plain http is only for a server on this machine)`,
+      `use https://${url.host}; plain http is only for a server on this machine`,
     );
   }
   return { origin: url.origin, url: new URL(url.origin) };
