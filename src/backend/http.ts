@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import { type CsvImportRoute, type JsonRoute, type JsonSchema, type Noun, reviveJson, ROUTES, type WireRequest } from '../api/routes';
 import { ServerConnection } from '../client/connection';
 import { errorFromProblem } from '../client/problem-error';
@@ -87,7 +88,7 @@ export class HttpBackend implements Backend {
       path: route.path,
       query: queryText(route.encode({ skipInvalid: options.skipInvalid }).query),
       token: await this.session.accessToken(),
-      upload: { stream: csv, contentType: route.contentType },
+      upload: { stream: options.onProgress ? countingLines(csv, options.onProgress) : csv, contentType: route.contentType },
     });
     const answer = await readStreamedItems(this.connection.chunks(response), (items) =>
       options.onRejected((reviveJson(route.schema.response, { rejected: items }) as { rejected: ImportRejection[] }).rejected),
@@ -98,6 +99,23 @@ export class HttpBackend implements Backend {
     const { lines, imported, rejectedLines, refused } = answer as unknown as ImportSummary;
     return { lines, imported, rejectedLines, refused };
   }
+}
+
+/**
+ * The upload, counting its lines as they leave for the progress display: the server reads them as
+ * they arrive (a quoted field spanning lines counts each of its lines; the header is left out).
+ */
+function countingLines(csv: NodeJS.ReadableStream, onProgress: (linesRead: number) => void): NodeJS.ReadableStream {
+  let newlines = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines += 1;
+      onProgress(Math.max(0, newlines - 1));
+      done(null, chunk);
+    },
+  });
+  csv.on('error', (error) => counted.destroy(error));
+  return csv.pipe(counted);
 }
 
 /** What one request of a list may ask for (PAGE_QUERY's `limit` in the catalog). */
