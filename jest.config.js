@@ -13,7 +13,7 @@ const integration = {
  * `epicevents serve` (test/support/test-database.ts), with the same expectations. Only against a
  * PostgreSQL server: the embedded engine admits one process, and the tests query it too.
  */
-const BOTH_MODES = ['story', 'employee-client-cli', 'contract-event-cli', 'csv-cli'];
+const BOTH_MODES = ['story', 'employee-client-cli', 'contract-event-cli', 'csv-cli', 'cli-permissions'];
 
 module.exports = {
   // Integration tests start real processes and databases; unit tests finish long before this.
