@@ -57,9 +57,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { port } = app.server.address() as AddressInfo;
   const signal = stopSignal();
   const scheme = options.https ? 'https' : 'http';
-  options.stdout.write(`listening on ${scheme}://${urlHost(options.host)}:${port}\n`);
-  // The embedded database's lock is this process's now: direct commands of this machine come here instead.
+  // The embedded database's lock is this process's now: direct commands of this machine come here
+  // instead. Announced before the `listening on` line, so whoever waits for that line finds it.
   const withdraw = config.databaseUrl ? undefined : announceEmbeddedServer(config.dataDir, `${scheme}://${urlHost(reachableHost(options.host))}:${port}`);
+  options.stdout.write(`listening on ${scheme}://${urlHost(options.host)}:${port}\n`);
   const received = await signal;
   // Withdrawn first: a command started now waits for the folder's lock rather than come to a server that stops.
   withdraw?.();
