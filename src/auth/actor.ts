@@ -1,4 +1,5 @@
 import { type Role } from '../domain/roles';
+import { unauthenticated } from '../errors/cli-error';
 
 /** The employee running the command, as the database says now (not as the token said). */
 export interface Actor {
@@ -32,3 +33,8 @@ export const toActor = (row: ActorRow): Actor => ({
   lastName: row.last_name,
   mustChangePassword: row.must_change_password,
 });
+
+/** Until a one-time password is changed, only `password change`, `logout` and `whoami` run. */
+export function assertNoPasswordChangeDue(actor: Actor): void {
+  if (actor.mustChangePassword) throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
+}

@@ -1,10 +1,9 @@
 import { type Config } from '../config/config';
-import { acquireProcessLock, folderLockName } from '../config/process-lock';
 import { type Database } from '../database/database';
-import { unauthenticated, unavailable } from '../errors/cli-error';
 import { type Actor } from './actor';
 import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
+import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
 import { callerFromClaims } from './current-actor';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
@@ -52,13 +51,13 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
     try {
       claims = verifyToken(settings.secret, ctx.config.envToken, 'access');
     } catch (error) {
-      if (error instanceof ExpiredTokenError) throw unauthenticated('EPICEVENTS_TOKEN has expired', 'issue a new access token');
+      if (error instanceof ExpiredTokenError) throw environmentTokenExpired();
       throw error;
     }
   } else {
     const credentials = credentialStoreFor(ctx);
     const loaded = await credentials.load();
-    if (!loaded) throw unauthenticated('you are not logged in', 'run `epicevents login`');
+    if (!loaded) throw notLoggedIn();
     store = loaded.store;
     try {
       claims = verifyToken(settings.secret, loaded.session.accessToken, 'access');
@@ -71,38 +70,32 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 
-/** How long a command waits for another one renewing the same stored session. */
-const RENEWAL_LOCK_TIMEOUT_MS = 20_000;
-
 /**
- * Renews an expired access token with the stored refresh token. Two commands started together
- * from this config folder would both present the same refresh token, and the second would look
- * like a stolen copy and end the login; so they renew one at a time, and one that finds the stored
- * session already renewed by the other uses it as it is.
+ * Renews an expired access token on this process's database, under the config folder's renewal
+ * lock (`renewStoredSession`, which server mode shares).
  */
 async function renewSession(ctx: SessionEnvironment, credentials: CredentialStore, settings: TokenSettings): Promise<{ claims: TokenClaims; store: StoreKind }> {
-  // Opened first: the embedded database has its own lock, always taken before this one.
+  // Opened first: the embedded database has its own lock, always taken before the renewal lock.
   const db = await ctx.db();
-  const lock = await acquireProcessLock(folderLockName('session', ctx.config.homeDir), { timeoutMs: RENEWAL_LOCK_TIMEOUT_MS });
-  if (!lock) throw unavailable('another epicevents process is still renewing this session', 'try again in a moment');
-  try {
-    const current = await credentials.load();
-    if (!current) throw unauthenticated('you are not logged in', 'run `epicevents login`');
-    try {
-      return { claims: verifyToken(settings.secret, current.session.accessToken, 'access'), store: current.store };
-    } catch (error) {
-      if (!(error instanceof ExpiredTokenError)) throw error;
-    }
-    const issuedAt = new Date();
-    let store = current.store;
-    // Saved before the rotation commits: a save that fails leaves the stored token valid (see refreshSession).
-    const refreshed = await refreshSession(db, current.session.refreshToken, settings, issuedAt, async (session) => {
-      store = await credentials.save({ accessToken: session.access.token, refreshToken: session.refresh.token }, current.store);
-    });
-    // Checked as of issuance: with a very short TTL it may already have expired again, and the
-    // employee is re-read anyway.
-    return { claims: verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt), store };
-  } finally {
-    await lock.release();
-  }
+  const { value: claims, store } = await renewStoredSession(ctx.config.homeDir, credentials, {
+    current: (accessToken) => {
+      try {
+        return verifyToken(settings.secret, accessToken, 'access');
+      } catch (error) {
+        if (error instanceof ExpiredTokenError) return undefined;
+        throw error;
+      }
+    },
+    refresh: async (refreshToken, keep) => {
+      const issuedAt = new Date();
+      // Saved before the rotation commits: a save that fails leaves the stored token valid (see refreshSession).
+      const refreshed = await refreshSession(db, refreshToken, settings, issuedAt, (session) =>
+        keep({ accessToken: session.access.token, refreshToken: session.refresh.token }),
+      );
+      // Checked as of issuance: with a very short TTL it may already have expired again, and the
+      // employee is re-read anyway.
+      return verifyToken(settings.secret, refreshed.access.token, 'access', issuedAt);
+    },
+  });
+  return { claims, store };
 }

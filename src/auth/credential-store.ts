@@ -19,21 +19,32 @@ export interface CredentialStoreOptions {
   keychain: 'auto' | 'off';
   warn: (message: string) => void;
   timeoutMs?: number;
+  /** The origin of the server the session belongs to (server mode); undefined for direct mode's. */
+  server?: string;
+}
+
+/**
+ * What `credentials.json` holds: direct mode's session at the top (as it always was), and the
+ * session of each server in server mode under `servers`, by origin.
+ */
+interface CredentialsFile extends Partial<StoredSession> {
+  servers?: Record<string, StoredSession>;
 }
 
 /**
  * Where the session lives: the OS keychain through keytar when it loads and answers within 3 s,
  * otherwise `credentials.json` (0600 in a 0700 folder) with a warning. The file, when present,
- * is read first, so a machine without a working keychain pays the timeout only at login.
+ * is read first, so a machine without a working keychain pays the timeout only at login. Each
+ * server has its own entry, in the keychain as in the file, besides direct mode's.
  */
 export class CredentialStore {
   private readonly file: string;
-  /** One keychain entry per config folder, so separate EPICEVENTS_HOMEs are separate logins. */
+  /** One keychain entry per config folder and server, so separate EPICEVENTS_HOMEs are separate logins. */
   private readonly account: string;
 
   constructor(private readonly options: CredentialStoreOptions) {
     this.file = path.join(options.homeDir, FILE_NAME);
-    this.account = `session:${options.homeDir}`;
+    this.account = options.server ? `session:${options.homeDir}:${options.server}` : `session:${options.homeDir}`;
   }
 
   get filePath(): string {
@@ -41,7 +52,7 @@ export class CredentialStore {
   }
 
   async load(): Promise<{ session: StoredSession; store: StoreKind } | undefined> {
-    const session = this.readFile();
+    const session = this.entry(this.readFile());
     if (session) return { session, store: 'file' };
     if (!this.keychainEnabled()) return undefined;
     const raw = await this.keychain('get').catch(() => undefined);
@@ -57,12 +68,12 @@ export class CredentialStore {
         () => false,
       );
       if (saved) {
-        fs.rmSync(this.file, { force: true });
+        this.writeEntry(undefined);
         return 'keychain';
       }
     }
     ensurePrivateDir(this.options.homeDir);
-    writePrivateFile(this.file, JSON.stringify(session));
+    this.writeEntry(session);
     if (preferred !== 'file') {
       const why = this.options.keychain === 'off' ? 'EPICEVENTS_KEYCHAIN=off' : 'no OS keychain available';
       this.options.warn(`${why}: credentials are stored in plain text in ${this.file}`);
@@ -71,11 +82,51 @@ export class CredentialStore {
   }
 
   async clear(): Promise<void> {
-    fs.rmSync(this.file, { force: true });
+    this.writeEntry(undefined);
     if (this.keychainEnabled()) await this.keychain('delete').catch(() => undefined);
   }
 
-  private readFile(): StoredSession | undefined {
+  /** This store's session in the file's content, if it has one. */
+  private entry(content: CredentialsFile | undefined): StoredSession | undefined {
+    if (!content) return undefined;
+    const entry = this.options.server ? content.servers?.[this.options.server] : content;
+    if (entry?.accessToken === undefined && entry?.refreshToken === undefined) return undefined;
+    return parseSession(JSON.stringify(entry), this.file);
+  }
+
+  /**
+   * Sets (or, with undefined, removes) this store's entry and keeps the others; the file goes when
+   * nothing is left in it. Always one atomic write of the whole file.
+   */
+  private writeEntry(session: StoredSession | undefined): void {
+    const content: CredentialsFile = this.readFileLeniently() ?? {};
+    if (this.options.server) {
+      const servers = { ...content.servers };
+      if (session) servers[this.options.server] = session;
+      else delete servers[this.options.server];
+      content.servers = Object.keys(servers).length > 0 ? servers : undefined;
+    } else {
+      content.accessToken = session?.accessToken;
+      content.refreshToken = session?.refreshToken;
+    }
+    const kept = JSON.parse(JSON.stringify(content)) as CredentialsFile;
+    if (Object.keys(kept).length === 0) {
+      fs.rmSync(this.file, { force: true });
+      return;
+    }
+    writePrivateFile(this.file, JSON.stringify(kept));
+  }
+
+  /** The other entries worth keeping: a damaged or untrusted file has none (it is replaced). */
+  private readFileLeniently(): CredentialsFile | undefined {
+    try {
+      return this.readFile();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readFile(): CredentialsFile | undefined {
     let read: ReturnType<typeof readRegularFile>;
     try {
       read = readRegularFile(this.file);
@@ -90,7 +141,13 @@ export class CredentialStore {
         'delete it and log in again with `epicevents login` (it is created with mode 0600)',
       );
     }
-    return parseSession(read.content, this.file);
+    try {
+      const content = JSON.parse(read.content) as unknown;
+      if (content !== null && typeof content === 'object' && !Array.isArray(content)) return content as CredentialsFile;
+    } catch {
+      // reported below
+    }
+    throw corrupted(this.file);
   }
 
   /** keytar is an optional dependency: resolving it is cheap and loads nothing. */
@@ -138,5 +195,7 @@ function parseSession(raw: string, where: string): StoredSession {
   } catch {
     // fall through to the error below
   }
-  throw unauthenticated(`the stored session in ${where} is corrupted`, 'log in again with `epicevents login`');
+  throw corrupted(where);
 }
+
+const corrupted = (where: string) => unauthenticated(`the stored session in ${where} is corrupted`, 'log in again with `epicevents login`');

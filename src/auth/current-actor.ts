@@ -39,10 +39,8 @@ export async function callerFromClaims(db: Database, claims: TokenClaims): Promi
   return toActor(row);
 }
 
-/** Until a one-time password is changed, only `password change`, `logout` and `whoami` run. */
-export function assertNoPasswordChangeDue(actor: Actor): void {
-  if (actor.mustChangePassword) throw unauthenticated('you must change your password before anything else', 'run `epicevents password change`');
-}
+// Beside the Actor type, so that server mode checks it without loading this module's database code.
+export { assertNoPasswordChangeDue } from './actor';
 
 /**
  * The employee as the database says now; a deactivated or deleted account ends the session.

@@ -2,7 +2,8 @@
  * What a command may ask of the CRM: one interface per noun, whose methods are the domain
  * operations the commands perform. Commands depend on this file only (types, nothing at run time)
  * and never know which implementation they were given: `InProcessBackend` (src/backend/in-process.ts)
- * runs the services on a database in this process; an HTTP implementation will call the server.
+ * runs the services on a database in this process; `HttpBackend` (src/backend/http.ts) calls the
+ * server's API (server mode).
  *
  * Every method acts as the caller the runner resolved (the logged-in employee); the services
  * behind it check permissions again, whatever the implementation. Inputs and outputs are plain
@@ -88,6 +89,8 @@ export interface Caller {
   actor: Actor;
   tokenExpiresAt: Date;
   credentialStore: StoreKind;
+  /** The server the command goes through (its origin), in server mode; undefined in direct mode. */
+  server?: string;
 }
 
 export interface LoginResult {

@@ -47,5 +47,10 @@ export interface CommandSpec {
    * A function when the action depends on the flags; undefined when the role alone cannot tell.
    */
   action?: Action | ((input: CommandInput) => Action | undefined);
+  /**
+   * Works on this machine's database itself (`serve`, `db …`) or on nothing (`completion`): never
+   * through a server, whatever EPICEVENTS_SERVER or `login --server` say.
+   */
+  directOnly?: true;
   load: () => Promise<RunFunction>;
 }

@@ -11,6 +11,14 @@ export interface GlobalOptions {
   yes: boolean;
 }
 
+/** Where a command's backend may be: what its spec and flags say about server mode. */
+export interface BackendPlacement {
+  /** `serve`, `db …`, `completion`: always this machine's database, never a server. */
+  directOnly?: boolean;
+  /** `login --server URL`. */
+  server?: string;
+}
+
 /**
  * Everything a command's run function may use, injected so tests can drive it: output, prompts,
  * configuration, the backend, and the caller the runner resolved for it. The database behind the
@@ -19,6 +27,8 @@ export interface GlobalOptions {
 export class CommandContext {
   private database?: Promise<Database>;
   private loadedBackend?: Promise<Backend>;
+  /** The server's connection in server mode, closed with the command. */
+  private serverBackend?: { close(): void };
   private cachedConfig?: Config;
   /** The employee the command runs as, resolved by the runner when the spec asks for a login. */
   caller?: Caller;
@@ -32,6 +42,7 @@ export class CommandContext {
     readonly prompter: Prompter,
     readonly env: NodeJS.ProcessEnv = process.env,
     readonly stdin: NodeJS.ReadableStream = process.stdin,
+    private readonly placement: BackendPlacement = {},
   ) {}
 
   get config(): Config {
@@ -40,21 +51,28 @@ export class CommandContext {
   }
 
   /**
-   * What the command works with: the services in this process, loaded on first use so that
-   * `--help` never loads them, TypeORM or argon2.
+   * What the command works with, loaded on first use so that `--help` never loads it: in server
+   * mode (`EPICEVENTS_SERVER`, `login --server`, the server remembered by it, or the server that
+   * holds this machine's embedded database) the server's API, and then neither DATABASE_URL nor the
+   * JWT secret is read, nor any database code loaded; otherwise the services in this process.
    */
   backend(): Promise<Backend> {
-    this.loadedBackend ??= import('../backend/in-process').then(
-      ({ InProcessBackend }): Backend =>
-        new InProcessBackend({
-          config: this.config,
-          env: this.env,
-          warn: (message) => this.output.warn(message),
-          db: () => this.db(),
-          rawDb: () => this.rawDb(),
-        }),
-    );
+    this.loadedBackend ??= this.openBackend();
     return this.loadedBackend;
+  }
+
+  private async openBackend(): Promise<Backend> {
+    const { chooseServer } = await import('../client/server-choice');
+    const server = this.placement.directOnly ? undefined : await chooseServer(this.env, this.placement.server);
+    const warn = (message: string) => this.output.warn(message);
+    if (server) {
+      const { HttpBackend } = await import('../backend/http');
+      const backend = new HttpBackend({ server, config: readConfig(this.env, { database: false }), warn });
+      this.serverBackend = backend;
+      return backend;
+    }
+    const { InProcessBackend } = await import('../backend/in-process');
+    return new InProcessBackend({ config: this.config, env: this.env, warn, db: () => this.db(), rawDb: () => this.rawDb() });
   }
 
   /**
@@ -81,6 +99,7 @@ export class CommandContext {
   }
 
   async close(): Promise<void> {
+    this.serverBackend?.close();
     const db = await this.database?.catch(() => undefined);
     await db?.close();
   }

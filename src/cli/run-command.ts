@@ -21,7 +21,8 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   // `--wide` is a flag of the list commands (PAGE_OPTIONS); the tables read it here.
   const output = new Output(runtime.streams, { json: globals.json, color: globals.color, wide: input.options.wide === true }, runtime.env);
   const interactive = Boolean(runtime.stdin.isTTY && runtime.streams.stdout.isTTY);
-  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin);
+  const server = typeof input.options.server === 'string' ? input.options.server : undefined;
+  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server });
   try {
     const run = await spec.load();
     await resolveCaller(spec, input, ctx);

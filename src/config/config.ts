@@ -50,8 +50,12 @@ export function dataHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(xdg, 'epicevents', 'data');
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+/**
+ * The settings. `database: false` in server mode, where this machine has no business with a
+ * database: DATABASE_URL is then not read at all.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, { database = true }: { database?: boolean } = {}): Config {
+  const databaseUrl = database ? env.DATABASE_URL?.trim() || undefined : undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw unavailable('DATABASE_URL must start with postgres:// or postgresql://', 'fix DATABASE_URL in the environment or .env');
   }

@@ -97,3 +97,18 @@ function removeIfAbandoned(file: string): Promise<void> {
     });
   });
 }
+
+/**
+ * Whether another process holds the lock now, without taking it: a probe connection to where the
+ * holder listens. A lock taken or released right after may make the answer stale at once.
+ */
+export function processLockHeld(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(lockAddress(name));
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

@@ -1,6 +1,7 @@
 import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { assertFolderWritable, ensurePrivateDir } from '../config/config';
-import { acquireProcessLock, folderLockName, type ProcessLock } from '../config/process-lock';
+import { embeddedDatabaseLockName } from '../config/embedded-server';
+import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
 import { conflict, unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
@@ -224,7 +225,7 @@ async function publicTables(runner: QueryRunner): Promise<string[]> {
 async function lockEmbedded(target: DatabaseTarget): Promise<ProcessLock> {
   // Created first, so that the lock names the folder whatever path leads to it.
   ensurePrivateDir(target.dataDir);
-  const lock = await acquireProcessLock(folderLockName('embedded-database', target.dataDir), { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
+  const lock = await acquireProcessLock(embeddedDatabaseLockName(target.dataDir), { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
   if (!lock) {
     throw unavailable(
       `the embedded database in ${target.dataDir} is still in use by another epicevents process after ${EMBEDDED_LOCK_TIMEOUT_MS / 1000} s`,

@@ -2,6 +2,7 @@ import { type AddressInfo } from 'node:net';
 import { type FastifyInstance } from 'fastify';
 import { type TokenSettings } from '../auth/session.service';
 import { type Config } from '../config/config';
+import { announceEmbeddedServer } from '../config/embedded-server';
 import { Database } from '../database/database';
 import { unavailable } from '../errors/cli-error';
 import { buildApp } from './app';
@@ -55,9 +56,25 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const { port } = app.server.address() as AddressInfo;
   const signal = stopSignal();
-  options.stdout.write(`listening on ${options.https ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}\n`);
-  app.log.info({ signal: await signal }, 'stopping: no new connections; requests in flight finish');
+  const scheme = options.https ? 'https' : 'http';
+  // The embedded database's lock is this process's now: direct commands of this machine come here
+  // instead. Announced before the `listening on` line, so whoever waits for that line finds it.
+  const withdraw = config.databaseUrl ? undefined : announceEmbeddedServer(config.dataDir, `${scheme}://${urlHost(reachableHost(options.host))}:${port}`);
+  options.stdout.write(`listening on ${scheme}://${urlHost(options.host)}:${port}\n`);
+  const received = await signal;
+  // Withdrawn first: a command started now waits for the folder's lock rather than come to a server that stops.
+  withdraw?.();
+  app.log.info({ signal: received }, 'stopping: no new connections; requests in flight finish');
   await closeGracefully(app, database);
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** Where a process of this machine reaches a server listening on `host`: a wildcard address is reached on loopback. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
 }
 
 async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../support/cli';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
+import { type RunningServer, startServer } from '../support/server';
+import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * Start-up pays only for what a command uses (docs/performance.md): which modules a command loads is
@@ -68,6 +70,32 @@ describe('modules loaded at start-up', () => {
       expect(packages).toContain('typeorm');
       expect(packages).toContain('pg');
       for (const heavy of HEAVY) expect(packages).not.toContain(heavy);
+    });
+
+    // Server mode: the employee's machine holds no database and no key, and loads no code for them.
+    describe('in server mode', () => {
+      let server: RunningServer;
+      let env: Record<string, string>;
+
+      beforeAll(async () => {
+        server = await startServer(db);
+        await insertEmployee(db, { role: 'SALES', email: 'modules@epic.events' });
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-modules-home-'));
+        env = { EPICEVENTS_HOME: home, EPICEVENTS_SERVER: server.url, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+        const login = await runCli(['login', '--email', 'modules@epic.events', '--password-stdin'], { env, stdin: `${FACTORY_PASSWORD}\n` });
+        if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
+      });
+      afterAll(async () => server?.stop());
+
+      const DATABASE_AND_KEYS = ['typeorm', 'pg', 'typeorm-pglite', 'jsonwebtoken', 'reflect-metadata'];
+
+      it.each([[['whoami']], [['whoami', '--json']], [['client', 'list', '--json']], [['contract', 'list', '--unpaid', '--json']], [['event', 'list', '--mine', '--json']], [['notification', 'list']]])(
+        'should load no database driver, ORM, PGlite, argon2 or token library when %p runs',
+        async (args) => {
+          const packages = await packagesLoaded(args, env);
+          for (const heavy of [...HEAVY, ...DATABASE_AND_KEYS]) expect(packages).not.toContain(heavy);
+        },
+      );
     });
   });
 });

@@ -8,6 +8,8 @@ import { serverUrl, withDatabase } from './test-database';
 
 /** Creates and migrates one template database per run; each test file clones it. */
 export default async function globalSetup(): Promise<void> {
+  // Both integration projects (direct and server mode) share the run's template.
+  if (process.env.EPICEVENTS_TEST_TEMPLATE) return;
   const url = serverUrl();
   const template = `epicevents_test_${process.pid}_tpl`;
   if (url) {

@@ -11,7 +11,7 @@ import { Client } from 'pg';
  * of the template's data folder.
  */
 export interface TestDatabase {
-  /** Environment that points the CLI at this database. */
+  /** Environment that points the CLI at this database (in server mode: at the server that serves it). */
   env: Record<string, string>;
   /** postgres:// URL on a server; undefined on the embedded engine. */
   url?: string;
@@ -22,6 +22,17 @@ export interface TestDatabase {
 }
 
 export const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
+
+/**
+ * How the CLI reaches the test database in this run: `direct` (it opens it), or `server` (the
+ * `server mode` project of jest.config.js): each test database then gets a real `epicevents
+ * serve` process, and the CLI only that server's address, with DATABASE_URL pointing nowhere and
+ * no JWT secret. The same test files run in both, with the same expectations.
+ */
+export const cliMode = (): 'direct' | 'server' => (process.env.EPICEVENTS_TEST_MODE === 'server' ? 'server' : 'direct');
+
+/** Where DATABASE_URL points in server mode: nothing listens there, so a CLI that used it would fail. */
+export const NOWHERE_DATABASE_URL = 'postgres://nobody:not-a-password@127.0.0.1:9/nowhere';
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -45,7 +56,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = serverUrl();
   if (url) {
     const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
-    return serverDatabase(url, name, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+    const db = await serverDatabase(url, name, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+    return cliMode() === 'server' ? throughServer(db) : db;
   }
   return embeddedDatabase((dataDir) => fs.cpSync(template, dataDir, { recursive: true }));
 }
@@ -61,6 +73,20 @@ export async function createEmptyTestDatabase(): Promise<TestDatabase> {
     return serverDatabase(url, name, `CREATE DATABASE ${name}`);
   }
   return embeddedDatabase();
+}
+
+/** The database behind a real `epicevents serve`: the CLI's environment names the server only; close() stops it. */
+async function throughServer(db: TestDatabase): Promise<TestDatabase> {
+  const { startServer } = await import('./server');
+  const server = await startServer(db);
+  return {
+    ...db,
+    env: { EPICEVENTS_SERVER: server.url, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' },
+    close: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
 }
 
 /** A server database made by `createSql`, with one connection of its own; dropped by close(). */

@@ -24,9 +24,11 @@ export const AUTH_COMMANDS: CommandSpec[] = [
       { flags: '--email <email>', description: 'your email' },
       { flags: '--password-stdin', description: 'read the password from the first line of stdin' },
       { flags: '--print-token', description: 'print an access token for EPICEVENTS_TOKEN instead of storing the session' },
+      { flags: '--server <url>', description: 'log in to this epicevents server (https, or http on this machine) and use it for every command until logout' },
     ],
     examples: [
       'epicevents login',
+      'epicevents login --server https://crm.example.com',
       'export EPICEVENTS_TOKEN=$(printf \'%s\\n\' "$PASSWORD" | epicevents login --email ci@epic.events --password-stdin --print-token)', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
     auth: 'none',
     load: async () => (await import('./login')).run,

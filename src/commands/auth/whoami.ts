@@ -18,6 +18,7 @@ export const run: RunFunction = async (ctx) => {
       role: actor.role,
       tokenExpiresAt: caller.tokenExpiresAt.toISOString(),
       credentialStore: caller.credentialStore,
+      server: caller.server ?? null,
     },
     human: {
       kind: 'record',
@@ -28,6 +29,7 @@ export const run: RunFunction = async (ctx) => {
         ['role', actor.role],
         ['token expires', localDateTime(caller.tokenExpiresAt)],
         ['credentials', STORE_NAMES[caller.credentialStore]],
+        ['server', caller.server ?? 'none (this machine opens the database)'],
       ],
     },
   };

@@ -11,6 +11,7 @@ export const COMPLETION_COMMANDS: CommandSpec[] = [
       'epicevents completion fish > ~/.config/fish/completions/epicevents.fish',
     ],
     auth: 'none',
+    directOnly: true,
     load: async () => (await import('./completion')).run,
   },
 ];

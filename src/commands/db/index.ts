@@ -6,6 +6,7 @@ export const DB_COMMANDS: CommandSpec[] = [
     summary: 'apply every pending schema migration',
     examples: ['epicevents db migrate', 'DATABASE_URL=postgres://app@db.internal/epic epicevents db migrate --json'],
     auth: 'none',
+    directOnly: true,
     load: async () => (await import('./migrate')).run,
   },
   {
@@ -13,6 +14,7 @@ export const DB_COMMANDS: CommandSpec[] = [
     summary: 'list migrations and whether each is applied',
     examples: ['epicevents db status', 'epicevents db status --json'],
     auth: 'none',
+    directOnly: true,
     load: async () => (await import('./status')).run,
   },
   {
@@ -29,6 +31,7 @@ export const DB_COMMANDS: CommandSpec[] = [
       'epicevents db roles --print --owner crm_owner --app crm_app --json',
     ],
     auth: 'none',
+    directOnly: true,
     load: async () => (await import('./roles')).run,
   },
   {
@@ -37,6 +40,7 @@ export const DB_COMMANDS: CommandSpec[] = [
     examples: ['epicevents db revert', 'epicevents db revert --yes --json'],
     auth: { sessionWhen: async (ctx) => (await import('./login-needed')).revertNeedsLogin(ctx) },
     action: 'database.revert',
+    directOnly: true,
     load: async () => (await import('./revert')).run,
   },
   {
@@ -48,6 +52,7 @@ export const DB_COMMANDS: CommandSpec[] = [
     ],
     examples: ['epicevents db seed --demo', 'epicevents db seed --demo --scale 100000', 'DATABASE_URL=postgres://postgres@127.0.0.1/bench epicevents db seed --demo --scale 1000000 --json'],
     auth: { sessionWhen: async (ctx, input) => (await import('./login-needed')).seedNeedsLogin(ctx, input) },
+    directOnly: true,
     load: async () => (await import('./seed')).run,
   },
 ];

@@ -17,6 +17,7 @@ export const SERVE_COMMANDS: CommandSpec[] = [
       'DATABASE_URL=postgres://epicevents_app@db.internal/epicevents epicevents serve --host 0.0.0.0 --port 8443 --tls-cert /etc/epicevents/cert.pem --tls-key /etc/epicevents/key.pem',
       'epicevents serve --port 8080 --trust-proxy',
     ],
+    directOnly: true,
     load: async () => (await import('./serve')).run,
   },
 ];
