@@ -95,7 +95,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
     ['`contract delete`', () => ['contract', 'delete', String(contractId)]],
     ['`event delete`', () => ['event', 'delete', String(eventId)]],
   ])('should show stored names only neutralised in the confirmation of %s', async (_prompt, args) => {
-    const raw = await prompt(args(), manager, /\(y\/N\)/, async (tty) => tty.send('Enter'), 130, 'not deleted');
+    const raw = await prompt(args(), manager, /\(y\/N\)/, async (tty) => tty.send('Enter'), 0, 'nothing deleted');
     expect(forbiddenIn(raw)).toEqual([]);
     expect(raw.toString('utf8')).toContain(VISIBLE);
   });

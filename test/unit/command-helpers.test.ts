@@ -152,7 +152,7 @@ describe('requireValues', () => {
 describe('confirmDeletion', () => {
   it('should go ahead with --yes without asking', async () => {
     const { ctx } = context(new FakePrompter(false), { yes: true });
-    await expect(confirmDeletion(ctx, 'client 5')).resolves.toBeUndefined();
+    await expect(confirmDeletion(ctx, 'client 5')).resolves.toBe(true);
   });
 
   it('should require --yes when not running interactively (exit 2)', async () => {
@@ -162,10 +162,9 @@ describe('confirmDeletion', () => {
     expect(error.message).toBe('--yes is required when not running interactively');
   });
 
-  it('should go ahead on a yes and cancel (exit 130) on a no at the terminal', async () => {
-    await expect(confirmDeletion(context(new FakePrompter(true, {}, true)).ctx, 'client 5')).resolves.toBeUndefined();
-    const error = await failure(confirmDeletion(context(new FakePrompter(true, {}, false)).ctx, 'client 5'));
-    expect(exitCodeFor(error.code)).toBe(130);
+  it('should go ahead on a yes and answer false, not fail, on a no at the terminal', async () => {
+    await expect(confirmDeletion(context(new FakePrompter(true, {}, true)).ctx, 'client 5')).resolves.toBe(true);
+    await expect(confirmDeletion(context(new FakePrompter(true, {}, false)).ctx, 'client 5')).resolves.toBe(false);
   });
 });
 
