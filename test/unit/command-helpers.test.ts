@@ -188,6 +188,7 @@ describe('JSON records', () => {
       role: 'SUPPORT',
       isActive: true,
       mustChangePassword: false,
+      lockedUntil: null,
       createdAt: at,
       updatedAt: at,
       version: 2,

@@ -6,6 +6,7 @@ import { type AuditFilters, type AuditRecord } from '../../backend/backend';
 import { parseDateTime, parseId, parseText } from '../../validation/parse';
 import { flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
+import { auditJson, describeChanges } from './audit-view';
 
 // Logins and logouts are entries about the employee (actions session.login, session.logout).
 const ENTITY_TYPES = ['employee', 'client', 'contract', 'event'];
@@ -22,16 +23,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   return pagedResult(
     ctx,
     result,
-    (entry) => ({
-      id: entry.id,
-      occurredAt: entry.occurredAt.toISOString(),
-      actorId: entry.actorId,
-      actorLabel: entry.actorLabel,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      changes: entry.changes as never,
-    }),
+    auditJson,
     (entries) =>
       tableView<AuditRecord>(
         entries,
@@ -56,10 +48,4 @@ function parseEntity(value: string | undefined): Pick<AuditFilters, 'entityType'
     throw validationError(`--entity must be TYPE or TYPE:ID with TYPE one of ${ENTITY_TYPES.join(', ')} (got "${value.slice(0, 40)}")`);
   }
   return id === undefined ? { entityType: type } : { entityType: type, entityId: parseId(id, '--entity id') };
-}
-
-function describeChanges(entry: AuditRecord): string {
-  return Object.entries(entry.changes)
-    .map(([field, { before, after }]) => `${field}: ${String(before)} → ${String(after)}`)
-    .join('; ');
 }

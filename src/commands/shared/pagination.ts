@@ -17,6 +17,15 @@ export function parsePageRequest(options: Record<string, unknown>): PageRequest 
 }
 
 /**
+ * The page of a newest-first list (notifications, the audit trail) that starts at `id`: its first
+ * item is that record when the caller may see it. `show` for those lists, with no operation of its own.
+ */
+export function newestFirstFrom(id: number): PageRequest {
+  // The cursor is exclusive; above the largest id there is nothing to exclude (and id + 1 would not fit an integer column).
+  return id < 2147483647 ? { limit: 1, cursor: id + 1 } : { limit: 1 };
+}
+
+/**
  * The result of a list command. With --json stdout stays a plain array (README, Paging); in both modes
  * the cursor of the next page, when there is one, goes to stderr, where a script can read it
  * without breaking the JSON document.
