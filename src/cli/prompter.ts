@@ -22,6 +22,11 @@ export interface Prompter {
 
 type Inquirer = typeof import('inquirer').default;
 
+/** Exit 2 naming the values a command lacks off a terminal, where nothing can ask for them. */
+export function missingFlags(flags: string[]): CliError {
+  return usageError(`missing ${flags.join(', ')}`, `pass ${flags.length === 1 ? 'it as a flag' : 'them as flags'} when not running on a terminal`);
+}
+
 /**
  * Prompts through inquirer, loaded only when a prompt is actually shown. Every question, choice
  * and validation message goes through `neutralise` here, as tables do in Output: prompts show
@@ -33,7 +38,7 @@ export class TerminalPrompter implements Prompter {
   async ask(missing: MissingValue[]): Promise<Record<string, string>> {
     if (missing.length === 0) return {};
     if (!this.interactive) {
-      throw usageError(`missing ${missing.map((m) => m.flag).join(', ')}`, 'pass them as flags when not running on a terminal');
+      throw missingFlags(missing.map((m) => m.flag));
     }
     const answers: Record<string, string> = {};
     for (const value of missing) {

@@ -26,12 +26,10 @@ export class Output {
   ) {}
 
   render(result: CommandResult): void {
-    if (result.human.kind === 'streamed') return;
-    if (this.mode.json) {
-      this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
-      return;
+    if (result.human.kind !== 'streamed') {
+      this.streams.stdout.write(this.mode.json ? terminalSafeJson(result.json, 2) + '\n' : this.human(result.human));
     }
-    this.streams.stdout.write(this.human(result.human));
+    for (const note of result.notes ?? []) this.note(note);
   }
 
   /** A line for the person at the terminal, never part of the data (stderr). */

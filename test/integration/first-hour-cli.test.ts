@@ -101,3 +101,51 @@ describe('records in full', () => {
     expect((await sales.run(['audit', 'show', entry.id])).code).toBe(4);
   });
 });
+
+describe('one way to say things', () => {
+  let db: TestDatabase;
+  let manager: TestUser;
+  let sales: TestUser;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    manager = await initManager(db);
+    await insertEmployee(db, { role: 'SALES', email: 'bill@epic.events', firstName: 'Bill', lastName: 'Boquet' });
+    sales = userFor(db, 'bill@epic.events');
+    await login(sales, FACTORY_PASSWORD);
+  });
+  afterAll(async () => db.close());
+
+  it('should take --password-stdin for `password change`, as every other command does, and name it when it is missing', async () => {
+    const missing = await sales.run(['password', 'change']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: missing --password-stdin (pipe the current and the new password, one per line, when not running on a terminal)\n']);
+    const changed = await sales.run(['password', 'change', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\nA-much-better-passphrase-42\n` });
+    expect(changed.code).toBe(0);
+    expect((await sales.run(['password', 'change', '--stdin'], { stdin: 'A-much-better-passphrase-42\nAn-even-better-passphrase-43\n' })).code).toBe(0);
+  });
+
+  it('should say "pass it as a flag" for one missing flag and "pass them as flags" for several', async () => {
+    expect((await sales.run(['login', '--email', 'bill@epic.events'])).stderr).toBe('error: missing --password-stdin (pass it as a flag when not running on a terminal)\n');
+    expect((await sales.run(['login'])).stderr).toBe('error: missing --email, --password-stdin (pass them as flags when not running on a terminal)\n');
+  });
+
+  it('should take back an amount as `report` prints it (12,500.00), and refuse a decimal comma (exit 2, nothing written)', async () => {
+    const client = await sales.run(['client', 'create', '--full-name', 'Kevin Casey', '--email', 'kevin@startup.io', '--phone', '+33612345678', '--company', 'Cool Startup LLC', '--json']);
+    const clientId = String(client.json<{ id: number }>().id);
+    const created = await manager.run(['contract', 'create', '--client', clientId, '--total', '12,500.00', '--json']);
+    expect(created.code).toBe(0);
+    expect(created.json()).toMatchObject({ totalAmount: '12500.00' });
+    const refused = await manager.run(['contract', 'create', '--client', clientId, '--total', '12,50']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: --total must be an amount like 1500, 1500\.50 or 12,500\.00/);
+    expect(await db.query('SELECT total_amount FROM contracts')).toHaveLength(1);
+  });
+
+  it('should word every write the same way, verb first, and show ids as #N', async () => {
+    const [client] = await db.query<{ id: number }>('SELECT id FROM clients');
+    const created = await manager.run(['contract', 'create', '--client', String(client.id), '--total', '900']);
+    expect(created.stdout).toMatch(/^created contract \d+$/m);
+    expect(created.stdout).toMatch(new RegExp(`^client +Kevin Casey #${client.id}$`, 'm'));
+    expect((await sales.run(['client', 'show', String(client.id)])).stdout).toMatch(/^sales contact +Bill Boquet #\d+$/m);
+  });
+});

@@ -70,7 +70,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
 
   const pickFirst = async (tty: TerminalSession) => tty.send('Enter');
   it.each([
-    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/, pickFirst, 0, 'Contract'],
+    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/, pickFirst, 0, 'created contract'],
     [
       'the contract picker of `event create`',
       () => ['event', 'create', '--name', 'Launch'],
@@ -84,7 +84,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
       130,
       'cancelled',
     ],
-    ['the support picker of `event update --support`', () => ['event', 'update', String(eventId), '--support'], () => manager, /Support person/, pickFirst, 0, 'Event'],
+    ['the support picker of `event update --support`', () => ['event', 'update', String(eventId), '--support'], () => manager, /Support person/, pickFirst, 0, 'updated event'],
   ])('should show stored names only neutralised in %s, the chosen answer included', async (_prompt, args, user, question, answer, exit, lastWords) => {
     const raw = await prompt(args(), user(), question, answer, exit, lastWords);
     expect(forbiddenIn(raw)).toEqual([]);

@@ -21,7 +21,6 @@ export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);
   const result = await (await ctx.backend()).audit.list(filters, page);
   return pagedResult(
-    ctx,
     result,
     auditJson,
     (entries) =>

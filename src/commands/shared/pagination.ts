@@ -1,5 +1,4 @@
 import { type OptionSpec } from '../../cli/command-spec';
-import { type CommandContext } from '../../cli/context';
 import { type Page, type PageRequest } from '../../backend/backend';
 import { parseId, parseLimit } from '../../validation/parse';
 import { type CommandResult, type HumanView } from '../../output/view';
@@ -31,11 +30,10 @@ export function newestFirstFrom(id: number): PageRequest {
  * without breaking the JSON document.
  */
 export function pagedResult<T>(
-  ctx: CommandContext,
   page: Page<T>,
   toJson: (item: T) => JsonValue,
   toHuman: (items: T[]) => HumanView,
 ): CommandResult {
-  if (page.nextCursor !== undefined) ctx.output.note(`next page: --cursor ${page.nextCursor}`);
-  return { json: page.items.map(toJson), human: toHuman(page.items) };
+  const notes = page.nextCursor === undefined ? [] : [`next page: --cursor ${page.nextCursor}`];
+  return { json: page.items.map(toJson), human: toHuman(page.items), notes };
 }
