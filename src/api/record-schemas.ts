@@ -36,6 +36,7 @@ export const EMPLOYEE = objectSchema({
   role: { type: 'string', enum: [...ROLES] },
   isActive: flag,
   mustChangePassword: flag,
+  lockedUntil: { type: ['string', 'null'], format: 'date-time', description: 'the end of a lockout in force (too many wrong passwords), or null' },
   createdAt: time,
   updatedAt: time,
   version: { ...integer, description: 'optimistic locking: send it back as `expectedVersion`' },

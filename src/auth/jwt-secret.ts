@@ -8,7 +8,7 @@ const MIN_SECRET_BYTES = 32;
 /**
  * The HS256 key. On a server it must come from EPICEVENTS_JWT_SECRET (at least 32 bytes), since
  * every machine using that database must share it. The embedded database is private to this
- * machine, so a random key is generated on first use and kept beside it (mode 0600).
+ * machine, so a random key is generated on first use and kept in the config folder (mode 0600).
  */
 export function jwtSecret(config: Config, env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.EPICEVENTS_JWT_SECRET;

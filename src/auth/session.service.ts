@@ -46,7 +46,7 @@ export async function login(db: SqlRunner, email: string, password: string, sett
   const attempt = await countPasswordAttempt(db, row.id, now);
   if (!attempt.counted) throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS);
   if (!(await verifyPassword(row.password_hash, password))) {
-    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS);
+    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS, lastAttemptWarning(attempt));
   }
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
   return db.transaction(async (manager) => {
@@ -63,6 +63,13 @@ interface PasswordAttempt {
   counted: boolean;
   /** The end of the lock: the one that refused the attempt, or the one this attempt set. */
   lockedUntil: Date | null;
+  /** Wrong passwords in a row, this attempt included (when counted). */
+  inARow?: number;
+}
+
+/** Said with a wrong password when the next wrong one would lock the account: the person can stop and reset it instead. */
+function lastAttemptWarning(attempt: PasswordAttempt): string | undefined {
+  return attempt.inARow === MAX_FAILED_LOGINS - 1 ? `one more wrong password locks the account for ${LOCKOUT_MS / 60000} minutes` : undefined;
 }
 
 /**
@@ -77,16 +84,16 @@ interface PasswordAttempt {
  */
 async function countPasswordAttempt(db: SqlRunner, employeeId: number, now: Date): Promise<PasswordAttempt> {
   return db.transaction(async (manager) => {
-    const rows = await returningRows<{ locked_until: Date | null }>(
+    const rows = await returningRows<{ locked_until: Date | null; failed_login_count: number }>(
       manager,
       `UPDATE employees
           SET failed_login_count = CASE WHEN locked_until IS NULL THEN failed_login_count + 1 ELSE 1 END,
               locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_login_count + 1 ELSE 1 END) >= $2 THEN $3::timestamptz END
         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $4)
-        RETURNING locked_until`,
+        RETURNING locked_until, failed_login_count`,
       [employeeId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS), now],
     );
-    if (rows.length > 0) return { counted: true, lockedUntil: rows[0].locked_until };
+    if (rows.length > 0) return { counted: true, lockedUntil: rows[0].locked_until, inARow: Number(rows[0].failed_login_count) };
     const [current]: { locked_until: Date | null }[] = await manager.query('SELECT locked_until FROM employees WHERE id = $1', [employeeId]);
     return { counted: false, lockedUntil: current?.locked_until ?? null };
   });
@@ -256,7 +263,7 @@ export async function changePassword(db: SqlRunner, actor: Actor, familyId: stri
         changes: attempt.lockedUntil ? { lockedUntil: { before: null, after: attempt.lockedUntil.toISOString() } } : {},
       }),
     );
-    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated('the current password is wrong');
+    throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated('the current password is wrong', lastAttemptWarning(attempt));
   }
   const hash = await hashPassword(next);
   await db.transaction(async (manager) => {

@@ -30,6 +30,9 @@ import {
 import { createEvent, deleteEvent, getEvent, listEvents, supportChoices, updateEvent } from '../services/event.service';
 import { countUnread, listNotifications, markAllRead, markRead } from '../services/notification.service';
 import { buildReport } from '../services/report.service';
+import { hasEmployees } from '../services/seed.service';
+import { earlierDataDir } from '../config/config';
+import { CliError, unauthenticated } from '../errors/cli-error';
 import { type Backend, type Caller, type SessionApi } from './backend';
 
 /** What the in-process backend needs from the process: the session's environment, and the database as it is (for `init`). */
@@ -46,6 +49,25 @@ export class InProcessBackend implements Backend {
   private resolved?: Promise<AuthenticatedSession>;
 
   constructor(private readonly environment: InProcessEnvironment) {}
+
+  /**
+   * A refused login on a database without any employee: nobody can log in until `init` has made
+   * the first manager. Said as such, naming the embedded folder (a wrong EPICEVENTS_DATA_DIR, or
+   * the folder an earlier version used, is the usual reason), rather than "invalid email or password".
+   */
+  private async emptyDatabase(error: unknown): Promise<CliError | undefined> {
+    if (!(error instanceof CliError) || error.code !== 'unauthenticated') return undefined;
+    if (await hasEmployees(await this.environment.db())) return undefined;
+    const { config } = this.environment;
+    if (config.databaseUrl) return unauthenticated('the database has no employee yet', 'create the first manager with `epicevents init`');
+    const earlier = earlierDataDir(config);
+    return unauthenticated(
+      `the embedded database in ${config.dataDir} has no employee yet`,
+      earlier
+        ? `an earlier version kept it in ${earlier}: set EPICEVENTS_DATA_DIR=${earlier} to use that one, or run \`epicevents init\` to start a new one here`
+        : 'create the first manager with `epicevents init`, or set EPICEVENTS_DATA_DIR to the folder of an existing database',
+    );
+  }
 
   /** The stored session, resolved once per command. */
   private authenticated(): Promise<AuthenticatedSession> {
@@ -78,7 +100,9 @@ export class InProcessBackend implements Backend {
     login: async (email, password, { keep }) => {
       const settings = tokenSettings(this.environment);
       const db = await this.environment.db();
-      const session = await login(db, email, password, settings);
+      const session = await login(db, email, password, settings).catch(async (error: unknown) => {
+        throw (await this.emptyDatabase(error)) ?? error;
+      });
       const result = { actor: session.actor, accessToken: session.access.token, accessExpiresAt: session.access.expiresAt };
       if (!keep) return result;
       const credentialStore = await credentialStoreFor(this.environment).save({ accessToken: session.access.token, refreshToken: session.refresh.token });

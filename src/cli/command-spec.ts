@@ -7,6 +7,13 @@ export interface OptionSpec {
   description: string;
 }
 
+/** The options every command takes, listed once in the root's --help (program.ts) and completed everywhere. */
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { flags: '--json', description: 'print one JSON document on stdout' },
+  { flags: '--no-color', description: 'plain output without colour (also NO_COLOR)' },
+  { flags: '-y, --yes', description: 'answer yes to confirmations (needed for deletes and `db revert` when not on a terminal)' },
+];
+
 export interface CommandInput {
   args: string[];
   options: Record<string, unknown>;

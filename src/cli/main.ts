@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { loadDotEnv } from '../config/config';
 import { CliError, exitCodeFor } from '../errors/cli-error';
 import { Output } from '../output/output';
@@ -17,6 +17,11 @@ export async function main(argv: string[], runtime: RunEnvironment): Promise<num
   try {
     loadDotEnv();
     const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code));
+    const bare = bareCommand(program, argv);
+    if (bare) {
+      bare.outputHelp();
+      return 0;
+    }
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeForCommanderError(error);
@@ -27,6 +32,17 @@ export async function main(argv: string[], runtime: RunEnvironment): Promise<num
     throw error;
   }
   return exitCode;
+}
+
+/**
+ * `epicevents` alone, or a noun alone (`epicevents client`), asks what there is: that command's
+ * help, on stdout, exit 0 (commander would print it on stderr as an error).
+ */
+function bareCommand(program: Command, argv: string[]): Command | undefined {
+  const words = argv.slice(2);
+  if (words.length === 0) return program;
+  if (words.length === 1 && NOUNS.some((noun) => noun.name === words[0])) return program.commands.find((c) => c.name() === words[0]);
+  return undefined;
 }
 
 /**

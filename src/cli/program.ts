@@ -1,7 +1,7 @@
 import { Command, type CommanderError, Option } from 'commander';
 import { CliError, EXIT_CODES, exitCodeFor, usageError } from '../errors/cli-error';
 import { Output } from '../output/output';
-import { type CommandSpec } from './command-spec';
+import { type CommandSpec, GLOBAL_OPTIONS } from './command-spec';
 import { type GlobalOptions } from './context';
 import { runCommand, type RunEnvironment } from './run-command';
 
@@ -12,7 +12,8 @@ export interface NounSpec {
 
 /**
  * Builds the commander program from the catalog: one commander command per spec, the global
- * options on each, examples in every --help, and exit code 2 for every parse error.
+ * options on each (listed once, in the root's --help), examples in every --help, and exit code 2
+ * for every parse error.
  */
 export function buildProgram(
   nouns: NounSpec[],
@@ -23,7 +24,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('epicevents')
     .description('Epic Events CRM: clients, contracts and events from the terminal')
-    .version(version, '-V, --version')
+    .version(version, '-v, --version')
     .helpCommand(false)
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
@@ -50,8 +51,8 @@ export function buildProgram(
     if (!parent) throw new Error(`command "${spec.name}" has no noun in the catalog`);
     const command = parent.command(`${words[words.length - 1]}${spec.args ? ` ${spec.args}` : ''}`).description(spec.summary);
     for (const option of spec.options ?? []) command.addOption(new Option(option.flags, option.description));
-    addGlobalOptions(command);
-    command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+    addGlobalOptions(command, { hidden: true });
+    command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n\n${GLOBAL_OPTIONS_NOTE}\n`);
     command.action(async (...received: unknown[]) => {
       const self = received[received.length - 1] as Command;
       const options = self.optsWithGlobals();
@@ -98,12 +99,15 @@ function refuseUndecodedArguments(command: Command, options: Record<string, unkn
   }
 }
 
-function addGlobalOptions(command: Command): void {
-  command
-    .option('--json', 'print one JSON document on stdout')
-    .option('--no-color', 'plain output without colour (also NO_COLOR)')
-    .option('-y, --yes', 'answer yes to confirmations (needed for deletes and `db revert` when not on a terminal)');
+/**
+ * The global options, on the root and on every command (so that they parse after the verb).
+ * A command's --help hides them and points to the root's, which lists them once.
+ */
+function addGlobalOptions(command: Command, { hidden = false } = {}): void {
+  for (const option of GLOBAL_OPTIONS) command.addOption(new Option(option.flags, option.description).hideHelp(hidden));
 }
+
+const GLOBAL_OPTIONS_NOTE = 'Global options (--json, --no-color, -y/--yes): see `epicevents --help`.';
 
 function globalsOf(options: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const json = options.json === true;

@@ -22,6 +22,11 @@ export interface Prompter {
 
 type Inquirer = typeof import('inquirer').default;
 
+/** Exit 2 naming the values a command lacks off a terminal, where nothing can ask for them. */
+export function missingFlags(flags: string[]): CliError {
+  return usageError(`missing ${flags.join(', ')}`, `pass ${flags.length === 1 ? 'it as a flag' : 'them as flags'} when not running on a terminal`);
+}
+
 /**
  * Prompts through inquirer, loaded only when a prompt is actually shown. Every question, choice
  * and validation message goes through `neutralise` here, as tables do in Output: prompts show
@@ -33,7 +38,7 @@ export class TerminalPrompter implements Prompter {
   async ask(missing: MissingValue[]): Promise<Record<string, string>> {
     if (missing.length === 0) return {};
     if (!this.interactive) {
-      throw usageError(`missing ${missing.map((m) => m.flag).join(', ')}`, 'pass them as flags when not running on a terminal');
+      throw missingFlags(missing.map((m) => m.flag));
     }
     const answers: Record<string, string> = {};
     for (const value of missing) {
@@ -44,7 +49,7 @@ export class TerminalPrompter implements Prompter {
 
   async confirm(message: string): Promise<boolean> {
     if (!this.interactive) throw usageError('--yes is required when not running interactively');
-    return guard(async (inquirer) => (await inquirer.prompt([{ type: 'confirm', name: 'ok', message: neutralise(message), default: false }])).ok as boolean);
+    return guard(async (prompt) => (await prompt([{ type: 'confirm', name: 'ok', message: neutralise(message), default: false }])).ok as boolean);
   }
 
   async newPassword(message: string, validate: (value: string) => string | undefined): Promise<string> {
@@ -64,29 +69,47 @@ export class TerminalPrompter implements Prompter {
     };
     const message = neutralise(value.message);
     const choices = value.choices?.map((choice) => ({ name: neutralise(choice.name), value: choice.value }));
-    return guard(async (inquirer) => {
+    return guard(async (prompt) => {
       const question = choices
         ? { type: 'select', name: 'v', message, choices }
         : value.secret
           ? { type: 'password', name: 'v', message, mask: '*', validate }
           : { type: 'input', name: 'v', message, validate };
-      const answer = await inquirer.prompt([question as never]);
+      const answer = await prompt([question as never]);
       return String((answer as { v: unknown }).v);
     });
   }
 }
 
-async function guard<T>(ask: (inquirer: Inquirer) => Promise<T>): Promise<T> {
+async function guard<T>(ask: (prompt: Inquirer['prompt']) => Promise<T>): Promise<T> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const inquirer = (require('inquirer') as { default: Inquirer }).default;
+  const endOfInput = new AbortController();
+  const stopOnEndOfInput = onEndOfInput(() => endOfInput.abort());
   try {
-    return await ask(inquirer);
+    return await ask(inquirer.createPromptModule({ signal: endOfInput.signal }));
   } catch (error) {
     if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
       throw new CliError('cancelled', 'cancelled');
     }
     throw error;
+  } finally {
+    stopOnEndOfInput();
   }
+}
+
+/**
+ * Ctrl-D on an empty line ends the input: readline closes the prompt without an answer and
+ * leaves raw mode, and the prompt would otherwise wait forever. That is a cancellation, as
+ * Ctrl-C is. The check runs after readline has handled the key, whichever listener came first.
+ */
+function onEndOfInput(cancel: () => void): () => void {
+  const stdin = process.stdin as NodeJS.ReadStream;
+  const listener = (_text: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (key?.ctrl && key.name === 'd') setImmediate(() => stdin.isRaw || cancel());
+  };
+  stdin.on('keypress', listener);
+  return () => stdin.removeListener('keypress', listener);
 }
 
 /** Reads one line from stdin (for --password-stdin): never from a flag, never echoed. */

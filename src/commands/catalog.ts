@@ -11,6 +11,7 @@ import { EVENT_COMMANDS } from './event';
 import { NOTIFICATION_COMMANDS } from './notification';
 import { REPORT_COMMANDS } from './report';
 import { SERVE_COMMANDS } from './serve';
+import { VERSION_COMMANDS } from './version';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
 export const NOUNS: NounSpec[] = [
@@ -25,4 +26,4 @@ export const NOUNS: NounSpec[] = [
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS, ...SERVE_COMMANDS, ...COMPLETION_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS, ...SERVE_COMMANDS, ...COMPLETION_COMMANDS, ...VERSION_COMMANDS];

@@ -43,11 +43,21 @@ export function configHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(xdg, 'epicevents');
 }
 
-/** The embedded database folder: $EPICEVENTS_HOME/data, else the XDG data folder. */
+/**
+ * The embedded database folder: $EPICEVENTS_DATA_DIR, else $XDG_DATA_HOME/epicevents/data, else
+ * ~/.local/share/epicevents/data. Not under EPICEVENTS_HOME: a second person who sets it to keep
+ * their own session must still find the same database.
+ */
 export function dataHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.EPICEVENTS_HOME) return path.join(path.resolve(env.EPICEVENTS_HOME), 'data');
+  if (env.EPICEVENTS_DATA_DIR) return path.resolve(env.EPICEVENTS_DATA_DIR);
   const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
   return path.join(xdg, 'epicevents', 'data');
+}
+
+/** An embedded database where versions before EPICEVENTS_DATA_DIR kept it ($EPICEVENTS_HOME/data), if there is one. */
+export function earlierDataDir(config: Pick<Config, 'homeDir' | 'dataDir'>): string | undefined {
+  const earlier = path.join(config.homeDir, 'data');
+  return earlier !== config.dataDir && fs.existsSync(path.join(earlier, 'PG_VERSION')) ? earlier : undefined;
 }
 
 /**
@@ -122,6 +132,9 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string,
   }
 }
 
+/** The settings that move the two folders, for the hints of the errors about them. */
+const FOLDER_SETTINGS = 'EPICEVENTS_HOME (session) or EPICEVENTS_DATA_DIR (embedded database)';
+
 /**
  * The config or data folder, created with owner-only permissions (0700) when missing. A folder that
  * already exists keeps its mode (it may be shared, like /tmp), but one that other users can write
@@ -130,14 +143,14 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string,
 export function ensurePrivateDir(dir: string): void {
   inOwnFolder(() => fs.mkdirSync(dir, { recursive: true, mode: 0o700 }));
   const stat = inOwnFolder(() => fs.statSync(dir));
-  if (!stat.isDirectory()) throw unavailable(`cannot use ${dir}: it is not a folder`, 'set EPICEVENTS_HOME to a folder of yours');
+  if (!stat.isDirectory()) throw unavailable(`cannot use ${dir}: it is not a folder`, `set ${FOLDER_SETTINGS} to a folder of yours`);
   // Windows has no such modes; its folders under the profile are private to the user already.
   if (process.platform === 'win32') return;
   const owner = process.getuid?.();
   if ((stat.mode & 0o022) !== 0 || (owner !== undefined && stat.uid !== owner)) {
     throw unavailable(
       `${dir} can be written by other users, so epicevents does not keep credentials or data in it`,
-      `if it is yours, run \`chmod 700 ${dir}\`; otherwise set EPICEVENTS_HOME to a private folder of yours`,
+      `if it is yours, run \`chmod 700 ${dir}\`; otherwise set ${FOLDER_SETTINGS} to a private folder of yours`,
     );
   }
 }
@@ -214,7 +227,7 @@ function fileSystemFailure(error: unknown, where: string | undefined): CliError 
   const { code } = error as NodeJS.ErrnoException;
   const reason = code ? FILE_SYSTEM_REASONS[code] : undefined;
   if (!reason || !where) return undefined;
-  return unavailable(`cannot use ${where}: ${reason}`, 'check that folder (owner, permissions, space), or set EPICEVENTS_HOME to a folder of yours');
+  return unavailable(`cannot use ${where}: ${reason}`, `check that folder (owner, permissions, space), or set ${FOLDER_SETTINGS} to a folder of yours`);
 }
 
 /**

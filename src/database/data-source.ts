@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
+import fs from 'node:fs';
 import { ensurePrivateDir } from '../config/config';
 
 export interface DatabaseTarget {
@@ -62,9 +63,11 @@ export function createDataSource(target: DatabaseTarget): DataSource {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
   ensurePrivateDir(target.dataDir);
+  // PGlite cannot start in a folder reached through a symbolic link: it gets the real path.
+  const dataDir = fs.realpathSync(target.dataDir);
   return new DataSource({
     ...common,
-    driver: new PGliteDriver({ dataDir: target.dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
+    driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
   } as DataSourceOptions);
 }
 

@@ -89,7 +89,7 @@ export const EXIT_CODES = [
   { code: 5, meaning: 'not found' },
   { code: 6, meaning: 'conflict: duplicate, business rule, stale write' },
   { code: 7, meaning: 'unavailable: database unreachable, schema not migrated, configuration missing' },
-  { code: 130, meaning: 'cancelled by the user (Ctrl-C, prompt aborted)' },
+  { code: 130, meaning: 'cancelled by the user (Ctrl-C, or Ctrl-D at a prompt)' },
 ] as const;
 
 /**

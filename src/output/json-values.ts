@@ -14,6 +14,7 @@ export const EMPLOYEE_JSON_KEYS = [
   'role',
   'isActive',
   'mustChangePassword',
+  'lockedUntil',
   'createdAt',
   'updatedAt',
   'version',

@@ -42,14 +42,11 @@ export class Output {
   }
 
   render(result: CommandResult): void {
-    if (result.human.kind === 'streamed') return;
-    if (this.mode.json) {
-      this.streams.stdout.write(terminalSafeJson(result.json, 2) + '\n');
-      return;
-    }
     const notes: string[] = [];
-    this.streams.stdout.write(this.human(result.human, notes));
-    for (const text of notes) this.note(text); // after what they are about
+    if (result.human.kind !== 'streamed') {
+      this.streams.stdout.write(this.mode.json ? terminalSafeJson(result.json, 2) + '\n' : this.human(result.human, notes));
+    }
+    for (const text of [...notes, ...(result.notes ?? [])]) this.note(text); // after what they are about
   }
 
   /** A line for the person at the terminal, never part of the data (stderr). */

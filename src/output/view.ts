@@ -2,6 +2,8 @@
 export interface CommandResult {
   json: unknown;
   human: HumanView;
+  /** Lines for the person, on stderr after the output (`next page: --cursor N` under a list), with --json too. */
+  notes?: string[];
 }
 
 export interface Column<T> {

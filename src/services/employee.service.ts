@@ -26,6 +26,8 @@ export interface EmployeeRecord {
   role: Role;
   isActive: boolean;
   mustChangePassword: boolean;
+  /** The end of a lockout in force (too many wrong passwords), else null. */
+  lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -85,6 +87,8 @@ function toRecord(e: Employee): EmployeeRecord {
     role: e.role,
     isActive: e.isActive,
     mustChangePassword: e.mustChangePassword,
+    // A lock that has ended is no lock: the column keeps it until the next attempt.
+    lockedUntil: e.lockedUntil && new Date(e.lockedUntil).getTime() > Date.now() ? new Date(e.lockedUntil) : null,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     version: e.version,

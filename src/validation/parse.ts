@@ -75,15 +75,18 @@ export function parsePhone(value: unknown, field: FieldLabel = 'phone'): string 
 }
 
 /**
- * Money as an exact decimal string with two places: "1500", "1500.5", "1500.50" → "1500.50".
+ * Money as an exact decimal string with two places: "1500", "1500.5", "1500.50", "1,500.50" → "1500.50".
  * Refuses exponents, signs, more than two decimals and anything over numeric(12,2).
  */
 export function parseAmount(value: unknown, field: FieldLabel): string {
   const text = String(value ?? '').trim();
+  // `report` groups thousands (12,500.00), so that form is taken back: commas only between groups of
+  // three digits, so that a decimal comma (12,50) is refused rather than read as thousands.
+  const digits = /^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?$/.test(text) ? text.replace(/,/g, '') : text;
   // Leading zeros are only padding (a spreadsheet's fixed-width column): at most ten digits after them.
-  const match = /^0*([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(text);
+  const match = /^0*([0-9]{1,10})(?:\.([0-9]{1,2}))?$/.exec(digits);
   if (!match) {
-    throw validationError([field, ` must be an amount like 1500 or 1500.50: digits, at most two decimals, no sign (got "${preview(text)}")`]);
+    throw validationError([field, ` must be an amount like 1500, 1500.50 or 12,500.00: digits, at most two decimals, no sign (got "${preview(text)}")`]);
   }
   return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
 }

@@ -37,6 +37,8 @@ describe('password change', () => {
       const wrong = await user.run(['password', 'change', '--stdin'], { stdin: `wrong-guess-number-${i}\nA-much-better-passphrase-42\n` });
       expect(wrong.code).toBe(3);
       expect(wrong.stderr).toMatch(/the current password is wrong/);
+      // The fourth says that the next one locks: the person can stop there.
+      expect(wrong.stderr.includes('one more wrong password locks the account for 15 minutes')).toBe(i === 4);
     }
     const fifth = await user.run(['password', 'change', '--stdin'], { stdin: 'wrong-guess-number-5\nA-much-better-passphrase-42\n' });
     expect(fifth.code).toBe(3);
@@ -71,6 +73,15 @@ describe('password change', () => {
 });
 
 describe('lockout', () => {
+  it('should warn at the fourth wrong password in a row at login, in the same one line, that the next one locks the account', async () => {
+    const user = await loggedInSales('almost-locked@epic.events');
+    const attempts = [];
+    for (let i = 1; i <= 4; i += 1) attempts.push(await userFor(db, user.email).run(['login', '--email', user.email, '--password-stdin'], { stdin: `wrong-guess-number-${i}\n` }));
+    expect(attempts.map((a) => a.code)).toEqual([3, 3, 3, 3]);
+    expect(attempts.slice(0, 3).map((a) => a.stderr)).toEqual(Array.from({ length: 3 }, () => 'error: invalid email or password\n'));
+    expect(attempts[3].stderr).toBe('error: invalid email or password (one more wrong password locks the account for 15 minutes)\n');
+  });
+
   it('should refuse a locked account whatever the password, and a wrong one must not move or clear the lock', async () => {
     const user = await loggedInSales('locked-already@epic.events');
     const until = new Date(Date.now() + 10 * 60_000);

@@ -1,6 +1,5 @@
 import { CONTRACT_COMMANDS } from '../../src/commands/contract';
 import { EVENT_COMMANDS } from '../../src/commands/event';
-import { CliError } from '../../src/errors/cli-error';
 import { type EmployeeRow, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { ScriptedPrompter, scriptedRunner } from '../support/scripted-commands';
 import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
@@ -137,13 +136,11 @@ describe('prompts on a terminal', () => {
     expect(prompter.asked).toEqual([]);
   });
 
-  it('should delete only after a yes, and treat a no as a cancellation that deletes nothing', async () => {
+  it('should delete only after a yes, and delete nothing on a no', async () => {
     const client = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Doomed Client' });
     const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id });
     const no = new ScriptedPrompter({}, false);
-    const refused = run('contract delete', managerRow, no, { args: [String(contract.id)] });
-    await expect(refused).rejects.toBeInstanceOf(CliError);
-    await expect(refused).rejects.toMatchObject({ code: 'cancelled' });
+    expect((await run('contract delete', managerRow, no, { args: [String(contract.id)] })).json).toEqual({ deleted: null });
     expect(no.confirmations[0]).toMatch(new RegExp(`contract ${contract.id} of Doomed Client`));
     expect(await sdb.sql.query('SELECT id FROM contracts WHERE id = $1', [contract.id])).toHaveLength(1);
 

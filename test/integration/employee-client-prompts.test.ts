@@ -62,11 +62,11 @@ describe('prompts on a terminal', () => {
   });
 
   it('should ask before deleting a client, and delete nothing on a no', async () => {
-    const target = await insertClient(sdb.sql, { salesContactId: salesRow.id });
+    const target = await insertClient(sdb.sql, { salesContactId: salesRow.id, fullName: 'Kevin Casey', companyName: 'Cool Startup LLC' });
     const before = await snapshot(sdb.sql);
     const no = new ScriptedPrompter({}, false);
-    await expect(run('client delete', managerRow, no, { args: [String(target.id)] })).rejects.toMatchObject({ code: 'cancelled' });
-    expect(no.confirmations).toEqual([`Delete client ${target.id}? This cannot be undone.`]);
+    expect((await run('client delete', managerRow, no, { args: [String(target.id)] })).json).toEqual({ deleted: null });
+    expect(no.confirmations).toEqual([`Delete client ${target.id}, Kevin Casey of Cool Startup LLC? This cannot be undone.`]);
     expect(await snapshot(sdb.sql)).toEqual(before);
     const yes = new ScriptedPrompter({}, true);
     expect((await run('client delete', managerRow, yes, { args: [String(target.id)] })).json).toMatchObject({ deleted: { id: target.id } });
@@ -85,7 +85,7 @@ describe('prompts on a terminal', () => {
     await insertClient(sdb.sql, { salesContactId: leaving.id });
     const prompter = new ScriptedPrompter({}, true);
     const result = await run('employee delete', managerRow, prompter, { args: [String(leaving.id)], options: { reassignTo: String(heir.id) } });
-    expect(prompter.confirmations[0]).toMatch(new RegExp(`employee ${leaving.id} \\(their records go to employee ${heir.id}\\)`));
+    expect(prompter.confirmations[0]).toMatch(new RegExp(`employee ${leaving.id}, .* <${leaving.email}> \\(their records go to employee ${heir.id}\\)`));
     expect(result.json).toMatchObject({ reassignedTo: heir.id, handedOver: { clients: 1, contracts: 0, events: 0 } });
   });
 });

@@ -223,7 +223,7 @@ withMounts('a full disk', () => {
       const disk = tempHome();
       mountTmpfs(disk, '96m');
       try {
-        const env = { EPICEVENTS_HOME: path.join(disk, 'home'), DATABASE_URL: undefined };
+        const env = { EPICEVENTS_HOME: path.join(disk, 'home'), EPICEVENTS_DATA_DIR: path.join(disk, 'home', 'data'), DATABASE_URL: undefined };
         const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
         expect(init.code).toBe(0);
         const filler = fillDisk(disk);

@@ -406,10 +406,12 @@ onServer('a command whose author is deactivated while it waits', () => {
  */
 describe('races on the embedded engine', () => {
   let folder: string;
+  /** One folder for the session and, inside it, the embedded database. */
+  const inFolder = (home: string) => ({ EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data'), DATABASE_URL: undefined });
 
   beforeAll(async () => {
     folder = tempHome();
-    const env = { EPICEVENTS_HOME: folder, DATABASE_URL: undefined };
+    const env = inFolder(folder);
     const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
     const adaLogin = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
     const create = await runCli(['employee', 'create', '--first-name', 'Bill', '--last-name', 'B', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin'], {
@@ -437,13 +439,13 @@ describe('races on the embedded engine', () => {
           const results = await Promise.all(
             Array.from({ length: contenders }, (_, i) =>
               runCli(['client', 'create', '--full-name', `Writer ${round}-${i}`, '--email', `writer${round}-${i}@startup.io`, '--phone', '+33612345678', '--company', 'Cool Startup'], {
-                env: { EPICEVENTS_HOME: i % 2 === 0 ? folder : link, DATABASE_URL: undefined },
+                env: inFolder(i % 2 === 0 ? folder : link),
                 timeoutMs: 150_000,
               }),
             ),
           );
           expected += results.filter((r) => r.code === 0).length;
-          const list = await runCli(['client', 'list', '--json', '--limit', '500'], { env: { EPICEVENTS_HOME: folder, DATABASE_URL: undefined } });
+          const list = await runCli(['client', 'list', '--json', '--limit', '500'], { env: inFolder(folder) });
           const kept = list.code === 0 ? list.json<unknown[]>().length : -1;
           if (results.some((r) => r.code !== 0) || kept !== expected || !noStackTrace(results)) {
             violations.push(`round ${round}: exits ${codes(results).join(',')}, ${kept} clients kept of ${expected} created: ${results.map((r) => r.stderr.trim()).join(' | ')}`);

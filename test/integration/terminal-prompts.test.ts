@@ -70,7 +70,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
 
   const pickFirst = async (tty: TerminalSession) => tty.send('Enter');
   it.each([
-    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/, pickFirst, 0, 'Contract'],
+    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/, pickFirst, 0, 'created contract'],
     [
       'the contract picker of `event create`',
       () => ['event', 'create', '--name', 'Launch'],
@@ -84,7 +84,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
       130,
       'cancelled',
     ],
-    ['the support picker of `event update --support`', () => ['event', 'update', String(eventId), '--support'], () => manager, /Support person/, pickFirst, 0, 'Event'],
+    ['the support picker of `event update --support`', () => ['event', 'update', String(eventId), '--support'], () => manager, /Support person/, pickFirst, 0, 'updated event'],
   ])('should show stored names only neutralised in %s, the chosen answer included', async (_prompt, args, user, question, answer, exit, lastWords) => {
     const raw = await prompt(args(), user(), question, answer, exit, lastWords);
     expect(forbiddenIn(raw)).toEqual([]);
@@ -95,7 +95,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
     ['`contract delete`', () => ['contract', 'delete', String(contractId)]],
     ['`event delete`', () => ['event', 'delete', String(eventId)]],
   ])('should show stored names only neutralised in the confirmation of %s', async (_prompt, args) => {
-    const raw = await prompt(args(), manager, /\(y\/N\)/, async (tty) => tty.send('Enter'), 130, 'not deleted');
+    const raw = await prompt(args(), manager, /\(y\/N\)/, async (tty) => tty.send('Enter'), 0, 'nothing deleted');
     expect(forbiddenIn(raw)).toEqual([]);
     expect(raw.toString('utf8')).toContain(VISIBLE);
   });

@@ -86,17 +86,30 @@ describe('toPage', () => {
 describe('pagedResult', () => {
   const view = (items: { id: number }[]) => tableView(items, [{ header: 'id', value: (r) => String(r.id) }], 'none');
 
+  /** stdout and stderr into one stream, in the order a terminal shows them. */
+  function renderedTogether(result: ReturnType<typeof pagedResult>, json: boolean): string {
+    const both = new PassThrough();
+    let text = '';
+    both.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    new Output({ stdout: both, stderr: both }, { json, color: false }).render(result);
+    return text;
+  }
+
   it('should keep the JSON a plain array and write the next cursor to stderr', () => {
-    const { ctx, stderr } = context(new FakePrompter(false), { json: true });
-    const result = pagedResult(ctx, { items: [{ id: 1 }, { id: 2 }], nextCursor: 2 }, (r) => ({ id: r.id }), view);
+    const result = pagedResult({ items: [{ id: 1 }, { id: 2 }], nextCursor: 2 }, (r) => ({ id: r.id }), view);
     expect(result.json).toEqual([{ id: 1 }, { id: 2 }]);
-    expect(stderr()).toBe('next page: --cursor 2\n');
+    expect(result.notes).toEqual(['next page: --cursor 2']);
+    expect(renderedTogether(result, true)).toMatch(/^\[[^]*\]\nnext page: --cursor 2\n$/);
+  });
+
+  it('should print the next cursor after the table, not above it', () => {
+    const shown = renderedTogether(pagedResult({ items: [{ id: 1 }, { id: 2 }], nextCursor: 2 }, (r) => ({ id: r.id }), view), false);
+    expect(shown.indexOf('next page: --cursor 2')).toBeGreaterThan(shown.lastIndexOf('│ 2'));
+    expect(shown.endsWith('next page: --cursor 2\n')).toBe(true);
   });
 
   it('should say nothing on the last page', () => {
-    const { ctx, stderr } = context(new FakePrompter(false));
-    pagedResult(ctx, { items: [{ id: 1 }] }, (r) => ({ id: r.id }), view);
-    expect(stderr()).toBe('');
+    expect(pagedResult({ items: [{ id: 1 }] }, (r) => ({ id: r.id }), view).notes).toEqual([]);
   });
 });
 
@@ -152,7 +165,7 @@ describe('requireValues', () => {
 describe('confirmDeletion', () => {
   it('should go ahead with --yes without asking', async () => {
     const { ctx } = context(new FakePrompter(false), { yes: true });
-    await expect(confirmDeletion(ctx, 'client 5')).resolves.toBeUndefined();
+    await expect(confirmDeletion(ctx, 'client 5')).resolves.toBe(true);
   });
 
   it('should require --yes when not running interactively (exit 2)', async () => {
@@ -162,10 +175,9 @@ describe('confirmDeletion', () => {
     expect(error.message).toBe('--yes is required when not running interactively');
   });
 
-  it('should go ahead on a yes and cancel (exit 130) on a no at the terminal', async () => {
-    await expect(confirmDeletion(context(new FakePrompter(true, {}, true)).ctx, 'client 5')).resolves.toBeUndefined();
-    const error = await failure(confirmDeletion(context(new FakePrompter(true, {}, false)).ctx, 'client 5'));
-    expect(exitCodeFor(error.code)).toBe(130);
+  it('should go ahead on a yes and answer false, not fail, on a no at the terminal', async () => {
+    await expect(confirmDeletion(context(new FakePrompter(true, {}, true)).ctx, 'client 5')).resolves.toBe(true);
+    await expect(confirmDeletion(context(new FakePrompter(true, {}, false)).ctx, 'client 5')).resolves.toBe(false);
   });
 });
 
@@ -189,6 +201,7 @@ describe('JSON records', () => {
       role: 'SUPPORT',
       isActive: true,
       mustChangePassword: false,
+      lockedUntil: null,
       createdAt: at,
       updatedAt: at,
       version: 2,

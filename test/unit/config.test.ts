@@ -55,11 +55,15 @@ describe('configHome', () => {
 });
 
 describe('dataHome', () => {
-  it('should keep the embedded database under EPICEVENTS_HOME when it is set', () => {
-    expect(dataHome({ EPICEVENTS_HOME: '/srv/epic', XDG_DATA_HOME: '/xdg-data' })).toBe(path.join('/srv/epic', 'data'));
+  it('should use EPICEVENTS_DATA_DIR when it is set', () => {
+    expect(dataHome({ EPICEVENTS_DATA_DIR: '/srv/epic-data', EPICEVENTS_HOME: '/srv/epic', XDG_DATA_HOME: '/xdg-data' })).toBe('/srv/epic-data');
   });
 
-  it('should use XDG_DATA_HOME/epicevents/data when EPICEVENTS_HOME is not set', () => {
+  it('should not move the embedded database with EPICEVENTS_HOME, which is the session\'s folder only', () => {
+    expect(dataHome({ EPICEVENTS_HOME: '/srv/epic', XDG_DATA_HOME: '/xdg-data' })).toBe(path.join('/xdg-data', 'epicevents', 'data'));
+  });
+
+  it('should use XDG_DATA_HOME/epicevents/data when EPICEVENTS_DATA_DIR is not set', () => {
     expect(dataHome({ XDG_DATA_HOME: '/xdg-data' })).toBe(path.join('/xdg-data', 'epicevents', 'data'));
   });
 
@@ -70,11 +74,11 @@ describe('dataHome', () => {
 
 describe('readConfig', () => {
   it('should apply the documented defaults when nothing is set', () => {
-    const config = readConfig({ EPICEVENTS_HOME: '/srv/epic' });
+    const config = readConfig({ EPICEVENTS_HOME: '/srv/epic', XDG_DATA_HOME: '/xdg-data' });
     expect(config).toEqual({
       databaseUrl: undefined,
       homeDir: '/srv/epic',
-      dataDir: path.join('/srv/epic', 'data'),
+      dataDir: path.join('/xdg-data', 'epicevents', 'data'),
       accessTtlSeconds: 15 * 60,
       refreshTtlSeconds: 7 * 24 * 3600,
       keychain: 'auto',
@@ -89,6 +93,7 @@ describe('readConfig', () => {
     const config = readConfig({
       DATABASE_URL: 'postgresql://app@db.internal:5433/epic',
       EPICEVENTS_HOME: '/srv/epic',
+      EPICEVENTS_DATA_DIR: '/srv/epic-data',
       EPICEVENTS_ACCESS_TTL: '90s',
       EPICEVENTS_REFRESH_TTL: '12h',
       EPICEVENTS_KEYCHAIN: 'OFF',
@@ -99,6 +104,7 @@ describe('readConfig', () => {
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://app@db.internal:5433/epic',
+      dataDir: '/srv/epic-data',
       accessTtlSeconds: 90,
       refreshTtlSeconds: 43200,
       keychain: 'off',

@@ -24,11 +24,14 @@ describe('parseAmount', () => {
     ['00000000001.5', '1.50'],
     ['000000000000', '0.00'],
     ['00009999999999.99', '9999999999.99'],
+    ['12,500.00', '12500.00'],
+    ['1,500', '1500.00'],
+    ['9,999,999,999.99', '9999999999.99'],
   ])('should normalise %p to %p when it has at most two decimals', (input, expected) => {
     expect(parseAmount(input, '--total')).toBe(expected);
   });
 
-  it.each(['1e3', '-5', '12.345', 'NaN', 'Infinity', '', '+5', '1,5', '.5', '5.', '1 500', '0x10', '99999999999', '0099999999999', '00.', '0 0'])(
+  it.each(['1e3', '-5', '12.345', 'NaN', 'Infinity', '', '+5', '1,5', '.5', '5.', '1 500', '0x10', '99999999999', '0099999999999', '00.', '0 0', '12,50', '1,5000', ',500', '1,500,', '1,,500', '1500,000.00', '10,000,000,000.00'])(
     'should refuse %p with a validation error naming the flag when it is not a plain two-place decimal',
     (input) => {
       const error = refusal(() => parseAmount(input, '--total'));

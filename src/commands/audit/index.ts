@@ -22,4 +22,13 @@ export const AUDIT_COMMANDS: CommandSpec[] = [
     action: 'audit.read',
     load: async () => (await import('./list')).run,
   },
+  {
+    name: 'audit show',
+    summary: 'show one audit entry whole, one line per changed field (MANAGEMENT)',
+    args: '<id>',
+    examples: ['epicevents audit show 1042', 'epicevents audit show 1042 --json'],
+    auth: 'session',
+    action: 'audit.read',
+    load: async () => (await import('./show')).run,
+  },
 ];

@@ -7,6 +7,7 @@ import { type AuditFilters, type AuditRecord } from '../../backend/backend';
 import { parseDateTime, parseId, parseText } from '../../validation/parse';
 import { flagString } from '../shared/flags';
 import { pagedResult, parsePageRequest } from '../shared/pagination';
+import { describeChanges } from './audit-view';
 
 // Logins and logouts are entries about the employee (actions session.login, session.logout).
 const ENTITY_TYPES = ['employee', 'client', 'contract', 'event'];
@@ -21,7 +22,6 @@ export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);
   const result = await (await ctx.backend()).audit.list(filters, page);
   return pagedResult(
-    ctx,
     result,
     auditJson,
     (entries) =>
@@ -48,10 +48,4 @@ function parseEntity(value: string | undefined): Pick<AuditFilters, 'entityType'
     throw validationError(`--entity must be TYPE or TYPE:ID with TYPE one of ${ENTITY_TYPES.join(', ')} (got "${value.slice(0, 40)}")`);
   }
   return id === undefined ? { entityType: type } : { entityType: type, entityId: parseId(id, '--entity id') };
-}
-
-function describeChanges(entry: AuditRecord): string {
-  return Object.entries(entry.changes)
-    .map(([field, { before, after }]) => `${field}: ${String(before)} → ${String(after)}`)
-    .join('; ');
 }

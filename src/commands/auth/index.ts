@@ -51,8 +51,11 @@ export const AUTH_COMMANDS: CommandSpec[] = [
   {
     name: 'password change',
     summary: 'change your own password',
-    options: [{ flags: '--stdin', description: 'read the current password, then the new one, one per line from stdin' }],
-    examples: ['epicevents password change', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents password change --stdin"],
+    options: [
+      { flags: '--password-stdin', description: 'read the current password, then the new one, one per line from stdin' },
+      { flags: '--stdin', description: 'the same as --password-stdin (its earlier name)' },
+    ],
+    examples: ['epicevents password change', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents password change --password-stdin"],
     auth: 'session',
     allowPendingPasswordChange: true,
     load: async () => (await import('./password-change')).run,

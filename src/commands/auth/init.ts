@@ -1,7 +1,6 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { type MissingValue, readStdinLines } from '../../cli/prompter';
+import { type MissingValue, missingFlags, readStdinLines } from '../../cli/prompter';
 import { passwordPolicyError } from '../../validation/password-policy';
-import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 import { parseEmail, parseText } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
@@ -20,7 +19,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   const missing = (Object.keys(given) as (keyof typeof given)[]).filter((flag) => given[flag] === undefined);
   if (!ctx.prompter.interactive && (missing.length > 0 || !options.passwordStdin)) {
     const flags = [...missing, ...(options.passwordStdin ? [] : ['--password-stdin'])];
-    throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
+    throw missingFlags(flags);
   }
   const backend = await ctx.backend();
   const prepared = await backend.session.prepareInit();

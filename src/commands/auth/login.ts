@@ -1,6 +1,5 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { readStdinLines } from '../../cli/prompter';
-import { usageError } from '../../errors/cli-error';
+import { missingFlags, readStdinLines } from '../../cli/prompter';
 import { message } from '../../output/view';
 import { parseEmail } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
@@ -9,7 +8,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   let email = flagString(options, 'email');
   if (!ctx.prompter.interactive && (email === undefined || !options.passwordStdin)) {
     const flags = [...(email === undefined ? ['--email'] : []), ...(options.passwordStdin ? [] : ['--password-stdin'])];
-    throw usageError(`missing ${flags.join(', ')}`, 'pass them as flags when not running on a terminal');
+    throw missingFlags(flags);
   }
   if (email === undefined) {
     email = (await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: promptValidator((v) => parseEmail(v)) }]))['--email'];

@@ -10,7 +10,7 @@ export function clientFields(client: ClientRecord): [string, string][] {
     ['email', client.email],
     ['phone', client.phone],
     ['company', client.companyName],
-    ['sales contact', `${client.salesContactName} (${client.salesContactId})`],
+    ['sales contact', `${client.salesContactName} #${client.salesContactId}`],
     ['first contact', humanTime(client.createdAt)],
     ['last update', humanTime(client.updatedAt)],
     ['version', String(client.version)],

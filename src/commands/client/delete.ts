@@ -3,11 +3,16 @@ import { type RunFunction } from '../../cli/command-spec';
 
 import { message } from '../../output/view';
 import { parseId } from '../../validation/parse';
-import { confirmDeletion } from '../shared/confirm-deletion';
+import { confirmDeletion, NOTHING_DELETED } from '../shared/confirm-deletion';
 
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'client id');
-  await confirmDeletion(ctx, `client ${id}`);
-  const client = await (await ctx.backend()).clients.delete(id);
-  return message(`deleted client ${id} (${client.fullName}, ${client.companyName})`, { deleted: clientJson(client) });
+  const backend = await ctx.backend();
+  // Confirming a bare id would leave the person unsure which client they are deleting.
+  if (!ctx.globals.yes) {
+    const client = await backend.clients.show(id);
+    if (!(await confirmDeletion(ctx, `client ${id}, ${client.fullName} of ${client.companyName}`))) return NOTHING_DELETED;
+  }
+  const client = await backend.clients.delete(id);
+  return message(`deleted client ${id}, ${client.fullName} of ${client.companyName}`, { deleted: clientJson(client) });
 };

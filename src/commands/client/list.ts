@@ -19,5 +19,5 @@ export const run: RunFunction = async (ctx, { options }) => {
   const filters = clientFilters(options);
   const page = parsePageRequest(options);
   const result = await (await ctx.backend()).clients.list(filters, page);
-  return pagedResult(ctx, result, clientJson, clientTable);
+  return pagedResult(result, clientJson, clientTable);
 };

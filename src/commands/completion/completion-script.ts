@@ -1,4 +1,4 @@
-import { type CommandSpec, type OptionSpec } from '../../cli/command-spec';
+import { type CommandSpec, GLOBAL_OPTIONS as COMMAND_GLOBAL_OPTIONS, type OptionSpec } from '../../cli/command-spec';
 import { type NounSpec } from '../../cli/program';
 
 /**
@@ -32,13 +32,8 @@ export interface CompletionModel {
   args: Map<string, 'file' | string[]>;
 }
 
-/** The options every command takes (src/cli/program.ts), and commander's own --help. */
-const GLOBAL_OPTIONS: OptionSpec[] = [
-  { flags: '--json', description: 'print one JSON document on stdout' },
-  { flags: '--no-color', description: 'plain output without colour (also NO_COLOR)' },
-  { flags: '-y, --yes', description: 'answer yes to confirmations' },
-  { flags: '-h, --help', description: 'show help for this command' },
-];
+/** The options every command takes, and commander's own --help. */
+const GLOBAL_OPTIONS: OptionSpec[] = [...COMMAND_GLOBAL_OPTIONS, { flags: '-h, --help', description: 'show help for this command' }];
 
 export function completionModel(nouns: NounSpec[], specs: CommandSpec[]): CompletionModel {
   const topLevel = specs.filter((spec) => !spec.name.includes(' '));

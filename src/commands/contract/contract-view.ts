@@ -9,8 +9,8 @@ export function contractRecordView(contract: ContractRecord, title?: string): Hu
     title,
     fields: [
       ['id', String(contract.id)],
-      ['client', `${contract.clientName} (#${contract.clientId})`],
-      ['sales contact', `${contract.salesContactName} (#${contract.salesContactId})`],
+      ['client', `${contract.clientName} #${contract.clientId}`],
+      ['sales contact', `${contract.salesContactName} #${contract.salesContactId}`],
       ['total', contract.totalAmount],
       ['amount due', contract.amountDue],
       ['signed', contract.isSigned ? `yes, ${humanTime(contract.signedAt)}` : 'no'],

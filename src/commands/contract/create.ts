@@ -27,5 +27,5 @@ export const run: RunFunction = async (ctx, { options }) => {
     amountDue: amountDue === undefined ? undefined : parseAmount(amountDue, '--amount-due'),
     signed: flagSet(options, 'signed'),
   });
-  return { json: contractJson(contract), human: contractRecordView(contract, `Contract ${contract.id} created`) };
+  return { json: contractJson(contract), human: contractRecordView(contract, `created contract ${contract.id}`) };
 };

@@ -26,5 +26,5 @@ export const run: RunFunction = async (ctx, { options }) => {
   const filters = contractFilters(options);
   const page = parsePageRequest(options);
   const contracts = await (await ctx.backend()).contracts.list(filters, page);
-  return pagedResult(ctx, contracts, contractJson, (items) => tableView(items, CONTRACT_COLUMNS, 'no contracts match'));
+  return pagedResult(contracts, contractJson, (items) => tableView(items, CONTRACT_COLUMNS, 'no contracts match'));
 };

@@ -15,6 +15,6 @@ export const run: RunFunction = async (ctx, { args, options }) => {
   const contract = await (await ctx.backend()).contracts.pay(id, amount);
   return {
     json: contractJson(contract),
-    human: contractRecordView(contract, `Payment of ${amount} recorded on contract ${contract.id}: ${contract.amountDue} still due`),
+    human: contractRecordView(contract, `recorded a payment of ${amount} on contract ${contract.id}: ${contract.amountDue} still due`),
   };
 };

@@ -7,5 +7,5 @@ import { contractRecordView } from './contract-view';
 export const run: RunFunction = async (ctx, { args }) => {
   const id = parseId(args[0], 'contract id');
   const contract = await (await ctx.backend()).contracts.sign(id);
-  return { json: contractJson(contract), human: contractRecordView(contract, `Contract ${contract.id} signed`) };
+  return { json: contractJson(contract), human: contractRecordView(contract, `signed contract ${contract.id}`) };
 };

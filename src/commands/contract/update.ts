@@ -14,5 +14,5 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     amountDue: amountDue === undefined ? undefined : parseAmount(amountDue, '--amount-due'),
     expectedVersion: parseExpectedVersion(options),
   });
-  return { json: contractJson(contract), human: contractRecordView(contract, `Contract ${contract.id} updated`) };
+  return { json: contractJson(contract), human: contractRecordView(contract, `updated contract ${contract.id}`) };
 };

@@ -15,7 +15,7 @@ export const run: RunFunction = async (ctx) => {
   const guarded = ctx.caller !== undefined;
   const plan = await db.revertPlan();
   if (!plan) return message('nothing to revert: the schema is empty', { reverted: null, droppedTables: [] });
-  if (guarded) await confirmDeletion(ctx, removal(plan));
+  if (guarded && !(await confirmDeletion(ctx, removal(plan)))) return message('nothing reverted', { reverted: null, droppedTables: [] });
   const reverted = await db.revert(plan.migration);
   const dropped = plan.droppedTables.length === 0 ? 'no table dropped' : `dropped ${tableList(plan)}`;
   return message(`reverted ${reverted}: ${dropped}`, { reverted, droppedTables: plan.droppedTables });

@@ -14,6 +14,7 @@ export function employeeFields(employee: EmployeeRecord): [string, string][] {
     ['role', employee.role],
     ['active', employee.isActive ? 'yes' : 'no (deactivated)'],
     ['must change password', employee.mustChangePassword ? 'yes' : 'no'],
+    ['locked', employee.lockedUntil ? `yes, until ${humanTime(employee.lockedUntil)} (too many wrong passwords; \`employee reset-password\` unlocks)` : 'no'],
     ['created', humanTime(employee.createdAt)],
     ['updated', humanTime(employee.updatedAt)],
     ['version', String(employee.version)],

@@ -12,5 +12,5 @@ export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);
   const result = await (await ctx.backend()).employees.list(filters, page);
   const empty = filters.inactive ? 'no deactivated employees match' : 'no active employees match';
-  return pagedResult(ctx, result, employeeJson, (items) => employeeTable(items, empty));
+  return pagedResult(result, employeeJson, (items) => employeeTable(items, empty));
 };

@@ -39,5 +39,5 @@ export const run: RunFunction = async (ctx, { options }) => {
     attendees: parseAttendees(values.attendees),
     notes: notes === undefined ? undefined : parseNotes(notes),
   });
-  return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} created; management has been told it needs support`) };
+  return { json: eventJson(event), human: eventRecordView(event, `created event ${event.id}; management has been told it needs support`) };
 };

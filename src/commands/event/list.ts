@@ -29,5 +29,5 @@ export const run: RunFunction = async (ctx, { options }) => {
   const filters = eventFilters(options);
   const page = parsePageRequest(options);
   const events = await (await ctx.backend()).events.list(filters, page);
-  return pagedResult(ctx, events, eventJson, (items) => tableView(items, EVENT_COLUMNS, 'no events match'));
+  return pagedResult(events, eventJson, (items) => tableView(items, EVENT_COLUMNS, 'no events match'));
 };

@@ -27,7 +27,7 @@ export const run: RunFunction = async (ctx, { args, options }) => {
     changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, backend, id, changes) : String(options.support));
   }
   const event = await backend.events.update(id, { ...changes, expectedVersion, allowOverlap: flagSet(options, 'allowOverlap') });
-  return { json: eventJson(event), human: eventRecordView(event, `Event ${event.id} updated`) };
+  return { json: eventJson(event), human: eventRecordView(event, `updated event ${event.id}`) };
 };
 
 /** `none` leaves the event without support; anything else must be an employee id. */

@@ -11,6 +11,14 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     load: async () => (await import('./list')).run,
   },
   {
+    name: 'notification show',
+    summary: 'show one of your notifications whole (a list cuts long messages)',
+    args: '<id>',
+    examples: ['epicevents notification show 12', 'epicevents notification show 12 --json'],
+    auth: 'session',
+    load: async () => (await import('./show')).run,
+  },
+  {
     name: 'notification read',
     summary: 'mark one of your notifications read, or all of them with --all',
     args: '[id]',

@@ -9,7 +9,7 @@ import { pagedResult, parsePageRequest } from '../shared/pagination';
 export const run: RunFunction = async (ctx, { options }) => {
   const page = parsePageRequest(options);
   const result = await (await ctx.backend()).notifications.list({ unreadOnly: flagSet(options, 'unread') }, page);
-  return pagedResult(ctx, result, notificationJson, (items) =>
+  return pagedResult(result, notificationJson, (items) =>
     tableView<NotificationRecord>(
       items,
       [

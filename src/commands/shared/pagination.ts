@@ -1,5 +1,4 @@
 import { type OptionSpec } from '../../cli/command-spec';
-import { type CommandContext } from '../../cli/context';
 import { type Page, type PageRequest } from '../../backend/backend';
 import { parseId, parseLimit } from '../../validation/parse';
 import { type CommandResult, type HumanView } from '../../output/view';
@@ -18,16 +17,24 @@ export function parsePageRequest(options: Record<string, unknown>): PageRequest 
 }
 
 /**
+ * The page of a newest-first list (notifications, the audit trail) that starts at `id`: its first
+ * item is that record when the caller may see it. `show` for those lists, with no operation of its own.
+ */
+export function newestFirstFrom(id: number): PageRequest {
+  // The cursor is exclusive; above the largest id there is nothing to exclude (and id + 1 would not fit an integer column).
+  return id < 2147483647 ? { limit: 1, cursor: id + 1 } : { limit: 1 };
+}
+
+/**
  * The result of a list command. With --json stdout stays a plain array (README, Paging); in both modes
  * the cursor of the next page, when there is one, goes to stderr, where a script can read it
  * without breaking the JSON document.
  */
 export function pagedResult<T>(
-  ctx: CommandContext,
   page: Page<T>,
   toJson: (item: T) => JsonValue,
   toHuman: (items: T[]) => HumanView,
 ): CommandResult {
-  if (page.nextCursor !== undefined) ctx.output.note(`next page: --cursor ${page.nextCursor}`);
-  return { json: page.items.map(toJson), human: toHuman(page.items) };
+  const notes = page.nextCursor === undefined ? [] : [`next page: --cursor ${page.nextCursor}`];
+  return { json: page.items.map(toJson), human: toHuman(page.items), notes };
 }
