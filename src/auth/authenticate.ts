@@ -6,6 +6,7 @@ import { jwtSecret } from './jwt-secret';
 import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
 import { callerFromClaims } from './current-actor';
+import { notifyUpcomingEvents } from '../services/notification.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 
 /** What resolving a session needs from the process it runs in (the CLI's command context gives it). */
@@ -66,7 +67,10 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
       ({ claims, store } = await renewSession(ctx, credentials, settings));
     }
   }
-  const actor = await callerFromClaims(await ctx.db(), claims);
+  const db = await ctx.db();
+  const actor = await callerFromClaims(db, claims);
+  // The notifications of events starting soon are due whenever somebody works.
+  await notifyUpcomingEvents(db);
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 

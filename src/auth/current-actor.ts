@@ -1,7 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
 import { forbidden, unauthenticated } from '../errors/cli-error';
-import { notifyUpcomingEvents } from '../services/notification.service';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { type TokenClaims } from './tokens';
 
@@ -19,8 +18,7 @@ interface SessionRow extends ActorRow {
  * The caller behind a verified access token, as the database says now: the employee re-read (so a
  * deactivation or a role change counts at once, whatever the token says) and the login checked
  * against server-side revocation, in one query; exit 3 (HTTP 401) otherwise. The CLI
- * (`authenticate`) and the server's bearer hook both resolve their caller here. It also posts the
- * notifications of events starting soon, which are due whenever somebody works.
+ * (`authenticate`) and the server's bearer hook both resolve their caller here.
  */
 export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
   const rows: SessionRow[] = await db.dataSource.query(
@@ -35,7 +33,6 @@ export async function callerFromClaims(db: Database, claims: TokenClaims): Promi
   if (!row) throw sessionAccountGone();
   if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
-  await notifyUpcomingEvents(db);
   return toActor(row);
 }
 

@@ -3,7 +3,23 @@ import { type Actor } from '../auth/actor';
 import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-actor';
 import { ExpiredTokenError, verifyToken } from '../auth/tokens';
 import { unauthenticated } from '../errors/cli-error';
+import { notifyUpcomingEvents } from '../services/notification.service';
 import { type RequestDatabase } from './request-database';
+
+/**
+ * The notifications of events starting within 7 days are due whenever somebody works: a command
+ * posts them once, and the server at most once a minute. Looking for them costs a few milliseconds
+ * at a million events, which every request would otherwise pay (they are idempotent: a minute
+ * late is the only difference).
+ */
+const REMINDER_INTERVAL_MS = 60_000;
+let remindersPostedAt = 0;
+
+async function postReminders(database: RequestDatabase): Promise<void> {
+  if (Date.now() - remindersPostedAt < REMINDER_INTERVAL_MS) return;
+  remindersPostedAt = Date.now();
+  await database.use((db) => notifyUpcomingEvents(db));
+}
 
 /** The employee behind a request's access token, as the database says now. */
 export interface Caller {
@@ -41,6 +57,7 @@ export function installBearerAuthentication(app: FastifyInstance, database: Requ
     if (request.is404 || config.public) return;
     const claims = verifiedClaims(request, secret);
     const actor = await database.use((db) => callerFromClaims(db, claims));
+    await postReminders(database);
     request.actorId = actor.id;
     if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
     request.caller = { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
