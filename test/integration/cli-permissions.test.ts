@@ -1,9 +1,10 @@
 import { ROLES, type Role } from '../../src/domain/roles';
-import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
+import { type Action } from '../../src/permissions/permission-matrix';
 import { type EmployeeRow, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { login, type TestUser, userFor } from '../support/users';
 import { FACTORY_PASSWORD } from '../support/factories';
+import { contractAndEventActions, permissionCases } from '../support/permission-cases';
 
 /**
  * Every contract and event action of the permission matrix × every role × owning the record or
@@ -160,20 +161,11 @@ async function snapshot(): Promise<unknown> {
   };
 }
 
-const CASES = OPERATIONS.flatMap((operation) =>
-  ROLES.flatMap((role) =>
-    [true, false].map((owns) => {
-      const rule = ruleFor(operation.action, role);
-      return { operation, role, owns, allowed: rule === 'any' || (rule === 'own' && owns) };
-    }),
-  ),
-);
+const CASES = permissionCases(OPERATIONS);
 
 describe('the permission matrix for contracts and events, from the command line', () => {
   it('should cover every contract and event action of the matrix', () => {
-    const covered = new Set(OPERATIONS.map((o) => o.action));
-    const matrixActions = (Object.keys(PERMISSIONS) as Action[]).filter((action) => action.startsWith('contract.') || action.startsWith('event.'));
-    expect([...covered].sort()).toEqual(matrixActions.sort());
+    expect([...new Set(OPERATIONS.map((o) => o.action))].sort()).toEqual(contractAndEventActions());
   });
 
   it.each(CASES.map((c) => [c.operation.name, c.role, c.owns ? 'owned' : 'not owned', c.allowed ? 'allowed' : 'denied', c] as const))(

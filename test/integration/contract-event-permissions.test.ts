@@ -1,7 +1,7 @@
 import { type Actor } from '../../src/auth/actor';
 import { ROLES, type Role } from '../../src/entities/employee.entity';
 import { CliError } from '../../src/errors/cli-error';
-import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
+import { type Action } from '../../src/permissions/permission-matrix';
 import {
   createContract,
   deleteContract,
@@ -14,6 +14,7 @@ import {
 import { createEvent, deleteEvent, getEvent, listEvents, updateEvent } from '../../src/services/event.service';
 import { actorFor, type EmployeeRow, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { openServiceDatabase, type ServiceDatabase } from '../support/service-database';
+import { contractAndEventActions, permissionCases } from '../support/permission-cases';
 
 /**
  * Every contract and event action of the permission matrix × every role × owning the record or
@@ -193,20 +194,11 @@ async function snapshot(): Promise<unknown> {
   };
 }
 
-const CASES = OPERATIONS.flatMap((operation) =>
-  ROLES.flatMap((role) =>
-    [true, false].map((owns) => {
-      const rule = ruleFor(operation.action, role);
-      return { operation, role, owns, allowed: rule === 'any' || (rule === 'own' && owns) };
-    }),
-  ),
-);
+const CASES = permissionCases(OPERATIONS);
 
 describe('the permission matrix for contracts and events', () => {
   it('should cover every contract and event action of the matrix', () => {
-    const covered = new Set(OPERATIONS.map((o) => o.action));
-    const matrixActions = (Object.keys(PERMISSIONS) as Action[]).filter((action) => action.startsWith('contract.') || action.startsWith('event.'));
-    expect([...covered].sort()).toEqual(matrixActions.sort());
+    expect([...new Set(OPERATIONS.map((o) => o.action))].sort()).toEqual(contractAndEventActions());
   });
 
   it.each(CASES.map((c) => [c.operation.name, c.role, c.owns ? 'owned' : 'not owned', c.allowed ? 'allowed' : 'denied', c] as const))(
