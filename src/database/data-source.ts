@@ -44,7 +44,9 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       // Handed over rather than left to TypeORM's require-by-name, so the bundle contains pg.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       driver: require('pg'),
-      connectTimeoutMS: SERVER_CONNECT_TIMEOUT_MS,
+      // pg's pool waits this long for a connection too: a server whose connections all wait on a
+      // row lock queues the next requests as long as a statement may run, rather than failing them.
+      connectTimeoutMS: target.statementTimeoutMs ?? SERVER_CONNECT_TIMEOUT_MS,
       extra: {
         max: target.poolSize ?? COMMAND_POOL_SIZE,
         application_name: 'epicevents',

@@ -74,6 +74,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (code && CONNECTION_ERROR_CODES.has(code)) {
     return unavailable(`cannot reach ${describeServer(databaseUrl)}: ${connectionReason(code)}`, 'check that the server is running and DATABASE_URL is right');
   }
+  if (/timeout exceeded when trying to connect/.test(inner.message ?? '')) {
+    // pg's pool: every connection stayed busy for the whole wait.
+    return unavailable(`${describeServer(databaseUrl)} is busy: every database connection stayed in use`, 'try again in a moment');
+  }
   if (/timeout expired|Connection terminated|connect ECONNREFUSED|terminating connection/i.test(inner.message ?? '')) {
     return unavailable(`cannot reach ${describeServer(databaseUrl)}: the connection failed or timed out`, 'check that the server is running and DATABASE_URL is right');
   }

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../../src/domain/roles';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { changedTables, fingerprint } from '../support/fingerprint';
+import { holdRowLock, waitForBlocked } from '../support/row-locks';
 import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 
@@ -132,6 +133,23 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       expect(due).toBe('6.00');
       const [{ count }] = await db.query<{ count: string }>("SELECT count(*) FROM audit_log WHERE action = 'contract.pay' AND entity_id = $1", [contract.id]);
       expect(Number(count)).toBe(accepted.length);
+    });
+
+    it('should queue, not fail, payments that wait for a connection while every connection waits on the contract row', async () => {
+      const client = await insertClient(db, { salesContactId: sales.id });
+      const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
+      const lock = await holdRowLock(db.url!, 'contracts', 'id = $1', [contract.id]);
+      const pending = Array.from({ length: 30 }, () => call('POST', `/v1/contracts/${contract.id}/payments`, sales.token, { amount: '7.00' }));
+      try {
+        // The pool's 10 connections wait on the row; the other 20 requests wait for a connection,
+        // longer than the 3 s a command waits to connect.
+        await waitForBlocked(db.url!, 10, 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+      } finally {
+        await lock.release();
+      }
+      const answers = await Promise.all(pending);
+      expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(200));
     });
   });
 
