@@ -13,13 +13,6 @@ import { type RequestDatabase } from './request-database';
  * late is the only difference).
  */
 const REMINDER_INTERVAL_MS = 60_000;
-let remindersPostedAt = 0;
-
-async function postReminders(database: RequestDatabase): Promise<void> {
-  if (Date.now() - remindersPostedAt < REMINDER_INTERVAL_MS) return;
-  remindersPostedAt = Date.now();
-  await database.use((db) => notifyUpcomingEvents(db));
-}
 
 /** The employee behind a request's access token, as the database says now. */
 export interface Caller {
@@ -52,12 +45,16 @@ declare module 'fastify' {
 export function installBearerAuthentication(app: FastifyInstance, database: RequestDatabase, secret: string): void {
   app.decorateRequest('caller', undefined);
   app.decorateRequest('actorId', undefined);
+  let remindersPostedAt = 0;
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.is404 || config.public) return;
     const claims = verifiedClaims(request, secret);
     const actor = await database.use((db) => callerFromClaims(db, claims));
-    await postReminders(database);
+    if (Date.now() - remindersPostedAt >= REMINDER_INTERVAL_MS) {
+      remindersPostedAt = Date.now();
+      await database.use((db) => notifyUpcomingEvents(db));
+    }
     request.actorId = actor.id;
     if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
     request.caller = { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };

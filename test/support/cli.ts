@@ -30,19 +30,28 @@ export function tempHome(): string {
 }
 
 /**
- * Runs the real binary as a separate process and captures stdout, stderr and the exit code
- * separately: exactly what a user or a script would see.
+ * The environment of an epicevents process under test: only what it needs, no keychain, no
+ * colour, the test secret, then `overrides` (a key set to undefined is left out).
  */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export function processEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NO_COLOR: '1',
     EPICEVENTS_KEYCHAIN: 'off',
     EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET,
-    ...options.env,
+    ...overrides,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
+}
+
+/**
+ * Runs the real binary as a separate process and captures stdout, stderr and the exit code
+ * separately: exactly what a user or a script would see.
+ */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = processEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { TEST_JWT_SECRET, tempHome } from './cli';
+import { processEnv, tempHome } from './cli';
 import { type TestDatabase } from './test-database';
 
 /**
@@ -53,21 +53,11 @@ process.on('exit', () => {
 /**
  * Starts `epicevents serve --port 0` and resolves once it printed `listening on URL`; rejects with
  * its output when it exits or stays silent instead. On a server database the process gets its own
- * EPICEVENTS_HOME; on the embedded engine its own XDG_CONFIG_HOME (EPICEVENTS_HOME would move the data).
+ * EPICEVENTS_HOME; on the embedded engine its own XDG_CONFIG_HOME.
  */
 export function startServer(db: Pick<TestDatabase, 'env' | 'url'>, options: ServerOptions = {}): Promise<RunningServer> {
   const home = tempHome();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NO_COLOR: '1',
-    EPICEVENTS_KEYCHAIN: 'off',
-    EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET,
-    ...db.env,
-    ...(db.url ? { EPICEVENTS_HOME: home } : { XDG_CONFIG_HOME: home }),
-    ...options.env,
-  };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const env = processEnv({ ...db.env, ...(db.url ? { EPICEVENTS_HOME: home } : { XDG_CONFIG_HOME: home }), ...options.env });
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';

@@ -15,9 +15,8 @@ export interface TestUser {
 }
 
 /**
- * On a server each user gets EPICEVENTS_HOME; on the embedded engine that would also move the
- * database (it lives in $EPICEVENTS_HOME/data), so users get their own XDG_CONFIG_HOME instead
- * and share the test database's XDG_DATA_HOME.
+ * On a server each user gets EPICEVENTS_HOME; on the embedded engine their own XDG_CONFIG_HOME,
+ * beside the test database's XDG_DATA_HOME, which they share.
  */
 export function userFor(db: TestDatabase, email: string, extraEnv: Record<string, string> = {}): TestUser {
   const base = tempHome();
