@@ -1,9 +1,12 @@
 import { acquireProcessLock, folderLockName } from '../config/process-lock';
-import { unauthenticated, unavailable } from '../errors/cli-error';
+import { conflict, unauthenticated, unavailable } from '../errors/cli-error';
 import { type CredentialStore, type StoredSession, type StoreKind } from './credential-store';
 
 /** No stored session in this config folder: the same words whichever front end finds it. */
 export const notLoggedIn = () => unauthenticated('you are not logged in', 'run `epicevents login`');
+
+/** `init` once an employee exists, found by the database or by the server's answer to GET /v1/init. */
+export const alreadyInitialised = () => conflict('epicevents is already initialised', 'log in with `epicevents login`');
 
 /** EPICEVENTS_TOKEN is an access token, which cannot be renewed. */
 export const environmentTokenExpired = () => unauthenticated('EPICEVENTS_TOKEN has expired', 'issue a new access token');

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
-import { conflict, unauthenticated, validationError } from '../errors/cli-error';
+import { unauthenticated, validationError } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { loadActiveEmployee, sessionAccountGone } from './current-actor';
+import { alreadyInitialised } from './session-renewal';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
 import { passwordPolicyError, samePassword } from '../validation/password-policy';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
@@ -199,10 +200,15 @@ export interface NewManager {
   password: string;
 }
 
+/** Whether any employee exists: `init` is over once one does. */
+export async function isInitialised(manager: EntityManager): Promise<boolean> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM employees LIMIT 1');
+  return rows.length > 0;
+}
+
 /** `init` creates the first account only: refused (exit 6) once any employee exists. */
 export async function assertNotInitialised(manager: EntityManager): Promise<void> {
-  const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
-  if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
+  if (await isInitialised(manager)) throw alreadyInitialised();
 }
 
 /**

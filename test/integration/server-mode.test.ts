@@ -6,7 +6,8 @@ import path from 'node:path';
 import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
-import { type RunningServer, startServer } from '../support/server';
+import { httpRequest, type RunningServer, startServer } from '../support/server';
+import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
 
@@ -98,6 +99,58 @@ onServer('an employee machine in server mode', () => {
     const whoami = await ci.run(['whoami', '--json'], { env: { EPICEVENTS_TOKEN: printed.stdout.trim() } });
     expect(whoami.json()).toMatchObject({ email: 'ci@epic.events', credentialStore: 'environment', server: server.url });
     expect(fs.readdirSync(ci.home)).toEqual([]);
+  });
+});
+
+onServer('init through the server', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer(db);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+
+  const initialised = async () => (await httpRequest(server.url, 'GET', '/v1/init')).json<{ initialised: boolean }>().initialised;
+
+  (tmuxAvailable ? it : it.skip)('should ask its questions and create the first manager while the server has no employee, then refuse at once, asking nothing', async () => {
+    const ada = employeeMachine(db, 'ada@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect(await initialised()).toBe(false);
+    const first = startInTerminal(['init'], ada.env);
+    try {
+      await first.waitFor(/First name/);
+      first.send('Ada', 'Enter');
+      await first.waitFor(/Last name/);
+      first.send('Lovelace', 'Enter');
+      await first.waitFor(/Email/);
+      first.send('ada@epic.events', 'Enter');
+      await first.waitFor(/Password/);
+      first.send('Tr0ub4dor&3-horse-battery', 'Enter');
+      await first.waitFor(/Confirm|again|Repeat/i);
+      first.send('Tr0ub4dor&3-horse-battery', 'Enter');
+      expect(await first.exitCode()).toBe(0);
+      expect(await first.waitFor(/created Ada Lovelace <ada@epic\.events> \(MANAGEMENT\)/)).not.toMatch(/error/);
+    } finally {
+      first.close();
+    }
+    expect(await initialised()).toBe(true);
+
+    // Before: the questions came first, and the refusal only after the person had answered them all.
+    const again = startInTerminal(['init'], employeeMachine(db, 'eve@epic.events', { EPICEVENTS_SERVER: server.url }).env);
+    try {
+      const screen = await again.waitFor(/already initialised/);
+      expect(screen).not.toMatch(/First name/);
+      expect(screen).toMatch(/^error: epicevents is already initialised/m);
+      expect(await again.exitCode()).toBe(6);
+    } finally {
+      again.close();
+    }
+    const employees = await db.query<{ email: string }>('SELECT email FROM employees');
+    expect(employees).toEqual([{ email: 'ada@epic.events' }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { type FastifyInstance } from 'fastify';
 import { type Actor } from '../../auth/actor';
-import { bootstrapFirstManager, changePassword, login, logout, refreshSession, type Session, type TokenSettings } from '../../auth/session.service';
+import { bootstrapFirstManager, changePassword, isInitialised, login, logout, refreshSession, type Session, type TokenSettings } from '../../auth/session.service';
 import { CliError } from '../../errors/cli-error';
 import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
@@ -200,6 +200,27 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       await database.use((db) => changePassword(db, actor, familyId, request.body.currentPassword, request.body.newPassword));
       return { changed: true };
     },
+  );
+
+  app.get(
+    '/v1/init',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['authentication'],
+        summary: 'Whether the first account is still to be created',
+        description: '`epicevents init` asks this before asking its questions, so it can refuse at once when the server already has its employees.',
+        response: {
+          200: {
+            type: 'object',
+            required: ['initialised'],
+            properties: { initialised: { type: 'boolean', description: 'true once any employee exists: POST /v1/init then answers 409' } },
+          },
+          ...errorResponses(503),
+        },
+      },
+    },
+    async () => ({ initialised: await database.use((db) => isInitialised(db.manager)) }),
   );
 
   app.post<{ Body: InitBody }>(
