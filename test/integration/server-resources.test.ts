@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { ROLES, type Role } from '../../src/domain/roles';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
@@ -419,6 +420,38 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       })());
       expectProblem(streamed, 413, 'usage');
       expect(changedTables(before, await fingerprint(db))).toEqual([]);
+    });
+
+    it('should close the connection when it refuses an import before reading its body, and answer the next request on a new one', async () => {
+      // A raw socket: what the server sends, and whether it closes, with nothing in between.
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => undefined); // the rest of the upload may meet a closed socket
+      socket.write(
+        `POST /v1/clients/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${manager.token}\r\n` +
+          `Content-Type: text/csv\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\nfull_name,email,phone,company_name\n`,
+      );
+      // The client keeps sending (a fraction of what it announced) until the server closes.
+      const line = Buffer.from('Ann Example,ann@example.com,+33612345678,Acme\n'.repeat(1000));
+      const sending = setInterval(() => {
+        if (!socket.destroyed) socket.write(line);
+      }, 10);
+      try {
+        // Before: the 403 came with `Connection: keep-alive`, and the server went on reading the 50 MiB.
+        await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`still open after 10 s; received: ${received}`)), 10_000))]);
+      } finally {
+        clearInterval(sending);
+        socket.destroy();
+      }
+      const [head, body] = received.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 403 /);
+      expect(head.toLowerCase()).toContain('\r\nconnection: close');
+      expect(JSON.parse(body)).toMatchObject({ status: 403, code: 'forbidden' });
+
+      const next = await upload('/v1/clients/import', sales.token, 'full_name,email,phone,company_name\nAnn Example,ann-after-close@example.com,+33612345678,Acme\n');
+      expect(next.json()).toMatchObject({ imported: 1, refused: false });
     });
 
     /** POSTs a CSV body, chunked (streamed) when given as chunks. */
