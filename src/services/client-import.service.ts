@@ -31,8 +31,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called with the problems of each batch, in line order, as soon as they are known. */
   onRejected: (rejections: ImportRejection[]) => void | Promise<void>;
-  /** Called after each batch with the number of data lines read so far. */
-  onProgress?: (linesRead: number) => void;
+  /**
+   * Called once each batch is in the database (its rows inserted, its rejections reported), with
+   * the data lines done so far: what a progress display shows as imported.
+   */
+  onProgress?: (linesDone: number) => void | Promise<void>;
 }
 
 export interface ImportSummary {
@@ -77,11 +80,13 @@ export async function importClients(db: SqlRunner, actor: Actor, records: AsyncI
       let inFlight: Promise<void> | undefined;
       const flush = async (rows: ValidRow[], rejections: ImportRejection[]) => {
         if (inFlight) await inFlight;
+        // The lines of this batch and those before it: the next batch is being read meanwhile.
+        const linesDone = summary.lines;
         inFlight = insertBatch(manager, actor.id, rows, rejections).then(async ({ inserted, problems }) => {
           summary.imported += inserted;
           summary.rejectedLines += new Set(problems.map((p) => p.line)).size;
           if (problems.length > 0) await options.onRejected(problems);
-          options.onProgress?.(summary.lines);
+          await options.onProgress?.(linesDone);
         });
         inFlight.catch(() => undefined); // awaited at the next flush or at the end
       };

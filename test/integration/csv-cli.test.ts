@@ -140,8 +140,8 @@ describe('client import', () => {
     // script(1) runs the command in a pseudo-terminal and copies everything it writes, escapes included.
     const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sales.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
     const ERASE = '\r\u001b[K'; // back to the start of the line, erase it
-    // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines read.
-    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: \\[[█▏▎▍▌▋▊▉# ]{30}\\] \\d{1,3}%, [\\d,]+ lines read…`));
+    // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines the database has taken.
+    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: \\[[█▏▎▍▌▋▊▉# ]{30}\\] \\d{1,3}%, [\\d,]+ lines imported…`));
     expect(screen).toContain(`${ERASE}imported 2500 clients (yours) from 2500 lines`);
   });
 

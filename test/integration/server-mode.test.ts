@@ -6,6 +6,7 @@ import path from 'node:path';
 import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
+import { holdRowLock, waitForBlocked } from '../support/row-locks';
 import { httpRequest, type RunningServer, startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
@@ -151,6 +152,52 @@ onServer('init through the server', () => {
     }
     const employees = await db.query<{ email: string }>('SELECT email FROM employees');
     expect(employees).toEqual([{ email: 'ada@epic.events' }]);
+  });
+});
+
+onServer('client import progress through the server', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer(db);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+
+  it('should count the lines the server has imported, not the lines sent, on a terminal', async () => {
+    const { id } = await insertEmployee(db, { role: 'SALES', email: 'pam@epic.events' });
+    const pam = employeeMachine(db, 'pam@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect((await loginTo(pam, server.url)).code).toBe(0);
+    const csv = path.join(pam.home, 'clients.csv');
+    const rows = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\n`);
+    fs.writeFileSync(csv, `full_name,email,phone,company_name\n${rows.join('')}`);
+
+    // The import waits for the employee's row (locked here) before its first batch: the whole file
+    // is sent meanwhile, and nothing imported.
+    const lock = await holdRowLock(db.url as string, 'employees', 'id = $1', [id]);
+    const command = [process.execPath, BIN, 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
+    // script(1): stderr is a terminal, so the command draws its progress line.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...pam.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitForBlocked(db.url as string, 1);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Before: "2,500 lines read…" while the server had imported none of them.
+      expect(screen).not.toMatch(/[1-9][\d,]* lines/);
+    } finally {
+      await lock.release();
+    }
+    expect(await exited).toBe(0);
+    const counts = [...screen.matchAll(/([\d,]+) lines imported…/g)].map((m) => Number(m[1].replace(/,/g, '')));
+    expect(counts.length).toBeGreaterThan(0);
+    for (const n of counts) expect([1000, 2000, 2500]).toContain(n);
+    expect(screen).toContain('imported 2500 clients (yours) from 2500 lines');
   });
 });
 

@@ -387,11 +387,22 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       const csv = `full_name,email,phone,company_name\n${rows.join('\n')}\n`;
       const refused = await upload('/v1/clients/import', importer.token, csv);
       expect(refused.status).toBe(200);
-      expect(refused.json()).toEqual({ rejected: [{ line: 12, field: 'email', reason: expect.stringContaining('must be a valid email') }], lines: 2500, imported: 0, rejectedLines: 1, refused: true });
+      // One element per batch of 1000 lines, written once it is in the database: the import's progress.
+      expect(refused.json()).toEqual({
+        batches: [
+          { lines: 1000, rejected: [{ line: 12, field: 'email', reason: expect.stringContaining('must be a valid email') }] },
+          { lines: 2000, rejected: [] },
+          { lines: 2500, rejected: [] },
+        ],
+        lines: 2500,
+        imported: 0,
+        rejectedLines: 1,
+        refused: true,
+      });
       expect(await db.query('SELECT id FROM clients WHERE sales_contact_id = $1', [importer.id])).toEqual([]);
 
       const skipped = await upload('/v1/clients/import?skipInvalid=true', importer.token, csv);
-      expect(skipped.json()).toMatchObject({ rejected: [{ line: 12 }], lines: 2500, imported: 2499, rejectedLines: 1, refused: false });
+      expect(skipped.json()).toMatchObject({ batches: [{ lines: 1000, rejected: [{ line: 12 }] }, { lines: 2000 }, { lines: 2500 }], lines: 2500, imported: 2499, rejectedLines: 1, refused: false });
       const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM clients WHERE sales_contact_id = $1', [importer.id]);
       expect(Number(count)).toBe(2499);
 
