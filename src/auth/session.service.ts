@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
-import { unauthenticated, validationError } from '../errors/cli-error';
+import { unauthenticated } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { loadActiveEmployee, sessionAccountGone } from './current-actor';
 import { alreadyInitialised } from './session-renewal';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
-import { passwordPolicyError, samePassword } from '../validation/password-policy';
+import { passwordPolicyError, passwordRuleError, samePassword } from '../validation/password-policy';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -217,7 +217,7 @@ export async function assertNotInitialised(manager: EntityManager): Promise<void
  */
 export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): Promise<Actor> {
   const policy = passwordPolicyError(input.password);
-  if (policy) throw validationError(policy);
+  if (policy) throw passwordRuleError(policy, 'password');
   const hash = await hashPassword(input.password);
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
@@ -253,8 +253,8 @@ export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): P
 export async function changePassword(db: SqlRunner, actor: Actor, familyId: string | undefined, current: string, next: string, now = new Date()): Promise<void> {
   // What needs no password check comes first: a refusal here reveals nothing about the current one.
   const policy = passwordPolicyError(next);
-  if (policy) throw validationError(policy);
-  if (samePassword(next, current)) throw validationError('the new password must differ from the current one');
+  if (policy) throw passwordRuleError(policy, 'newPassword');
+  if (samePassword(next, current)) throw passwordRuleError('the new password must differ from the current one', 'newPassword');
   const rows: { password_hash: string }[] = await db.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
   if (!rows[0]) throw sessionAccountGone();
   const attempt = await countPasswordAttempt(db, actor.id, now);

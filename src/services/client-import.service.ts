@@ -175,7 +175,8 @@ function checkRecord(record: CsvRecord, columns: Record<keyof NewClient, number>
       row[rule.field] = rule.parse(unguardFormula(raw));
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      problems.push({ line: record.line, field: IMPORT_COLUMNS[rule.field], reason: error.message });
+      // The rule names the field; in a file, that is its column.
+      problems.push({ line: record.line, field: IMPORT_COLUMNS[rule.field], reason: error.render((field) => IMPORT_COLUMNS[field as keyof NewClient] ?? field).message });
     }
   }
   return problems.length > 0 ? problems : row;

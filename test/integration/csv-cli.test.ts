@@ -81,7 +81,7 @@ describe('client import', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
       'line 3 (email): email must be a valid email address like name@example.com (got "not-an-email")',
-      'line 4 (full_name): full name cannot be empty',
+      'line 4 (full_name): full_name cannot be empty',
       'line 4 (phone): phone must be a valid phone number, e.g. +33 6 12 34 56 78 (got "12")',
       'error: 2 lines of 4 rejected; nothing imported (fix them, or pass --skip-invalid to import the valid lines only)',
     ]);

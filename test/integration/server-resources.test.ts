@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { type JsonSchema, ROUTES } from '../../src/api/routes';
 import { ROLES, type Role } from '../../src/domain/roles';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
@@ -322,6 +323,60 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       for (const [method, route, body, pointer] of cases) {
         const token = method === 'POST' && route === '/v1/contracts' ? manager.token : sales.token;
         const problem = expectProblem(await call(method, route, token, body), 400, 'validation');
+        expect({ route, pointer: problem.pointer }).toEqual({ route, pointer });
+      }
+      expect(changedTables(before, await fingerprint(db))).toEqual([]);
+    });
+
+    it('should point at the member at fault for every member of every body the API takes, one bad member at a time', async () => {
+      const client = await insertClient(db, { salesContactId: sales.id });
+      const contract = await signedContract();
+      const event = await insertEvent(db, { contractId: contract.id });
+      const target = await insertEmployee(db, { role: 'SUPPORT' });
+      let n = 0;
+      const unique = () => `walk-${(n += 1)}@example.com`;
+      // A valid body for each route that creates, so that the one bad member is the only fault.
+      const valid: Record<string, () => Json> = {
+        'employees.create': () => ({ firstName: 'Walk', lastName: 'Er', email: unique(), role: 'SALES', phone: '+33612345678', password: 'Tr0ub4dor&3-horse-battery' }),
+        'clients.create': () => ({ fullName: 'Walk Er', email: unique(), phone: '+33612345678', companyName: 'Walk Co' }),
+        'contracts.create': () => ({ clientId: client.id, totalAmount: '100', amountDue: '50', signed: false }),
+        'contracts.pay': () => ({ amount: '1' }),
+        'events.create': () => ({ contractId: contract.id, name: 'Walk', startAt: '2031-01-01T10:00Z', endAt: '2031-01-01T12:00Z', location: 'Paris', attendees: 1, notes: 'n' }),
+      };
+      const ids: Record<string, number> = { employees: target.id, clients: client.id, contracts: contract.id, events: event.id };
+      const tokenFor = (noun: string, method: string) => (noun === 'employees' || (noun === 'contracts' && method === 'create') ? manager.token : sales.token);
+      // A string member gets a NUL character (refused by every parser of text, email, phone,
+      // amount, date, role and password); any other member a value of the wrong type.
+      const bad = (schema: JsonSchema) => (schema.type === 'string' ? 'bad\u0000value' : 'not-a-number-or-flag');
+
+      const before = await fingerprint(db);
+      let walked = 0;
+      for (const [noun, methods] of Object.entries(ROUTES)) {
+        for (const [method, route] of Object.entries(methods as Record<string, { method: string; path: string; schema: { body?: JsonSchema } }>)) {
+          const members = Object.entries((route.schema.body?.properties ?? {}) as Record<string, JsonSchema>);
+          for (const [member, schema] of members) {
+            const path = route.path.replace('{id}', String(ids[noun]));
+            const body = { ...(valid[`${noun}.${method}`]?.() ?? {}), [member]: bad(schema) };
+            const problem = expectProblem(await call(route.method, path, tokenFor(noun, method), body), 400, 'validation');
+            expect({ route: `${route.method} ${route.path}`, member, pointer: problem.pointer }).toEqual({ route: `${route.method} ${route.path}`, member, pointer: `/${member}` });
+            walked += 1;
+          }
+        }
+      }
+      expect(walked).toBeGreaterThan(40);
+
+      // The session's routes (outside the catalog): the first account, a login, a password change.
+      const session: [string, string | undefined, Json, string][] = [
+        ['/v1/init', undefined, { firstName: 'bad\u0000value', lastName: 'L', email: 'i@example.com', password: 'Tr0ub4dor&3-horse-battery' }, '/firstName'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: '', email: 'i@example.com', password: 'Tr0ub4dor&3-horse-battery' }, '/lastName'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: 'L', email: 'not-an-email', password: 'Tr0ub4dor&3-horse-battery' }, '/email'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: 'L', email: 'i@example.com', password: 'short' }, '/password'],
+        ['/v1/auth/login', undefined, { email: 'not-an-email', password: 'whatever' }, '/email'],
+        ['/v1/auth/password', sales.token, { currentPassword: FACTORY_PASSWORD, newPassword: 'password1234' }, '/newPassword'],
+        ['/v1/auth/password', sales.token, { currentPassword: FACTORY_PASSWORD, newPassword: FACTORY_PASSWORD }, '/newPassword'],
+      ];
+      for (const [route, token, body, pointer] of session) {
+        const problem = expectProblem(await call('POST', route, token as string, body), 400, 'validation');
         expect({ route, pointer: problem.pointer }).toEqual({ route, pointer });
       }
       expect(changedTables(before, await fingerprint(db))).toEqual([]);

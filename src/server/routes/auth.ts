@@ -97,7 +97,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const email = parseEmail(request.body.email);
+      const email = parseEmail(request.body.email, { field: 'email' });
       const retryAfter = throttle.retryAfterSeconds(request.ip, email);
       if (retryAfter > 0) {
         throw new HttpProblem(429, 'unauthenticated', `too many failed logins; try again in ${retryAfter} seconds`, { headers: { 'retry-after': String(retryAfter) } });
@@ -247,9 +247,9 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
     },
     async (request, reply) => {
       const input = {
-        firstName: parseText(request.body.firstName, 'first name', 100),
-        lastName: parseText(request.body.lastName, 'last name', 100),
-        email: parseEmail(request.body.email),
+        firstName: parseText(request.body.firstName, { field: 'firstName' }, 100),
+        lastName: parseText(request.body.lastName, { field: 'lastName' }, 100),
+        email: parseEmail(request.body.email, { field: 'email' }),
         password: request.body.password,
       };
       const actor = await database.use((db) => bootstrapFirstManager(db, input));
