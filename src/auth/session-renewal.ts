@@ -23,6 +23,13 @@ export interface SessionRenewal<T> {
    * where the front end can) and returns what the new access token says.
    */
   refresh(refreshToken: string, keep: (session: StoredSession) => Promise<void>): Promise<T>;
+  /**
+   * True when the rotation is committed before `keep` can run (through a server, which answers
+   * after its commit): a store that could not take the new pair would leave the login with a spent
+   * refresh token. The store is then written first with the pair it holds, so a read-only folder
+   * or a full disk fails the command before the refresh token is presented (docs/security.md).
+   */
+  commitsBeforeKeeping?: boolean;
 }
 
 /**
@@ -39,6 +46,7 @@ export async function renewStoredSession<T>(homeDir: string, credentials: Creden
     if (!stored) throw notLoggedIn();
     const current = renewal.current(stored.session.accessToken);
     if (current !== undefined) return { value: current, store: stored.store };
+    if (renewal.commitsBeforeKeeping) await credentials.save(stored.session, stored.store);
     let store = stored.store;
     const value = await renewal.refresh(stored.session.refreshToken, async (session) => {
       store = await credentials.save(session, stored.store);

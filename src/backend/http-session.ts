@@ -144,8 +144,7 @@ export class HttpSession implements SessionApi {
     if (stillValid(stored.session.accessToken)) return { accessToken: stored.session.accessToken, store: stored.store };
     const { value, store } = await renewStoredSession(homeDir, this.credentials, {
       current: (accessToken) => (stillValid(accessToken) ? accessToken : undefined),
-      // The server commits the rotation before it answers: a new pair that cannot be kept here
-      // (a read-only config folder) means logging in again.
+      commitsBeforeKeeping: true,
       refresh: async (refreshToken, keep) => {
         const renewed = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/refresh', json: { refreshToken }, prompt: true });
         await keep({ accessToken: renewed.accessToken, refreshToken: renewed.refreshToken });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
+import { isRoot, makeReadOnly, mountsAvailable } from '../support/mounts';
 import { holdRowLock, waitForBlocked } from '../support/row-locks';
 import { httpRequest, type RunningServer, startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
@@ -231,6 +232,31 @@ onServer('token renewal through the API', () => {
     expect(stored().refreshToken).not.toBe(first);
     const [family] = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'rita@epic.events'`);
     expect(family.revoked_at).toBeNull();
+  });
+
+  // Permission bits do not stop root: there the folder becomes a read-only bind mount.
+  (!isRoot || mountsAvailable() ? it : it.skip)('should keep the login, not spend its refresh token, when the renewed pair could not be saved in a folder made read-only', async () => {
+    await insertEmployee(db, { role: 'SALES', email: 'ro@epic.events' });
+    const ro = employeeMachine(db, 'ro@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect((await ro.run(['login', '--email', ro.email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
+    const file = path.join(ro.home, 'credentials.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const undo = makeReadOnly(ro.home)!;
+    let attempts;
+    try {
+      attempts = [await ro.run(['whoami']), await ro.run(['whoami'])];
+    } finally {
+      undo();
+    }
+    // Before: the first renewal rotated on the server and was lost here; the second presented the
+    // spent token, which revoked the login as stolen (exit 3).
+    for (const result of attempts) expectOneLineError(result, 7, new RegExp(`^error: cannot use ${file}: (read-only file system|permission denied)`));
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    const after = await ro.run(['whoami', '--json']);
+    expect({ code: after.code, stderr: after.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(fs.readFileSync(file, 'utf8')).not.toBe(before);
+    const families = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'ro@epic.events'`);
+    expect(families).toEqual([{ revoked_at: null }]);
   });
 });
 
