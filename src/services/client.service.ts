@@ -153,10 +153,7 @@ export async function updateClient(db: SqlRunner, actor: Actor, id: number, inpu
   // The role alone decides first, so a refused caller learns it before any validation message.
   if (wantsDetails) assertAllowed(actor, 'client.update');
   if (wantsReassign) assertAllowed(actor, 'client.reassign');
-  if (input.fullName !== undefined) details.fullName = parseText(input.fullName, 'full name', 150);
-  if (input.email !== undefined) details.email = parseEmail(input.email);
-  if (input.phone !== undefined) details.phone = parsePhone(input.phone);
-  if (input.companyName !== undefined) details.companyName = parseText(input.companyName, 'company name', 150);
+  for (const rule of CLIENT_DETAIL_RULES) if (input[rule.field] !== undefined) details[rule.field] = rule.parse(input[rule.field]);
 
   return db.transaction(async (manager) => {
     const before = await loadClient(manager, id);
@@ -210,10 +207,10 @@ export async function deleteClient(db: SqlRunner, actor: Actor, id: number): Pro
  * `client import` both validate through this list, so a file is held to the same rules as a flag.
  */
 export const CLIENT_DETAIL_RULES: readonly { field: keyof ClientDetails; parse: (value: unknown) => string }[] = [
-  { field: 'fullName', parse: (value) => parseText(value, 'full name', 150) },
-  { field: 'email', parse: (value) => parseEmail(value) },
-  { field: 'phone', parse: (value) => parsePhone(value) },
-  { field: 'companyName', parse: (value) => parseText(value, 'company name', 150) },
+  { field: 'fullName', parse: (value) => parseText(value, { field: 'fullName' }, 150) },
+  { field: 'email', parse: (value) => parseEmail(value, { field: 'email' }) },
+  { field: 'phone', parse: (value) => parsePhone(value, { field: 'phone' }) },
+  { field: 'companyName', parse: (value) => parseText(value, { field: 'companyName' }, 150) },
 ];
 
 function parseDetails(input: NewClient): ClientDetails {
