@@ -87,7 +87,7 @@ function writeDoc(rows, rss) {
     '',
     '| server | load | requests/s | × `GET /healthz` | p99 latency | non-2xx |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.server} | ${r.label} | ${Math.round(r.rps)} | ${r.ratio.toFixed(2)} | ${r.p99} ms | ${r.non2xx} |`),
+    ...rows.map((r) => `| ${r.server} | ${r.label} | ${Math.round(r.rps)} | ${r.ratio.toFixed(3)} | ${r.p99} ms | ${r.non2xx} |`),
     '',
     `Peak RSS of the server process over the whole run: ${rss.map((r) => `${r.mb.toFixed(0)} MB (${r.server})`).join(', ')}.`,
     MARK_END,
@@ -142,7 +142,7 @@ async function main() {
       });
     });
     const rss = servers.map((server) => ({ server: server.name, mb: peakRssMb(server.child.pid) }));
-    for (const row of rows) console.log(`${row.server}: ${row.label}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(2)} × healthz), p99 ${row.p99} ms, non-2xx ${row.non2xx}`);
+    for (const row of rows) console.log(`${row.server}: ${row.label}: ${Math.round(row.rps)} req/s (${row.ratio.toFixed(3)} × healthz), p99 ${row.p99} ms, non-2xx ${row.non2xx}`);
     for (const r of rss) console.log(`${r.server}: server peak RSS ${r.mb.toFixed(0)} MB`);
     console.log(`load average ${os.loadavg().map((n) => n.toFixed(1)).join(', ')}`);
     writeDoc(rows, rss);
