@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
+import { prepared } from '../database/prepared-statements';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { type TokenClaims } from './tokens';
@@ -14,6 +15,14 @@ interface SessionRow extends ActorRow {
   family_found: boolean;
 }
 
+const CALLER_SQL = prepared(
+  `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
+          f.revoked_at, f.id IS NOT NULL AS family_found
+     FROM employees e
+     LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
+    WHERE e.id = $1`,
+);
+
 /**
  * The caller behind a verified access token, as the database says now: the employee re-read (so a
  * deactivation or a role change counts at once, whatever the token says) and the login checked
@@ -21,14 +30,7 @@ interface SessionRow extends ActorRow {
  * (`authenticate`) and the server's bearer hook both resolve their caller here.
  */
 export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
-  const rows: SessionRow[] = await db.dataSource.query(
-    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-            f.revoked_at, f.id IS NOT NULL AS family_found
-       FROM employees e
-       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
-      WHERE e.id = $1`,
-    [Number(claims.sub), claims.sid],
-  );
+  const rows: SessionRow[] = await db.dataSource.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
   const row = rows[0];
   if (!row) throw sessionAccountGone();
   if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');

@@ -4,6 +4,7 @@ import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import fs from 'node:fs';
 import { ensurePrivateDir } from '../config/config';
+import { preparedName } from './prepared-statements';
 
 export interface DatabaseTarget {
   /** postgres://… for a server; undefined for the embedded engine. */
@@ -49,6 +50,7 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       connectTimeoutMS: target.statementTimeoutMs ?? SERVER_CONNECT_TIMEOUT_MS,
       extra: {
         max: target.poolSize ?? COMMAND_POOL_SIZE,
+        Client: preparingClient(),
         application_name: 'epicevents',
         ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
       },
@@ -71,6 +73,21 @@ export function createDataSource(target: DatabaseTarget): DataSource {
     ...common,
     driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
   } as DataSourceOptions);
+}
+
+/**
+ * pg's client, except that the texts marked by `prepared()` run as named statements: parsed and
+ * planned once per connection (TypeORM passes every query as a text and its values).
+ */
+function preparingClient(): typeof import('pg').Client {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  return class PreparingClient extends Client {
+    override query(config: unknown, values?: unknown, callback?: unknown): never {
+      const name = typeof config === 'string' && Array.isArray(values) ? preparedName(config) : undefined;
+      return (super.query as (...args: unknown[]) => never)(name ? { name, text: config } : config, values, callback);
+    }
+  } as typeof Client;
 }
 
 /**
