@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
+import { StartQuery, type StartRow } from '../database/start-query';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { type TokenClaims } from './tokens';
@@ -10,7 +11,8 @@ export function sessionAccountGone() {
 }
 
 interface SessionRow extends ActorRow {
-  revoked_at: Date | null;
+  /** A timestamp (text in json), or null while the login stands. */
+  revoked_at: string | null;
   family_found: boolean;
 }
 
@@ -18,22 +20,34 @@ interface SessionRow extends ActorRow {
  * The caller behind a verified access token, as the database says now: the employee re-read (so a
  * deactivation or a role change counts at once, whatever the token says) and the login checked
  * against server-side revocation, in one query; exit 3 (HTTP 401) otherwise. The CLI
- * (`authenticate`) and the server's bearer hook both resolve their caller here.
+ * (`authenticate`, where the re-read rides with the schema check) and the server's bearer hook
+ * both resolve their caller here.
  */
 export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
-  const rows: SessionRow[] = await db.dataSource.query(
-    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-            f.revoked_at, f.id IS NOT NULL AS family_found
-       FROM employees e
-       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
-      WHERE e.id = $1`,
-    [Number(claims.sub), claims.sid],
+  const start = withCaller(new StartQuery(), claims);
+  return callerFromRow(await db.startRow(start));
+}
+
+/** Adds the re-read of the token's employee and login to `start`, as the json column `caller`. */
+export function withCaller(start: StartQuery, claims: TokenClaims): StartQuery {
+  return start.column(
+    'caller',
+    `SELECT row_to_json(c) FROM (
+       SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
+              f.revoked_at, f.id IS NOT NULL AS family_found
+         FROM employees e
+         LEFT JOIN session_families f ON f.id = ${start.param(claims.sid)}::uuid AND f.employee_id = e.id
+        WHERE e.id = ${start.param(Number(claims.sub))}) c`,
   );
-  const row = rows[0];
-  if (!row) throw sessionAccountGone();
-  if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
-  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
-  return toActor(row);
+}
+
+/** The caller `withCaller` read, or exit 3: account gone, login ended, account deactivated. */
+export function callerFromRow(row: StartRow): Actor {
+  const caller = row.caller as SessionRow | null;
+  if (!caller) throw sessionAccountGone();
+  if (!caller.family_found || caller.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
+  if (!caller.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  return toActor(caller);
 }
 
 // Beside the Actor type, so that server mode checks it without loading this module's database code.

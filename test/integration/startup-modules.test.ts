@@ -126,6 +126,26 @@ describe('modules loaded at start-up', () => {
       for (const heavy of HEAVY) expect(packages).not.toContain(heavy);
     });
 
+    // Round trips before a command's own query: the schema check, the caller re-read and the
+    // reminders due go in one statement, and TypeORM does not ask for what it is told.
+    it('should send two statements for `client list` in direct mode: the start check, then the list', async () => {
+      const employee = await insertEmployee(db, { role: 'MANAGEMENT', email: 'round-trips@epic.events' });
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-round-trips-'));
+      const env = { ...db.env, EPICEVENTS_HOME: home };
+      const token = await runCli(['login', '--email', employee.email, '--password-stdin', '--print-token'], { env, stdin: `${FACTORY_PASSWORD}\n` });
+      const log = path.join(home, 'queries.txt');
+      const QUERY_LOG = path.resolve(__dirname, '../../bench/query-log.js');
+      const result = await runCli(['client', 'list', '--json'], {
+        env: { ...env, EPICEVENTS_TOKEN: token.stdout.trim(), EPICEVENTS_BUNDLE: 'off', NODE_OPTIONS: `--require "${QUERY_LOG}"`, EPICEVENTS_QUERY_LOG: log },
+      });
+      expect(result.code).toBe(0);
+      const statements = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      fs.rmSync(home, { recursive: true, force: true });
+      expect(statements).toHaveLength(2);
+      expect(statements[0]).toMatch(/^SELECT ARRAY\(SELECT name FROM migrations\) AS applied, \(SELECT row_to_json\(c\).* AS caller, \(ARRAY\(SELECT e\.id FROM events e .* AS upcoming$/);
+      expect(statements[1]).toMatch(/FROM "clients" "client"/);
+    });
+
     // Server mode: the employee's machine holds no database and no key, and loads no code for them.
     describe('in server mode', () => {
       let server: RunningServer;
