@@ -8,11 +8,10 @@
 //   npm run bench:server                                   (1 000 000 rows, seeded when missing)
 //   BENCH_SERVER_SCALE=100000 BENCH_SERVER_ROUNDS=3 BENCH_SERVER_SECONDS=5 npm run bench:server
 'use strict';
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { BIN, prepare, median, rowsLabel, fail, wholeNumber } = require('./bench');
+const { prepare, startServer, median, rowsLabel, fail, wholeNumber } = require('./bench');
 
 const ROOT = path.resolve(__dirname, '..');
 const DOC = path.join(ROOT, 'docs', 'performance.md');
@@ -23,23 +22,6 @@ const ROUNDS = wholeNumber('BENCH_SERVER_ROUNDS', 3);
 const SECONDS = wholeNumber('BENCH_SERVER_SECONDS', 10);
 const CONNECTIONS = 32;
 const DEMO_PASSWORD = 'demo-password-2026';
-
-/** Starts `serve --port 0` and resolves with its URL and pid once it prints `listening on`. */
-function startServer(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, EPICEVENTS_KEYCHAIN: 'off', ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve({ url: match[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code} before listening`)));
-  });
-}
 
 /** The server's peak RSS so far, in MB (Linux: VmHWM of /proc/PID/status). */
 function peakRssMb(pid) {
