@@ -11,12 +11,12 @@
 //                                                            temporary folder, each load interleaved
 //                                                            on both: before/after in one run)
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { BIN, prepare, median, rowsLabel, fail, wholeNumber } = require('./bench');
+const { BIN, prepare, startServer, median, rowsLabel, fail, wholeNumber } = require('./bench');
 
 const ROOT = path.resolve(__dirname, '..');
 const DOC = path.join(ROOT, 'docs', 'performance.md');
@@ -38,23 +38,6 @@ function buildBefore(ref) {
   process.stderr.write(`building ${ref} in ${dir}…\n`);
   execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   return { dir, bin: path.join(dir, 'bin', 'epicevents.js') };
-}
-
-/** Starts `serve --port 0` and resolves with its URL and pid once it prints `listening on`. */
-function startServer(env, bin = BIN) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, EPICEVENTS_KEYCHAIN: 'off', ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve({ url: match[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code} before listening`)));
-  });
 }
 
 /** The server's peak RSS so far, in MB (Linux: VmHWM of /proc/PID/status). */

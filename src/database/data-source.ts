@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import fs from 'node:fs';
@@ -39,7 +40,7 @@ export function createDataSource(target: DatabaseTarget): DataSource {
     logging: false,
   } as const;
   if (target.databaseUrl) {
-    return new DataSource({
+    return withoutServerProbe(new DataSource({
       ...common,
       url: target.databaseUrl,
       // Handed over rather than left to TypeORM's require-by-name, so the bundle contains pg.
@@ -54,7 +55,7 @@ export function createDataSource(target: DatabaseTarget): DataSource {
         application_name: 'epicevents',
         ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
       },
-    } as DataSourceOptions);
+    } as DataSourceOptions));
   }
   if (!target.longLived) {
     // A command lives about a second: V8's optimising tier for WebAssembly would recompile
@@ -69,10 +70,33 @@ export function createDataSource(target: DatabaseTarget): DataSource {
   ensurePrivateDir(target.dataDir);
   // PGlite cannot start in a folder reached through a symbolic link: it gets the real path.
   const dataDir = fs.realpathSync(target.dataDir);
-  return new DataSource({
-    ...common,
-    driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
-  } as DataSourceOptions);
+  return withoutServerProbe(
+    new DataSource({
+      ...common,
+      driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
+    } as DataSourceOptions),
+    // PGlite's one database.
+    'postgres',
+  );
+}
+
+/**
+ * TypeORM's Postgres driver asks the server, on initialize, for its version, the current
+ * database and the current schema: three round trips before the command's first query, for
+ * answers known already. The version only tells TypeORM whether PostgreSQL 12's features exist
+ * (generated columns, ALTER TYPE … ADD VALUE); both engines are newer (PostgreSQL 15 servers,
+ * PGlite's 17). The schema is public: the migrations create every table there. The database is
+ * the URL's, which TypeORM reads from it, or PGlite's one. Fields the driver asks for only when
+ * they are unset (typeorm/driver/postgres/PostgresDriver.js, connect()).
+ */
+const ASSUMED_SERVER_VERSION = '15.0';
+
+function withoutServerProbe(dataSource: DataSource, database?: string): DataSource {
+  const driver = dataSource.driver as PostgresDriver;
+  driver.version ??= ASSUMED_SERVER_VERSION;
+  driver.searchSchema ??= 'public';
+  if (database) driver.database ??= database;
+  return dataSource;
 }
 
 /**

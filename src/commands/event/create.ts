@@ -3,15 +3,14 @@ import { type RunFunction } from '../../cli/command-spec';
 import { conflict } from '../../errors/cli-error';
 
 import { parseId } from '../../validation/parse';
-import { flagString, promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
-import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
+import { type EventCreateInput, NEW_EVENT_VALUES, parseAttendees, parseEnd, parseLocation, parseName, parseStart } from './event-input';
 import { eventRecordView } from './event-view';
 
-export const run: RunFunction = async (ctx, { options }) => {
+export const run: RunFunction<EventCreateInput> = async (ctx, { given, notes }) => {
   const backend = await ctx.backend();
   const contractChoices =
-    ctx.prompter.interactive && options.contract === undefined
+    ctx.prompter.interactive && given.contract === undefined
       ? (await backend.contracts.list({ mine: true, signed: true }, { limit: 100 })).items.map((c) => ({
           name: `#${c.id} ${c.clientName} (${c.totalAmount})`,
           value: String(c.id),
@@ -21,15 +20,8 @@ export const run: RunFunction = async (ctx, { options }) => {
   if (contractChoices?.length === 0) {
     throw conflict('none of your clients has a signed contract: an event needs one', 'sign it first with `epicevents contract sign <id>`');
   }
-  const values = await requireValues(ctx, options, [
-    { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', choices: contractChoices, typeAnId: 'Contract id' },
-    { option: 'name', flag: '--name', message: 'Event name', validate: promptValidator(parseName) },
-    { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', validate: promptValidator(parseStart) },
-    { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', validate: promptValidator(parseEnd) },
-    { option: 'location', flag: '--location', message: 'Location', validate: promptValidator(parseLocation) },
-    { option: 'attendees', flag: '--attendees', message: 'Number of attendees', validate: promptValidator(parseAttendees) },
-  ]);
-  const notes = flagString(options, 'notes');
+  const [contract, ...details] = NEW_EVENT_VALUES;
+  const values = await requireValues(ctx, given, [{ ...contract, choices: contractChoices }, ...details]);
   const event = await backend.events.create({
     contractId: parseId(values.contract, '--contract'),
     name: parseName(values.name),
@@ -37,7 +29,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     endAt: parseEnd(values.end),
     location: parseLocation(values.location),
     attendees: parseAttendees(values.attendees),
-    notes: notes === undefined ? undefined : parseNotes(notes),
+    notes,
   });
   return { json: eventJson(event), human: eventRecordView(event, `created event ${event.id}; management has been told it needs support`) };
 };

@@ -1,5 +1,6 @@
+import { type ParseContext } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { type MissingValue } from '../../cli/prompter';
+import { missingFlags, type MissingValue } from '../../cli/prompter';
 import { parseId } from '../../validation/parse';
 import { promptValidator } from './flags';
 
@@ -10,7 +11,8 @@ export interface RequiredValue<K extends string> {
   flag: string;
   /** The prompt question on a terminal. */
   message: string;
-  validate?: (value: string) => string | undefined;
+  /** The parser (src/validation) a value must pass, given as a flag or typed at the prompt. */
+  parse?: (value: string) => unknown;
   choices?: { name: string; value: string }[];
   /**
    * For `choices` that list only some of the records (the most recent ones): adds a last choice
@@ -23,26 +25,31 @@ export interface RequiredValue<K extends string> {
 const TYPE_AN_ID = 'type-an-id';
 
 /**
- * Required values: taken from the flags first; those missing are asked for on a terminal, and
- * otherwise the command fails at once (exit 2) naming every missing flag, never waiting on stdin.
+ * The parse step's half of required values: those given as flags must pass their parser, and off
+ * a terminal a missing one is exit 2 naming every missing flag (nothing could ask for it).
+ * Pure, so the runner calls it before the caller is resolved or anything is opened.
  */
-export async function requireValues<K extends string>(
-  ctx: CommandContext,
-  options: Record<string, unknown>,
-  values: RequiredValue<K>[],
-): Promise<Record<K, string>> {
-  const result = {} as Record<K, string>;
-  const missing: RequiredValue<K>[] = [];
+export function givenValues<K extends string>(options: Record<string, unknown>, values: RequiredValue<K>[], how: ParseContext): Partial<Record<K, string>> {
+  const missing = values.filter((value) => typeof options[value.option] !== 'string');
+  if (!how.interactive && missing.length > 0) throw missingFlags(missing.map((value) => value.flag));
+  const given: Partial<Record<K, string>> = {};
   for (const value of values) {
-    const given = options[value.option];
-    if (typeof given === 'string') result[value.option] = given;
-    else missing.push(value);
+    const text = options[value.option];
+    if (typeof text !== 'string') continue;
+    value.parse?.(text);
+    given[value.option] = text;
   }
-  if (!ctx.prompter.interactive) {
-    await ctx.prompter.ask(missing.map(question)); // names every missing flag (exit 2) when there is one
-    return result;
-  }
-  for (const value of missing) {
+  return given;
+}
+
+/**
+ * The run step's half: the values `givenValues` left missing are asked for, on a terminal (off
+ * one, the parse step already stopped the command).
+ */
+export async function requireValues<K extends string>(ctx: CommandContext, given: Partial<Record<K, string>>, values: RequiredValue<K>[]): Promise<Record<K, string>> {
+  const result = { ...given } as Record<K, string>;
+  for (const value of values) {
+    if (given[value.option] !== undefined) continue;
     let answer = (await ctx.prompter.ask([question(value)]))[value.flag];
     if (answer === TYPE_AN_ID && value.typeAnId) {
       const typed = { flag: value.flag, message: value.typeAnId, validate: promptValidator((v) => parseId(v, value.flag)) };
@@ -55,5 +62,5 @@ export async function requireValues<K extends string>(
 
 function question<K extends string>(value: RequiredValue<K>): MissingValue {
   const choices = value.choices && value.typeAnId ? [...value.choices, { name: 'another one: type its id', value: TYPE_AN_ID }] : value.choices;
-  return { flag: value.flag, message: value.message, validate: value.validate, choices };
+  return { flag: value.flag, message: value.message, validate: value.parse && promptValidator(value.parse), choices };
 }
