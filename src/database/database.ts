@@ -66,21 +66,25 @@ export class Database implements SqlRunner {
   static async openCurrent(target: DatabaseTarget): Promise<Database> {
     const db = await Database.open(target);
     try {
-      const pending = (await db.migrationStates()).filter((m) => !m.applied);
-      if (pending.length > 0) {
-        if (!db.embedded) {
-          throw unavailable(
-            `the database schema is behind: ${pending.length} migration(s) pending`,
-            'run `epicevents db migrate` (or `epicevents init` on a new database)',
-          );
-        }
-        await db.migrate();
-      }
+      await db.ensureCurrent();
       return db;
     } catch (error) {
       await db.close();
       throw error;
     }
+  }
+
+  /** Migrates an embedded database that is behind; refuses (exit 7) a server whose schema is behind. */
+  async ensureCurrent(): Promise<void> {
+    const pending = (await this.migrationStates()).filter((m) => !m.applied);
+    if (pending.length === 0) return;
+    if (!this.embedded) {
+      throw unavailable(
+        `the database schema is behind: ${pending.length} migration(s) pending`,
+        'run `epicevents db migrate` (or `epicevents init` on a new database)',
+      );
+    }
+    await this.migrate();
   }
 
   get manager(): EntityManager {

@@ -174,7 +174,7 @@ withTerminal('Ctrl-C at a prompt', () => {
     ['after two answers', ['Kevin Casey', 'kevin@startup.io']],
   ])('should exit 130 and create no client when Ctrl-C is pressed %s of `client create`', async (_when, answers) => {
     const before = await fingerprint(db);
-    const tty = startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
+    const tty = await startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
     let code: number;
     try {
       await tty.waitFor(/full name/i);
