@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
+import { runCli, TEST_JWT_SECRET, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { type RunningServer, startServer } from '../support/server';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
+
+// The subject is the process: servers and commands as separate processes sharing one folder.
+runCommandsAsProcesses();
 
 /**
  * What is particular to server mode: the employee's machine needs no database settings and keeps

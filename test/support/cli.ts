@@ -44,6 +44,7 @@ export function processEnv(overrides: Record<string, string | undefined> = {}): 
     NO_COLOR: '1',
     EPICEVENTS_KEYCHAIN: 'off',
     EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET,
+    EPICEVENTS_DEBUG: process.env.EPICEVENTS_DEBUG,
     ...overrides,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
@@ -62,6 +63,16 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   return runProcess(args, options);
 }
 
+let processesOnly = false;
+
+/**
+ * For a test file whose subject is the process (locks and races between processes, signals,
+ * start-up, telemetry, files of the session): every command it runs is the real binary.
+ */
+export function runCommandsAsProcesses(): void {
+  processesOnly = true;
+}
+
 /**
  * Whether a command may run in this process: on the embedded engine, where a separate process
  * spends most of its time opening PGlite. A command stays a process when the test is about the
@@ -69,7 +80,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
  * when EPICEVENTS_TEST_CLI=process asks for processes everywhere.
  */
 function runsInProcess(options: CliOptions): boolean {
-  if (serverUrl() || process.env.EPICEVENTS_TEST_CLI === 'process') return false;
+  if (serverUrl() || processesOnly || process.env.EPICEVENTS_TEST_CLI === 'process') return false;
   return !options.process && !options.cwd && options.env?.TZ === undefined;
 }
 
