@@ -117,7 +117,7 @@ function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
     dataDir,
     query: async (sql, params) => {
       try {
-        return await (await holdEmbedded(dataDir)).query(sql, params);
+        return await whileHeld(dataDir, async (db) => db.query(sql, params));
       } catch (error) {
         // TypeORM wraps PGlite's error: the tests read PostgreSQL's fields on it, as pg gives them.
         const cause = (error as { driverError?: Record<string, unknown> }).driverError;
@@ -160,14 +160,24 @@ export function holdEmbedded(dataDir: string): Promise<Database> {
   return db;
 }
 
+/** The test's own work on a held database, which a release waits for before it closes the database. */
+const working = new Set<Promise<unknown>>();
+
+function whileHeld<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const done = holdEmbedded(dataDir).then(work);
+  working.add(done);
+  const forget = () => working.delete(done);
+  done.then(forget, forget);
+  return done;
+}
+
 /** Closes the held database of one folder, or of every folder, so that another process may open it. */
 export async function releaseEmbedded(dataDir?: string): Promise<void> {
   const keys = dataDir === undefined ? [...held.keys()] : [folderKey(dataDir)];
-  for (const key of keys) {
-    const db = held.get(key);
-    held.delete(key);
-    await (await db?.catch(() => undefined))?.close();
-  }
+  const opened = keys.map((key) => held.get(key));
+  keys.forEach((key) => held.delete(key));
+  await Promise.allSettled([...working]);
+  for (const db of opened) await (await db?.catch(() => undefined))?.close();
 }
 
 /**
