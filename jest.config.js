@@ -4,6 +4,9 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const integration = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },
+  // The CLI runs in the test process from src/ (test/support/cli.ts): its package.json paths are
+  // written for dist/src/, one folder deeper.
+  moduleNameMapper: { '^(\\.\\./)+package\\.json$': '<rootDir>/package.json' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

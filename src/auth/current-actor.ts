@@ -1,7 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
 import { prepared } from '../database/prepared-statements';
-import { StartQuery, type StartRow } from '../database/start-query';
+import type { StartQuery, StartRow } from '../database/start-query';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { type TokenClaims } from './tokens';

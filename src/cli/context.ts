@@ -21,12 +21,24 @@ export interface BackendPlacement {
 }
 
 /**
+ * Lends a command a database its host keeps open (a test run executing many commands in one
+ * process, where opening the embedded engine per command would cost more than the command).
+ * A lent database is used as it is and never closed by the command.
+ */
+export interface DatabaseLender {
+  /** The open database for this target, or undefined: the command then opens its own. */
+  lend(target: DatabaseTarget): Promise<Database | undefined>;
+}
+
+/**
  * Everything a command's run function may use, injected so tests can drive it: output, prompts,
  * configuration, the backend, and the caller the runner resolved for it. The database behind the
  * backend is opened on first use and closed when the command ends.
  */
 export class CommandContext {
   private database?: Promise<Database>;
+  /** Set when the database came from the lender: the command does not close it. */
+  private lent = false;
   private loadedBackend?: Promise<Backend>;
   /** The server's connection in server mode, closed with the command. */
   private serverBackend?: { close(): void };
@@ -44,6 +56,7 @@ export class CommandContext {
     readonly env: NodeJS.ProcessEnv = process.env,
     readonly stdin: NodeJS.ReadableStream = process.stdin,
     private readonly placement: BackendPlacement = {},
+    private readonly lender?: DatabaseLender,
   ) {}
 
   get config(): Config {
@@ -82,14 +95,23 @@ export class CommandContext {
    * first `db(start)` has `start`'s columns read with the schema check (the session's caller).
    */
   db(start?: StartQuery): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.databaseTarget(), start));
+    this.database ??= this.borrowed(true, start).then(async (db) => db ?? (await loadDatabase()).openCurrent(this.databaseTarget(), start));
     return this.database;
   }
 
   /** The database as it is, whatever its schema: for the `db` commands and `init`. */
   rawDb(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.open(this.databaseTarget()));
+    this.database ??= this.borrowed(false).then(async (db) => db ?? (await loadDatabase()).open(this.databaseTarget()));
     return this.database;
+  }
+
+  /** The lender's open database for this command's target, brought current when `current`. */
+  private async borrowed(current: boolean, start?: StartQuery): Promise<Database | undefined> {
+    const db = await this.lender?.lend(this.databaseTarget());
+    if (!db) return undefined;
+    this.lent = true;
+    if (current) await db.ensureCurrent(start);
+    return db;
   }
 
   private databaseTarget(): DatabaseTarget {
@@ -103,7 +125,7 @@ export class CommandContext {
   async close(): Promise<void> {
     this.serverBackend?.close();
     const db = await this.database?.catch(() => undefined);
-    await db?.close();
+    if (!this.lent) await db?.close();
   }
 }
 

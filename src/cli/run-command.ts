@@ -4,7 +4,7 @@ import { Output, type OutputStreams } from '../output/output';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type CommandInput, type CommandSpec, type RunFunction } from './command-spec';
 import { flagFor } from './field-flags';
-import { CommandContext, type GlobalOptions } from './context';
+import { CommandContext, type DatabaseLender, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
 import { reportBusinessEvents, reportUnexpected } from '../observability/sentry';
 import { takeBusinessEvents } from '../observability/business-events';
@@ -14,6 +14,8 @@ export interface RunEnvironment {
   streams: OutputStreams;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** A host that runs commands in its own process and keeps databases open for them (the binary has none). */
+  databases?: DatabaseLender;
 }
 
 /** Runs one command: the single place where errors become a message and an exit code. */
@@ -22,7 +24,7 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   const output = new Output(runtime.streams, { json: globals.json, color: globals.color, wide: input.options.wide === true }, runtime.env);
   const interactive = Boolean(runtime.stdin.isTTY && runtime.streams.stdout.isTTY);
   const server = typeof input.options.server === 'string' ? input.options.server : undefined;
-  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server });
+  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server }, runtime.databases);
   try {
     // Flags first: a bad or missing one is exit 2 before any login is looked up or database opened.
     const parsed = spec.parse ? spec.parse(input, { globals, interactive }) : input;

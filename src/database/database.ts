@@ -65,30 +65,38 @@ export class Database implements SqlRunner {
 
   /**
    * Opens the database for a command that needs the current schema. The embedded database is
-   * created and migrated on first use; a server whose schema is behind is refused (exit 7).
-   * With `start`, its columns are read in the same statement as the schema check (one round trip
-   * instead of two), and `startRow(start)` then returns them.
+   * created and migrated on first use; a server whose schema is behind is refused (exit 7)
+   * (`ensureCurrent`, which also reads `start`'s columns).
    */
   static async openCurrent(target: DatabaseTarget, start?: StartQuery): Promise<Database> {
     const db = await Database.open(target);
     try {
-      const checked = await db.schemaCheck(start);
-      const pending = MIGRATIONS.filter((m) => !checked.applied.includes(m.name));
-      if (pending.length > 0) {
-        if (!db.embedded) {
-          throw unavailable(
-            `the database schema is behind: ${pending.length} migration(s) pending`,
-            'run `epicevents db migrate` (or `epicevents init` on a new database)',
-          );
-        }
-        await db.migrate();
-      } else if (start && checked.row) {
-        db.opening = { query: start, row: checked.row };
-      }
+      await db.ensureCurrent(start);
       return db;
     } catch (error) {
       await db.close();
       throw error;
+    }
+  }
+
+  /**
+   * Migrates an embedded database that is behind; refuses (exit 7) a server whose schema is behind.
+   * With `start`, its columns are read in the same statement as the schema check (one round trip
+   * instead of two), and `startRow(start)` then returns them.
+   */
+  async ensureCurrent(start?: StartQuery): Promise<void> {
+    const checked = await this.schemaCheck(start);
+    const pending = MIGRATIONS.filter((m) => !checked.applied.includes(m.name));
+    if (pending.length > 0) {
+      if (!this.embedded) {
+        throw unavailable(
+          `the database schema is behind: ${pending.length} migration(s) pending`,
+          'run `epicevents db migrate` (or `epicevents init` on a new database)',
+        );
+      }
+      await this.migrate();
+    } else if (start && checked.row) {
+      this.opening = { query: start, row: checked.row };
     }
   }
 

@@ -1,11 +1,14 @@
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { ARGON2_OPTIONS } from '../../src/auth/passwords';
-import { TEST_JWT_SECRET } from '../support/cli';
+import { TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { waitForBlocked, watchRuns } from '../support/row-locks';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, type TestUser, userFor } from '../support/users';
+
+// The subject is the process: the login throttle between concurrent processes.
+runCommandsAsProcesses();
 
 /**
  * Where passwords and tokens meet their limits: guessing through `password change`, passwords typed

@@ -5,9 +5,12 @@ import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
-import { TEST_JWT_SECRET, tempHome } from '../support/cli';
+import { TEST_JWT_SECRET, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+// The subject is the process: inits and session renewals racing between processes, the credential files they leave.
+runCommandsAsProcesses();
 
 let db: TestDatabase;
 let manager: TestUser;

@@ -2,10 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli, tempHome } from '../support/cli';
+import { runCli, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { makeReadOnly, mountsAvailable, isRoot } from '../support/mounts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+// The subject is the process: the working directory's .env and the config folder of a process.
+runCommandsAsProcesses();
 
 /**
  * The config folder as the machine really has it: a folder that exists with its own mode, one that

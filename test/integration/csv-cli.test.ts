@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvParser } from '../../src/csv/csv-parser';
-import { TEST_JWT_SECRET } from '../support/cli';
+import { TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
 import { insertClient, insertContract, insertEvent } from '../support/factories';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, releaseEmbedded, type TestDatabase } from '../support/test-database';
 import { initManager, loggedIn, type TestUser } from '../support/users';
 import { expectOneLineError } from '../support/assertions';
+
+// The subject is the process: imports on a terminal (script(1)) and fresh databases made by the binary.
+runCommandsAsProcesses();
 
 /**
  * `client import` and `client|contract|event export --csv` through the real binary: what a user
@@ -133,11 +136,12 @@ describe('client import', () => {
     expect(result.stderr).toMatch(/^line 3 \(full_name\)|^line 3 \(email\)/);
   });
 
-  it('should draw a progress bar on stderr when it is a terminal, and erase it at the end', () => {
+  it('should draw a progress bar on stderr when it is a terminal, and erase it at the end', async () => {
     const lines = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\r\n`).join('');
     const csv = file('progress.csv', HEADER + lines);
     const command = [process.execPath, path.resolve(__dirname, '../../bin/epicevents.js'), 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
     // script(1) runs the command in a pseudo-terminal and copies everything it writes, escapes included.
+    await releaseEmbedded(); // script(1) runs the binary, which opens the embedded folder itself
     const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sales.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
     const ERASE = '\r\u001b[K'; // back to the start of the line, erase it
     // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines the database has taken.
@@ -198,6 +202,7 @@ describe('export --csv', () => {
     const piped = await manager.run(['client', 'export', '--csv', '--search', 'control@']);
     expect(piped.stdout).toContain('Bell\u0007 and \u001b[31mred');
     const command = [process.execPath, path.resolve(__dirname, '../../bin/epicevents.js'), 'client', 'export', '--csv', '--search', 'control@'].map((a) => `'${a}'`).join(' ');
+    await releaseEmbedded(); // script(1) runs the binary, which opens the embedded folder itself
     const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...manager.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
     expect(screen).toContain('Bell\\u{7} and \\u{1b}[31mred');
     expect(screen).not.toContain('\u001b');

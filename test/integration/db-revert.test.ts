@@ -73,7 +73,7 @@ describe('db revert once the database has employees', () => {
     }
     expect(await applied()).toEqual([NAMES[0]]);
 
-    const no = startInTerminal(['db', 'revert'], manager.env);
+    const no = await startInTerminal(['db', 'revert'], manager.env);
     try {
       // inquirer wraps the question at word boundaries.
       const screen = (await no.waitFor(/\(y\/N\)/)).replace(/\s*\n\s*/g, ' ');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { type CliResult, runCli, tempHome } from '../support/cli';
+import { type CliResult, runCli, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { changedTables, fingerprint } from '../support/fingerprint';
 import { fillDisk, listTree, mountsAvailable, mountTmpfs, unmount } from '../support/mounts';
@@ -11,6 +11,9 @@ import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+// The subject is the process: processes killed, interrupted or starved mid-command.
+runCommandsAsProcesses();
 
 /**
  * Faults in the middle of a command: the database connection dies while the command waits on a
@@ -174,7 +177,7 @@ withTerminal('Ctrl-C at a prompt', () => {
     ['after two answers', ['Kevin Casey', 'kevin@startup.io']],
   ])('should exit 130 and create no client when Ctrl-C is pressed %s of `client create`', async (_when, answers) => {
     const before = await fingerprint(db);
-    const tty = startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
+    const tty = await startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
     let code: number;
     try {
       await tty.waitFor(/full name/i);

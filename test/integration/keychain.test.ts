@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, login, type TestUser, userFor } from '../support/users';
+import { runCommandsAsProcesses } from '../support/cli';
+
+// The subject is the process: the keychain helper process.
+runCommandsAsProcesses();
 
 /**
  * The real OS keychain: a Secret Service (gnome-keyring) on a D-Bus session bus. `.ci/run` runs

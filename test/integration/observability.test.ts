@@ -1,6 +1,10 @@
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, loggedIn, login, type TestUser, userFor } from '../support/users';
+import { runCommandsAsProcesses } from '../support/cli';
+
+// The subject is the process: what a process writes on stderr and in its log, from start to exit.
+runCommandsAsProcesses();
 
 /**
  * The audit trail and notifications through the real binary: one entry per successful write, in

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { fromCents, toCents } from '../../src/validation/parse';
-import { type CliResult, runCli, tempHome } from '../support/cli';
+import { type CliOptions, type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { type RaceReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
@@ -408,17 +408,19 @@ describe('races on the embedded engine', () => {
   let folder: string;
   /** One folder for the session and, inside it, the embedded database. */
   const inFolder = (home: string) => ({ EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data'), DATABASE_URL: undefined });
+  /** The lock between processes is the subject: every command is a process of its own. */
+  const runBinary = (args: string[], options: CliOptions) => runCli(args, { ...options, process: true });
 
   beforeAll(async () => {
     folder = tempHome();
     const env = inFolder(folder);
-    const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
-    const adaLogin = await runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
-    const create = await runCli(['employee', 'create', '--first-name', 'Bill', '--last-name', 'B', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin'], {
+    const init = await runBinary(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const adaLogin = await runBinary(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const create = await runBinary(['employee', 'create', '--first-name', 'Bill', '--last-name', 'B', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin'], {
       env,
       stdin: `${TEST_PASSWORD}\n`,
     });
-    const billLogin = await runCli(['login', '--email', 'bill@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
+    const billLogin = await runBinary(['login', '--email', 'bill@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
     const failed = [init, adaLogin, create, billLogin].find((r) => r.code !== 0);
     if (failed) throw new Error(`setting up the embedded folder failed (${failed.code}): ${failed.stderr}`);
   }, RACE_TIMEOUT_MS);
@@ -438,14 +440,14 @@ describe('races on the embedded engine', () => {
         for (let round = 0; round < rounds; round += 1) {
           const results = await Promise.all(
             Array.from({ length: contenders }, (_, i) =>
-              runCli(['client', 'create', '--full-name', `Writer ${round}-${i}`, '--email', `writer${round}-${i}@startup.io`, '--phone', '+33612345678', '--company', 'Cool Startup'], {
+              runBinary(['client', 'create', '--full-name', `Writer ${round}-${i}`, '--email', `writer${round}-${i}@startup.io`, '--phone', '+33612345678', '--company', 'Cool Startup'], {
                 env: inFolder(i % 2 === 0 ? folder : link),
                 timeoutMs: 150_000,
               }),
             ),
           );
           expected += results.filter((r) => r.code === 0).length;
-          const list = await runCli(['client', 'list', '--json', '--limit', '500'], { env: inFolder(folder) });
+          const list = await runBinary(['client', 'list', '--json', '--limit', '500'], { env: inFolder(folder) });
           const kept = list.code === 0 ? list.json<unknown[]>().length : -1;
           if (results.some((r) => r.code !== 0) || kept !== expected || !noStackTrace(results)) {
             violations.push(`round ${round}: exits ${codes(results).join(',')}, ${kept} clients kept of ${expected} created: ${results.map((r) => r.stderr.trim()).join(' | ')}`);

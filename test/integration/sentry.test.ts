@@ -4,10 +4,13 @@ import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { runCli } from '../support/cli';
+import { runCli, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertEmployee } from '../support/factories';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+
+// The subject is the process: the Sentry SDK, loaded once per process, and what it sends before the process exits.
+runCommandsAsProcesses();
 
 /**
  * Sentry through its real transport: a local HTTP server stands in for sentry.io and receives the

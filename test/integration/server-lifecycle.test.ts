@@ -2,12 +2,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, TEST_JWT_SECRET } from '../support/cli';
+import { runCli, TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { holdRowLock, waitForBlocked } from '../support/row-locks';
 import { httpRequest, startServer } from '../support/server';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
+
+// The subject is the process: servers and commands as separate processes sharing one folder.
+runCommandsAsProcesses();
 
 /** `epicevents serve` as a process: its flags, health, TLS, shutdown, limits and the embedded database. */
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
+import { runCli, TEST_JWT_SECRET, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { isRoot, makeReadOnly, mountsAvailable } from '../support/mounts';
@@ -12,6 +12,9 @@ import { httpRequest, type RunningServer, startServer } from '../support/server'
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
+
+// The subject is the process: servers and commands as separate processes sharing one folder.
+runCommandsAsProcesses();
 
 /**
  * What is particular to server mode: the employee's machine needs no database settings and keeps
@@ -122,7 +125,7 @@ onServer('init through the server', () => {
   (tmuxAvailable ? it : it.skip)('should ask its questions and create the first manager while the server has no employee, then refuse at once, asking nothing', async () => {
     const ada = employeeMachine(db, 'ada@epic.events', { EPICEVENTS_SERVER: server.url });
     expect(await initialised()).toBe(false);
-    const first = startInTerminal(['init'], ada.env);
+    const first = await startInTerminal(['init'], ada.env);
     try {
       await first.waitFor(/First name/);
       first.send('Ada', 'Enter');
@@ -142,7 +145,7 @@ onServer('init through the server', () => {
     expect(await initialised()).toBe(true);
 
     // Before: the questions came first, and the refusal only after the person had answered them all.
-    const again = startInTerminal(['init'], employeeMachine(db, 'eve@epic.events', { EPICEVENTS_SERVER: server.url }).env);
+    const again = await startInTerminal(['init'], employeeMachine(db, 'eve@epic.events', { EPICEVENTS_SERVER: server.url }).env);
     try {
       const screen = await again.waitFor(/already initialised/);
       expect(screen).not.toMatch(/First name/);

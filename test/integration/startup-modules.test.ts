@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type CliResult, runCli, tempHome } from '../support/cli';
+import { type CliResult, runCli, runCommandsAsProcesses, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { type RunningServer, startServer } from '../support/server';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
+
+// The subject is the process: which modules a process loads at start-up.
+runCommandsAsProcesses();
 
 /**
  * Start-up pays only for what a command uses (docs/performance.md): which modules a command loads is

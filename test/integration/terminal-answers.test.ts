@@ -34,7 +34,7 @@ withTerminal('ending a prompt on a real terminal', () => {
 
   /** Runs `args` on a terminal, waits for `question`, answers; the exit code and the last screen. */
   async function answer(args: string[], user: TestUser, question: RegExp, keys: (tty: TerminalSession) => Promise<void> | void): Promise<{ code: number; screen: string }> {
-    const tty = startInTerminal(args, user.env);
+    const tty = await startInTerminal(args, user.env);
     try {
       await tty.waitFor(question);
       await keys(tty);

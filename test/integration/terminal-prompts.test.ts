@@ -57,7 +57,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
     expectedExit: number,
     lastWords: string,
   ): Promise<Buffer> {
-    const tty = startInTerminal(args, user.env);
+    const tty = await startInTerminal(args, user.env);
     try {
       await tty.waitFor(question);
       await answer(tty);

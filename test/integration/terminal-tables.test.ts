@@ -47,7 +47,7 @@ withTerminal('tables on a real terminal', () => {
 
   /** Runs a command in a pane `columns` wide; every line it wrote, once it has exited 0. */
   async function drawn(args: string[], columns: number, env: Record<string, string> = UTF8): Promise<string[]> {
-    const tty = startInTerminal(args, { ...manager.env, ...env }, { columns });
+    const tty = await startInTerminal(args, { ...manager.env, ...env }, { columns });
     try {
       expect(await tty.exitCode()).toBe(0);
       return linesOf(tty.rawOutput());

@@ -23,7 +23,7 @@ withTerminal('on a real terminal', () => {
   afterAll(async () => db.close());
 
   it('should ask for every missing field of `client create`, re-ask after a bad answer, and write the client', async () => {
-    const tty = startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
+    const tty = await startInTerminal(['client', 'create', '--company', 'Cool Startup LLC'], sales.env);
     try {
       await tty.waitFor(/full name/i);
       tty.send('Kevin Casey', 'Enter');
@@ -44,7 +44,7 @@ withTerminal('on a real terminal', () => {
   });
 
   it('should refuse `init` on a database in use before asking anything', async () => {
-    const tty = startInTerminal(['init'], userFor(db, 'eve@epic.events').env);
+    const tty = await startInTerminal(['init'], userFor(db, 'eve@epic.events').env);
     try {
       const screen = await tty.waitFor(/already initialised/);
       expect(screen).not.toMatch(/First name/);
@@ -58,7 +58,7 @@ withTerminal('on a real terminal', () => {
     const empty = await createTestDatabase();
     try {
       const boss = await initManager(empty);
-      const tty = startInTerminal(['contract', 'create'], boss.env);
+      const tty = await startInTerminal(['contract', 'create'], boss.env);
       try {
         const screen = await tty.waitFor(/no client to write a contract for/);
         expect(screen).not.toMatch(/unexpected|bug/);
@@ -79,7 +79,7 @@ withTerminal('on a real terminal', () => {
     const contract = await insertContract(db, { clientId: client.id, salesContactId: salesId, isSigned: true });
     const event = await insertEvent(db, { contractId: contract.id });
 
-    const tty = startInTerminal(['event', 'update', String(event.id), '--support'], manager.env);
+    const tty = await startInTerminal(['event', 'update', String(event.id), '--support'], manager.env);
     try {
       const screen = await tty.waitFor(/Kate Hastings/);
       expect(screen).toMatch(/Aline First/);

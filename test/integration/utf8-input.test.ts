@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TEST_JWT_SECRET } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, releaseEmbedded, type TestDatabase } from '../support/test-database';
 import { login, type TestUser, userFor } from '../support/users';
 
 /**
@@ -65,6 +65,7 @@ describe('input that is not UTF-8', () => {
   });
 
   it('should refuse a flag value with a byte that is not UTF-8 with exit 2 naming the flag, and write nothing', async () => {
+    await releaseEmbedded(); // the binary opens the embedded folder itself
     const result = runWithRawArgv(sales, `client create --full-name "$(printf 'Bad\\377')" --email bad@x.io --phone +33612345678 --company Co`);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: --full-name is not valid UTF-8 text/);
@@ -73,6 +74,7 @@ describe('input that is not UTF-8', () => {
   });
 
   it('should refuse a file name argument that is not UTF-8 with exit 2 naming the argument', async () => {
+    await releaseEmbedded(); // the binary opens the embedded folder itself
     const result = runWithRawArgv(sales, `client import "$(printf 'clients-\\351.csv')"`);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/<file> is not valid UTF-8 text/);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { processEnv, tempHome } from './cli';
-import { type TestDatabase } from './test-database';
+import { releaseEmbedded, type TestDatabase } from './test-database';
 
 /**
  * A real `epicevents serve` process (the built binary) on a free port, against a test database:
@@ -55,7 +55,9 @@ process.on('exit', () => {
  * its output when it exits or stays silent instead. On a server database the process gets its own
  * EPICEVENTS_HOME; on the embedded engine its own XDG_CONFIG_HOME.
  */
-export function startServer(db: Pick<TestDatabase, 'env' | 'url'>, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(db: Pick<TestDatabase, 'env' | 'url'>, options: ServerOptions = {}): Promise<RunningServer> {
+  // The server opens the embedded folder itself: the test file lets go of it first.
+  await releaseEmbedded();
   const home = tempHome();
   const env = processEnv({ ...db.env, ...(db.url ? { EPICEVENTS_HOME: home } : { XDG_CONFIG_HOME: home }), ...options.env });
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });

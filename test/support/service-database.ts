@@ -1,5 +1,5 @@
 import { Database } from '../../src/database/database';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, holdEmbedded, type TestDatabase } from './test-database';
 import { type Queryable, queryable } from './factories';
 
 /** A private migrated database opened in-process, for service-level tests. */
@@ -15,14 +15,15 @@ export interface ServiceDatabase {
 
 export async function openServiceDatabase(): Promise<ServiceDatabase> {
   const testDb = await createTestDatabase();
-  const db = await Database.open({ databaseUrl: testDb.url, dataDir: testDb.dataDir ?? '' });
+  // On the embedded engine, the folder's one opener is the test file's (test-database.ts).
+  const db = testDb.url ? await Database.open({ databaseUrl: testDb.url, dataDir: '' }) : await holdEmbedded(testDb.dataDir!);
   return {
     testDb,
     db,
     sql: queryable(db),
     server: Boolean(testDb.url),
     close: async () => {
-      await db.close();
+      if (testDb.url) await db.close();
       await testDb.close();
     },
   };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TEST_JWT_SECRET } from './cli';
+import { releaseEmbedded } from './test-database';
 
 /**
  * Drives the real binary in a real pseudo-terminal (tmux), as a person would: wait for text on
@@ -40,7 +41,9 @@ export interface PaneSize {
   lines?: number;
 }
 
-export function startInTerminal(args: string[], env: Record<string, string>, size: PaneSize = {}): TerminalSession {
+export async function startInTerminal(args: string[], env: Record<string, string>, size: PaneSize = {}): Promise<TerminalSession> {
+  // The binary opens the embedded folder itself: the test file lets go of it first.
+  await releaseEmbedded();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tty-'));
   const exitFile = path.join(dir, 'exit');
   const rawFile = path.join(dir, 'raw');

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { Client } from 'pg';
+import { type DatabaseLender } from '../../src/cli/context';
+import { Database } from '../../src/database/database';
 
 /**
  * A database of its own for one test file, cloned from the run's migrated template:
@@ -114,21 +115,80 @@ function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
   return {
     env: { XDG_DATA_HOME: dataHome },
     dataDir,
-    // PGlite allows one process per folder: open, query, close, so the CLI can run in between.
-    query: (sql, params) => embeddedQuery(dataDir, sql, params),
-    close: async () => fs.rmSync(dataHome, { recursive: true, force: true }),
+    query: async (sql, params) => {
+      try {
+        return await whileHeld(dataDir, async (db) => db.query(sql, params));
+      } catch (error) {
+        // TypeORM wraps PGlite's error: the tests read PostgreSQL's fields on it, as pg gives them.
+        const cause = (error as { driverError?: Record<string, unknown> }).driverError;
+        if (!cause) throw error;
+        const { message, code, constraint, detail, table, column } = cause;
+        throw Object.assign(new Error(String(message)), { code, constraint, detail, table, column });
+      }
+    },
+    close: async () => {
+      await releaseEmbedded(dataDir);
+      fs.rmSync(dataHome, { recursive: true, force: true });
+    },
   };
 }
 
-/** One query on an embedded data folder, in a child process (see pglite-query.js for why). */
-function embeddedQuery<T>(dataDir: string, sql: string, params?: unknown[]): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [path.join(__dirname, 'pglite-query.js')], { maxBuffer: 64 * 1024 * 1024 }, (failure, stdout, stderr) => {
-      if (failure) return reject(new Error(`embedded query failed: ${stderr || failure.message}`));
-      const result = JSON.parse(stdout) as { rows?: T[]; error?: Record<string, string | undefined> };
-      if (result.error) return reject(Object.assign(new Error(result.error.message), result.error));
-      resolve(result.rows ?? []);
-    });
-    child.stdin?.end(JSON.stringify({ dataDir, sql, params: params ?? [] }));
-  });
+/**
+ * The embedded databases this test file holds open, by data folder. Opening PGlite costs about a
+ * second, so the file opens each folder once: its queries and its in-process commands
+ * (cli.ts) share it. PGlite admits one process per folder: before a separate process uses the
+ * folder, the file lets go of it (releaseEmbedded), and opens it again when it next needs it.
+ */
+const held = new Map<string, Promise<Database>>();
+
+/** One key per folder, whatever path (a symbolic link, say) names it. */
+function folderKey(dataDir: string): string {
+  const resolved = path.resolve(dataDir);
+  return fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
 }
+
+/** The open database of an embedded data folder, opened on first use. */
+export function holdEmbedded(dataDir: string): Promise<Database> {
+  const key = folderKey(dataDir);
+  let db = held.get(key);
+  if (!db) {
+    // longLived: the run keeps V8's optimising compiler, which a one-command process turns off.
+    db = Database.open({ dataDir: key, longLived: true });
+    held.set(key, db);
+    db.catch(() => held.delete(key));
+  }
+  return db;
+}
+
+/** The test's own work on a held database, which a release waits for before it closes the database. */
+const working = new Set<Promise<unknown>>();
+
+function whileHeld<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const done = holdEmbedded(dataDir).then(work);
+  working.add(done);
+  const forget = () => working.delete(done);
+  done.then(forget, forget);
+  return done;
+}
+
+/** Closes the held database of one folder, or of every folder, so that another process may open it. */
+export async function releaseEmbedded(dataDir?: string): Promise<void> {
+  const keys = dataDir === undefined ? [...held.keys()] : [folderKey(dataDir)];
+  const opened = keys.map((key) => held.get(key));
+  keys.forEach((key) => held.delete(key));
+  await Promise.allSettled([...working]);
+  for (const db of opened) await (await db?.catch(() => undefined))?.close();
+}
+
+/**
+ * Lends in-process commands the held database of the embedded folder they target; a folder that
+ * does not hold a database yet is the command's own to create (`init` on an empty folder).
+ */
+export const embeddedLender: DatabaseLender = {
+  lend: async (target) => {
+    if (target.databaseUrl) return undefined;
+    const key = folderKey(target.dataDir);
+    if (!held.has(key) && !fs.existsSync(path.join(key, 'PG_VERSION'))) return undefined;
+    return holdEmbedded(key);
+  },
+};
