@@ -7,6 +7,7 @@ import { Employee } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type Action, ruleFor } from '../permissions/permission-matrix';
+import { parseClientFullName, parseCompanyName } from '../validation/client-fields';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { moveContracts } from './hand-over';
@@ -153,10 +154,10 @@ export async function updateClient(db: SqlRunner, actor: Actor, id: number, inpu
   // The role alone decides first, so a refused caller learns it before any validation message.
   if (wantsDetails) assertAllowed(actor, 'client.update');
   if (wantsReassign) assertAllowed(actor, 'client.reassign');
-  if (input.fullName !== undefined) details.fullName = parseText(input.fullName, 'full name', 150);
+  if (input.fullName !== undefined) details.fullName = parseClientFullName(input.fullName);
   if (input.email !== undefined) details.email = parseEmail(input.email);
   if (input.phone !== undefined) details.phone = parsePhone(input.phone);
-  if (input.companyName !== undefined) details.companyName = parseText(input.companyName, 'company name', 150);
+  if (input.companyName !== undefined) details.companyName = parseCompanyName(input.companyName);
 
   return db.transaction(async (manager) => {
     const before = await loadClient(manager, id);
@@ -210,10 +211,10 @@ export async function deleteClient(db: SqlRunner, actor: Actor, id: number): Pro
  * `client import` both validate through this list, so a file is held to the same rules as a flag.
  */
 export const CLIENT_DETAIL_RULES: readonly { field: keyof ClientDetails; parse: (value: unknown) => string }[] = [
-  { field: 'fullName', parse: (value) => parseText(value, 'full name', 150) },
+  { field: 'fullName', parse: (value) => parseClientFullName(value) },
   { field: 'email', parse: (value) => parseEmail(value) },
   { field: 'phone', parse: (value) => parsePhone(value) },
-  { field: 'companyName', parse: (value) => parseText(value, 'company name', 150) },
+  { field: 'companyName', parse: (value) => parseCompanyName(value) },
 ];
 
 function parseDetails(input: NewClient): ClientDetails {

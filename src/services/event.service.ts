@@ -13,6 +13,7 @@ import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
 import { updateVersioned } from './versioned-update';
+import { checkEventTimes } from '../validation/event-fields';
 
 /** An event as the CLI shows it, with its client reached through the contract. */
 export interface EventRecord {
@@ -208,7 +209,7 @@ export async function supportChoices(db: SqlRunner, slot?: ScheduledEvent): Prom
  */
 export async function createEvent(db: SqlRunner, actor: Actor, input: NewEvent): Promise<EventRecord> {
   assertAllowed(actor, 'event.create');
-  if (input.endAt <= input.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
+  checkEventTimes(input.startAt, input.endAt);
   return db.transaction(async (manager) => {
     const contract = await manager
       .createQueryBuilder(Contract, 'contract')
@@ -275,7 +276,7 @@ export async function updateEvent(
   if (given.length === 0) {
     throw usageError('nothing to update', fieldText`pass at least one of {name}, {startAt}, {endAt}, {location}, {attendees}, {notes}, {supportContactId}`);
   }
-  if (changes.startAt && changes.endAt && changes.endAt <= changes.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
+  if (changes.startAt && changes.endAt) checkEventTimes(changes.startAt, changes.endAt);
   return db.transaction(async (manager) => {
     const event = await findEvent(manager, id);
     assertAllowed(actor, 'event.update', () => event.supportContactId === actor.id);

@@ -1,0 +1,5 @@
+import { parseText, type FieldLabel } from './parse';
+
+/** The rules of a client's free-text fields, with the limits of the clients table: the services, the API and the prompts check with these. */
+export const parseClientFullName = (value: unknown, field: FieldLabel = 'full name') => parseText(value, field, 150);
+export const parseCompanyName = (value: unknown, field: FieldLabel = 'company name') => parseText(value, field, 150);
