@@ -2,7 +2,8 @@ import { type RunFunction } from '../../cli/command-spec';
 import { type MissingValue, missingFlags, readStdinLines } from '../../cli/prompter';
 import { passwordPolicyError } from '../../validation/password-policy';
 import { message } from '../../output/view';
-import { parseEmail, parseText } from '../../validation/parse';
+import { parseFirstName, parseLastName } from '../../validation/employee-fields';
+import { parseEmail } from '../../validation/parse';
 import { flagString, promptValidator } from '../shared/flags';
 
 export const run: RunFunction = async (ctx, { options }) => {
@@ -12,8 +13,8 @@ export const run: RunFunction = async (ctx, { options }) => {
     '--email': flagString(options, 'email'),
   };
   const questions: Record<keyof typeof given, MissingValue> = {
-    '--first-name': { flag: '--first-name', message: 'First name', validate: promptValidator((v) => parseText(v, 'first name', 100)) },
-    '--last-name': { flag: '--last-name', message: 'Last name', validate: promptValidator((v) => parseText(v, 'last name', 100)) },
+    '--first-name': { flag: '--first-name', message: 'First name', validate: promptValidator((v) => parseFirstName(v)) },
+    '--last-name': { flag: '--last-name', message: 'Last name', validate: promptValidator((v) => parseLastName(v)) },
     '--email': { flag: '--email', message: 'Email (used to log in)', validate: promptValidator((v) => parseEmail(v)) },
   };
   const missing = (Object.keys(given) as (keyof typeof given)[]).filter((flag) => given[flag] === undefined);
@@ -28,8 +29,8 @@ export const run: RunFunction = async (ctx, { options }) => {
   if (missing.length > 0 || !options.passwordStdin) await backend.session.assertNotInitialised();
 
   const answers = await ctx.prompter.ask(missing.map((flag) => questions[flag]));
-  const firstName = parseText(given['--first-name'] ?? answers['--first-name'], 'first name', 100);
-  const lastName = parseText(given['--last-name'] ?? answers['--last-name'], 'last name', 100);
+  const firstName = parseFirstName(given['--first-name'] ?? answers['--first-name']);
+  const lastName = parseLastName(given['--last-name'] ?? answers['--last-name']);
   const email = parseEmail(given['--email'] ?? answers['--email']);
   const password = options.passwordStdin
     ? (await readStdinLines(1, ctx.stdin))[0]

@@ -2,14 +2,13 @@ import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { parseAmount, parseId } from '../../validation/parse';
-import { promptValidator } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { contractRecordView } from './contract-view';
 
 export const run: RunFunction = async (ctx, { args, options }) => {
   const id = parseId(args[0], 'contract id');
   const values = await requireValues(ctx, options, [
-    { option: 'amount', flag: '--amount', message: 'Amount paid', validate: promptValidator((v) => parseAmount(v, '--amount')) },
+    { option: 'amount', flag: '--amount', message: 'Amount paid', parse: parseAmount },
   ]);
   const amount = parseAmount(values.amount, '--amount');
   const contract = await (await ctx.backend()).contracts.pay(id, amount);

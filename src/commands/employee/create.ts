@@ -3,16 +3,17 @@ import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
 import { ROLES } from '../../domain/roles';
 
-import { parseEmail, parseText } from '../../validation/parse';
-import { flagSet, flagString, promptValidator } from '../shared/flags';
+import { parseFirstName, parseLastName } from '../../validation/employee-fields';
+import { parseEmail } from '../../validation/parse';
+import { flagSet, flagString } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { employeeFields } from './employee-view';
 
 export const run: RunFunction = async (ctx, { options }) => {
   const values = await requireValues(ctx, options, [
-    { option: 'firstName', flag: '--first-name', message: 'First name', validate: promptValidator((v) => parseText(v, 'first name', 100)) },
-    { option: 'lastName', flag: '--last-name', message: 'Last name', validate: promptValidator((v) => parseText(v, 'last name', 100)) },
-    { option: 'email', flag: '--email', message: 'Email (used to log in)', validate: promptValidator((v) => parseEmail(v)) },
+    { option: 'firstName', flag: '--first-name', message: 'First name', parse: parseFirstName },
+    { option: 'lastName', flag: '--last-name', message: 'Last name', parse: parseLastName },
+    { option: 'email', flag: '--email', message: 'Email (used to log in)', parse: parseEmail },
     { option: 'role', flag: '--role', message: 'Role', choices: ROLES.map((role) => ({ name: role, value: role })) },
   ]);
   const password = flagSet(options, 'passwordStdin') ? (await readStdinLines(1, ctx.stdin))[0] : undefined;
