@@ -186,29 +186,31 @@ export async function listEvents(db: SqlRunner, actor: Actor, filters: EventFilt
 
 /**
  * The order of a SUPPORT employee's own list (`--mine`): what they run next comes first. First
- * the events not over yet (an event under way included), soonest first by (start, id); then those
- * over, the latest first. The cursor stays the last event's id: its start and end, read again,
- * say in which part and where the next page begins, so each page is a range of the index on
- * (support, start, id). An event that ends between two pages may be missed or shown twice.
+ * the events not over yet (one under way included), then those over, the latest first; each part
+ * in the order the events end, by (end, id), which for one person is the order they start (the
+ * assignment check keeps their events from overlapping, unless allowed) and keeps each part a
+ * range of the index on (support, end, id). The cursor stays the last event's id: its end, read
+ * again, says in which part and where the next page begins. An event that ends between two pages
+ * moves to the second part, so it may be missed or shown twice.
  */
 async function upcomingFirst(manager: EntityManager, filtered: () => SelectQueryBuilder<Event>, page: PageRequest): Promise<Event[]> {
   const now = new Date();
-  const cursor = page.cursor === undefined ? undefined : await manager.findOne(Event, { where: { id: page.cursor }, select: { id: true, startAt: true, endAt: true } });
+  const cursor = page.cursor === undefined ? undefined : await manager.findOne(Event, { where: { id: page.cursor }, select: { id: true, endAt: true } });
   if (page.cursor !== undefined && !cursor) {
     throw validationError(fieldText`{cursor} ${page.cursor} is no longer an event (deleted since the last page)`, 'list again from the first page');
   }
   const wanted = page.limit + 1;
-  const after = cursor ? { cursorStart: cursor.startAt, cursorId: cursor.id } : {};
+  const after = cursor ? { cursorEnd: cursor.endAt, cursorId: cursor.id } : {};
   const rows: Event[] = [];
   if (!cursor || cursor.endAt > now) {
     const upcoming = filtered().andWhere('event.endAt > :now', { now });
-    if (cursor) upcoming.andWhere('(event.startAt, event.id) > (:cursorStart, :cursorId)', after);
-    rows.push(...(await upcoming.orderBy('event.startAt', 'ASC').addOrderBy('event.id', 'ASC').limit(wanted).getMany()));
+    if (cursor) upcoming.andWhere('(event.endAt, event.id) > (:cursorEnd, :cursorId)', after);
+    rows.push(...(await upcoming.orderBy('event.endAt', 'ASC').addOrderBy('event.id', 'ASC').limit(wanted).getMany()));
   }
   if (rows.length < wanted) {
     const over = filtered().andWhere('event.endAt <= :now', { now });
-    if (cursor && cursor.endAt <= now) over.andWhere('(event.startAt, event.id) < (:cursorStart, :cursorId)', after);
-    rows.push(...(await over.orderBy('event.startAt', 'DESC').addOrderBy('event.id', 'DESC').limit(wanted - rows.length).getMany()));
+    if (cursor && cursor.endAt <= now) over.andWhere('(event.endAt, event.id) < (:cursorEnd, :cursorId)', after);
+    rows.push(...(await over.orderBy('event.endAt', 'DESC').addOrderBy('event.id', 'DESC').limit(wanted - rows.length).getMany()));
   }
   return rows;
 }

@@ -274,7 +274,7 @@ describe('event list', () => {
     await expect(listEvents(sdb.db, manager, { mine: true }, { limit: 10 })).rejects.toMatchObject({ code: 'usage' });
   });
 
-  it('should list a SUPPORT employee’s --mine upcoming first (under way, then soonest), then past ones latest first, the same across pages', async () => {
+  it('should list a SUPPORT employee’s --mine upcoming first (under way, then in the order they end), then past ones latest first, the same across pages', async () => {
     const helper = await insertEmployee(sdb.sql, { role: 'SUPPORT' });
     const { contract } = await contractOfSales();
     const hours = (n: number) => new Date(Date.now() + n * 3_600_000);
@@ -282,7 +282,7 @@ describe('event list', () => {
     const later = await event(120, 124);
     const lastWeek = await event(-240, -236);
     const underWay = await event(-1, 2);
-    const laterTwin = await event(120, 122);
+    const laterTwin = await event(121, 124);
     const yesterday = await event(-48, -44);
     const tomorrow = await event(24, 30);
     const expected = [underWay, tomorrow, later, laterTwin, yesterday, lastWeek].map((e) => e.id);

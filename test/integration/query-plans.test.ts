@@ -102,7 +102,7 @@ function sequentialScans(node: PlanNode): string[] {
 
   /** One of the SUPPORT employee's events that ends after now (`>`) or is over (`<=`): a cursor into either part of their list. */
   const supportEvent = async (ends: '>' | '<=') =>
-    ((await sdb.sql.query(`SELECT id FROM events WHERE support_contact_id = $1 AND end_at ${ends} now() ORDER BY start_at LIMIT 1 OFFSET 3`, [supportId])) as { id: number }[])[0].id;
+    ((await sdb.sql.query(`SELECT id FROM events WHERE support_contact_id = $1 AND end_at ${ends} now() ORDER BY end_at LIMIT 1 OFFSET 3`, [supportId])) as { id: number }[])[0].id;
 
   const cases: [string, () => Promise<unknown>][] = [
     ['client list', () => listClients(sdb.db, actors.MANAGEMENT, {}, page)],
