@@ -1,3 +1,5 @@
+import { checkEventTimes } from '../../src/validation/event-fields';
+import { parseDateTime } from '../../src/validation/parse';
 import { PassThrough } from 'node:stream';
 import { CommandContext } from '../../src/cli/context';
 import { type MissingValue, type Prompter } from '../../src/cli/prompter';
@@ -133,25 +135,27 @@ describe('requireValues', () => {
     expect(prompter.asked[0].map((m) => m.flag)).toEqual(['--email']);
   });
 
-  it('should offer a last choice to type an id, then ask for it, when the list shows only some records', async () => {
+  it('should ask again for an answer that breaks a rule shared with a value given as a flag, naming both in words', async () => {
     const asked: MissingValue[] = [];
     const prompter: Prompter = {
       interactive: true,
       ask: async (missing) => {
         asked.push(...missing);
-        const [question] = missing;
-        return { [question.flag]: question.choices ? question.choices[question.choices.length - 1].value : '4321' };
+        return { [missing[0].flag]: '2031-01-02' };
       },
       confirm: async () => true,
       newPassword: async () => '',
     };
     const { ctx } = context(prompter);
-    const client = { option: 'client' as const, flag: '--client', message: 'Client', choices: [{ name: 'Kevin Casey #7', value: '7' }], typeAnId: 'Client id' };
-    expect(await requireValues(ctx, {}, [client])).toEqual({ client: '4321' });
-    expect(asked[0].choices!.map((c) => c.name)).toEqual(['Kevin Casey #7', 'another one: type its id']);
-    expect(asked[1]).toMatchObject({ flag: '--client', message: 'Client id' });
-    expect(asked[1].choices).toBeUndefined();
-    expect(asked[1].validate!('abc')).toMatch(/--client must be a positive whole number/);
+    const dates = (['start', 'end'] as const).map((option) => ({ option, flag: `--${option}`, message: option, parse: parseDateTime }));
+    const rule = { options: ['start', 'end'] as ('start' | 'end')[], check: (v: Record<'start' | 'end', string>) => checkEventTimes(parseDateTime(v.start, '--start'), parseDateTime(v.end, '--end')) };
+    expect(await requireValues(ctx, { start: '2031-01-01' }, dates, [rule])).toEqual({ start: '2031-01-01', end: '2031-01-02' });
+    expect(asked.map((m) => m.flag)).toEqual(['--end']);
+    expect(asked[0].validate!('2030-12-31')).toBe('end must be after start');
+    expect(asked[0].validate!('soon')).toMatch(/^end must be an ISO 8601 date/);
+    expect(asked[0].validate!('2031-01-03')).toBeUndefined();
+    await expect(requireValues(ctx, { start: '2031-01-01', end: '2030-01-01' }, dates, [rule])).rejects.toMatchObject({ code: 'validation' });
+    expect(asked).toHaveLength(1);
   });
 
   it('should fail with exit 2 naming every missing flag when not on a terminal', async () => {

@@ -1,6 +1,6 @@
 import { type CommandContext } from '../../cli/context';
 import { type Choice, type MissingValue } from '../../cli/prompter';
-import { type FieldLabel, parseId } from '../../validation/parse';
+import { type FieldLabel } from '../../validation/parse';
 import { promptValidator } from './flags';
 
 export interface RequiredValue<K extends string> {
@@ -16,12 +16,7 @@ export interface RequiredValue<K extends string> {
    */
   parse?: (value: string, field: FieldLabel) => unknown;
   choices?: Choice[];
-  /**
-   * For `choices` that list only some of the records (the most recent ones): adds a last choice
-   * to type any id instead, then asks this question for it.
-   */
-  typeAnId?: string;
-  /** A type-to-search picker instead of `choices` (see `MissingValue.search`). */
+  /** A type-to-search picker instead of `choices`, for a whole table (see `MissingValue.search`). */
   search?: MissingValue['search'];
 }
 
@@ -35,9 +30,6 @@ export interface CrossRule<K extends string> {
   /** Throws the service's error when the values break the rule; they have passed their own rules. */
   check: (values: Record<K, string>) => void;
 }
-
-/** The value of the "type its id" choice: no id looks like it. */
-const TYPE_AN_ID = 'type-an-id';
 
 /**
  * Required values: taken from the flags first; those missing are asked for on a terminal, and
@@ -69,24 +61,18 @@ export async function requireValues<K extends string>(
     return result;
   }
   for (const value of missing) {
-    let answer = (await ctx.prompter.ask([question(value, result, rules)]))[value.flag];
-    if (answer === TYPE_AN_ID && value.typeAnId) {
-      const typed = { flag: value.flag, message: value.typeAnId, validate: promptValidator((v) => parseId(v, { field: value.option })) };
-      answer = (await ctx.prompter.ask([typed]))[value.flag];
-    }
-    result[value.option] = answer;
+    result[value.option] = (await ctx.prompter.ask([question(value, result, rules)]))[value.flag];
   }
   return result;
 }
 
 /** The question for a missing value: its own rule, then each cross rule the answer completes. */
 function question<K extends string>(value: RequiredValue<K>, known: Record<K, string>, rules: CrossRule<K>[]): MissingValue {
-  const choices = value.choices && value.typeAnId ? [...value.choices, { name: 'another one: type its id', value: TYPE_AN_ID }] : value.choices;
   const completed = rules.filter((rule) => rule.options.includes(value.option));
   const validate = promptValidator((answer) => {
     value.parse?.(answer, { field: value.option });
     const values = { ...known, [value.option]: answer };
     for (const rule of completed) if (rule.options.every((option) => option in values)) rule.check(values);
   });
-  return { flag: value.flag, message: value.message, validate, choices, search: value.search };
+  return { flag: value.flag, message: value.message, validate, choices: value.choices, search: value.search };
 }
