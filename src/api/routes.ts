@@ -82,9 +82,10 @@ export interface JsonRoute<N extends Noun, M extends MethodName<N>> extends Rout
 /**
  * `clients.import`: the body is the CSV file itself (`text/csv`, streamed, up to `bodyLimitBytes`),
  * `skipInvalid` a query parameter. The answer (200) is one JSON document written as the file is
- * read: `{"rejected": [...], "lines", "imported", "rejectedLines", "refused"}`, each rejection as
- * soon as its batch is checked (what `onRejected` receives). A refusal found before the first
- * rejection (a missing column, no permission) is a problem document with its status as usual;
+ * read: `{"batches": [{"lines", "rejected": [...]}, ...], "lines", "imported", "rejectedLines",
+ * "refused"}`, each batch as soon as it is in the database (what `onRejected` and `onProgress`
+ * receive). A refusal found before the first batch is done (a missing column, no permission) is a
+ * problem document with its status as usual;
  * a failure after the document began ends it with `"error": <problem>` instead of the counts.
  */
 export interface CsvImportRoute extends RouteBase {
@@ -485,18 +486,26 @@ export const ROUTES: RouteCatalog = {
       summary: 'Import clients from a CSV file (SALES); they become yours',
       description:
         'The body is the file (`Content-Type: text/csv`, at most 100 MiB): a header naming full_name, email, phone, company_name in any order, then one client per line. ' +
-        'All or nothing unless `skipInvalid`. The answer is written as the file is read: each rejected line as soon as its batch is checked, then the counts; `refused: true` means nothing was written.',
+        'All or nothing unless `skipInvalid`. The answer is written as the file is read: each batch of lines as soon as it is in the database (the lines done so far, and its rejected lines), then the counts; `refused: true` means nothing was written.',
       contentType: 'text/csv',
       bodyLimitBytes: CSV_UPLOAD_LIMIT_BYTES,
       schema: {
         querystring: query({ skipInvalid: flag('import the valid lines and report the others, instead of refusing the file') }),
         response: {
           type: 'object',
-          required: ['rejected'],
+          required: ['batches'],
           properties: {
-            rejected: {
+            batches: {
               type: 'array',
-              items: objectSchema({ line: integer('line of the file'), field: text('the column at fault'), reason: text('what is wrong') }, ['field']),
+              description: 'one per batch of lines (1000), written once the batch is in the database',
+              items: objectSchema({
+                lines: integer('data lines done so far, this batch included: the progress of the import'),
+                rejected: {
+                  type: 'array',
+                  description: 'the problems of this batch, in line order',
+                  items: objectSchema({ line: integer('line of the file'), field: text('the column at fault'), reason: text('what is wrong') }, ['field']),
+                },
+              }),
             },
             lines: integer('data lines read'),
             imported: integer('clients written; 0 when refused'),

@@ -5,8 +5,9 @@ import { CredentialStore, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
 import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
-import { callerFromClaims } from './current-actor';
-import { notifyUpcomingEvents } from '../services/notification.service';
+import { callerFromRow, withCaller } from './current-actor';
+import { StartQuery } from '../database/start-query';
+import { announceUpcomingEvents, withUpcomingEvents } from '../services/notification.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
 
 /** What resolving a session needs from the process it runs in (the CLI's command context gives it). */
@@ -15,8 +16,11 @@ export interface SessionEnvironment {
   readonly env: NodeJS.ProcessEnv;
   /** A warning for the person at the terminal (a session kept in plain text). */
   warn(message: string): void;
-  /** The database, opened on first use. */
-  db(): Promise<Database>;
+  /**
+   * The database, opened on first use; `start`'s columns are then read with its schema check
+   * (`Database.startRow` returns them either way).
+   */
+  db(start?: StartQuery): Promise<Database>;
 }
 
 export interface AuthenticatedSession {
@@ -67,10 +71,13 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
       ({ claims, store } = await renewSession(ctx, credentials, settings));
     }
   }
-  const db = await ctx.db();
-  const actor = await callerFromClaims(db, claims);
-  // The notifications of events starting soon are due whenever somebody works.
-  await notifyUpcomingEvents(db);
+  // One round trip: the schema check, the caller re-read and the reminders now due. The
+  // notifications of events starting soon are due whenever somebody works.
+  const start = withUpcomingEvents(withCaller(new StartQuery(), claims), new Date());
+  const db = await ctx.db(start);
+  const row = await db.startRow(start);
+  const actor = callerFromRow(row);
+  await announceUpcomingEvents(db, row.upcoming as number[]);
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };
 }
 

@@ -1,5 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Database } from '../database/database';
+import { prepared } from '../database/prepared-statements';
+import { type StartQuery, type StartRow } from '../database/start-query';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { type TokenClaims } from './tokens';
@@ -10,26 +12,46 @@ export function sessionAccountGone() {
 }
 
 interface SessionRow extends ActorRow {
-  revoked_at: Date | null;
+  /** Null while the login stands (a timestamp, as text when read through json). */
+  revoked_at: Date | string | null;
   family_found: boolean;
 }
+
+/** The employee and their login, by placeholders for the employee id and the session family id. */
+function callerSql(employeeId: string, familyId: string): string {
+  return `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
+                 f.revoked_at, f.id IS NOT NULL AS family_found
+            FROM employees e
+            LEFT JOIN session_families f ON f.id = ${familyId}::uuid AND f.employee_id = e.id
+           WHERE e.id = ${employeeId}`;
+}
+
+// The server's bearer hook runs this at every request: prepared once per connection.
+const CALLER_SQL = prepared(callerSql('$1', '$2'));
 
 /**
  * The caller behind a verified access token, as the database says now: the employee re-read (so a
  * deactivation or a role change counts at once, whatever the token says) and the login checked
  * against server-side revocation, in one query; exit 3 (HTTP 401) otherwise. The CLI
- * (`authenticate`) and the server's bearer hook both resolve their caller here.
+ * (`authenticate`, where the re-read rides with the schema check) and the server's bearer hook
+ * both resolve their caller here.
  */
 export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
-  const rows: SessionRow[] = await db.dataSource.query(
-    `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-            f.revoked_at, f.id IS NOT NULL AS family_found
-       FROM employees e
-       LEFT JOIN session_families f ON f.id = $2::uuid AND f.employee_id = e.id
-      WHERE e.id = $1`,
-    [Number(claims.sub), claims.sid],
-  );
-  const row = rows[0];
+  const rows: SessionRow[] = await db.dataSource.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
+  return checkedCaller(rows[0]);
+}
+
+/** Adds the re-read of the token's employee and login to `start`, as the json column `caller`. */
+export function withCaller(start: StartQuery, claims: TokenClaims): StartQuery {
+  return start.column('caller', `SELECT row_to_json(c) FROM (${callerSql(start.param(Number(claims.sub)), start.param(claims.sid))}) c`);
+}
+
+/** The caller `withCaller` read, or exit 3: account gone, login ended, account deactivated. */
+export function callerFromRow(row: StartRow): Actor {
+  return checkedCaller(row.caller as SessionRow | null);
+}
+
+function checkedCaller(row: SessionRow | null | undefined): Actor {
   if (!row) throw sessionAccountGone();
   if (!row.family_found || row.revoked_at) throw unauthenticated('this session was ended (logout, password change or revocation)', 'log in again with `epicevents login`');
   if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');

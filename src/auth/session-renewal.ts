@@ -1,9 +1,12 @@
 import { acquireProcessLock, folderLockName } from '../config/process-lock';
-import { unauthenticated, unavailable } from '../errors/cli-error';
+import { conflict, unauthenticated, unavailable } from '../errors/cli-error';
 import { type CredentialStore, type StoredSession, type StoreKind } from './credential-store';
 
 /** No stored session in this config folder: the same words whichever front end finds it. */
 export const notLoggedIn = () => unauthenticated('you are not logged in', 'run `epicevents login`');
+
+/** `init` once an employee exists, found by the database or by the server's answer to GET /v1/init. */
+export const alreadyInitialised = () => conflict('epicevents is already initialised', 'log in with `epicevents login`');
 
 /** EPICEVENTS_TOKEN is an access token, which cannot be renewed. */
 export const environmentTokenExpired = () => unauthenticated('EPICEVENTS_TOKEN has expired', 'issue a new access token');
@@ -20,6 +23,13 @@ export interface SessionRenewal<T> {
    * where the front end can) and returns what the new access token says.
    */
   refresh(refreshToken: string, keep: (session: StoredSession) => Promise<void>): Promise<T>;
+  /**
+   * True when the rotation is committed before `keep` can run (through a server, which answers
+   * after its commit): a store that could not take the new pair would leave the login with a spent
+   * refresh token. The store is then written first with the pair it holds, so a read-only folder
+   * or a full disk fails the command before the refresh token is presented (docs/security.md).
+   */
+  commitsBeforeKeeping?: boolean;
 }
 
 /**
@@ -36,6 +46,7 @@ export async function renewStoredSession<T>(homeDir: string, credentials: Creden
     if (!stored) throw notLoggedIn();
     const current = renewal.current(stored.session.accessToken);
     if (current !== undefined) return { value: current, store: stored.store };
+    if (renewal.commitsBeforeKeeping) await credentials.save(stored.session, stored.store);
     let store = stored.store;
     const value = await renewal.refresh(stored.session.refreshToken, async (session) => {
       store = await credentials.save(session, stored.store);

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
-import { conflict, unauthenticated, validationError } from '../errors/cli-error';
+import { unauthenticated } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
 import { loadActiveEmployee, sessionAccountGone } from './current-actor';
+import { alreadyInitialised } from './session-renewal';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
-import { passwordPolicyError, samePassword } from '../validation/password-policy';
+import { passwordPolicyError, passwordRuleError, samePassword } from '../validation/password-policy';
 import { ExpiredTokenError, hashToken, type IssuedToken, signToken, verifyToken } from './tokens';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -199,10 +200,15 @@ export interface NewManager {
   password: string;
 }
 
+/** Whether any employee exists: `init` is over once one does. */
+export async function isInitialised(manager: EntityManager): Promise<boolean> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM employees LIMIT 1');
+  return rows.length > 0;
+}
+
 /** `init` creates the first account only: refused (exit 6) once any employee exists. */
 export async function assertNotInitialised(manager: EntityManager): Promise<void> {
-  const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) AS count FROM employees');
-  if (Number(count) > 0) throw conflict('epicevents is already initialised', 'log in with `epicevents login`');
+  if (await isInitialised(manager)) throw alreadyInitialised();
 }
 
 /**
@@ -211,7 +217,7 @@ export async function assertNotInitialised(manager: EntityManager): Promise<void
  */
 export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): Promise<Actor> {
   const policy = passwordPolicyError(input.password);
-  if (policy) throw validationError(policy);
+  if (policy) throw passwordRuleError(policy, 'password');
   const hash = await hashPassword(input.password);
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
@@ -247,8 +253,8 @@ export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): P
 export async function changePassword(db: SqlRunner, actor: Actor, familyId: string | undefined, current: string, next: string, now = new Date()): Promise<void> {
   // What needs no password check comes first: a refusal here reveals nothing about the current one.
   const policy = passwordPolicyError(next);
-  if (policy) throw validationError(policy);
-  if (samePassword(next, current)) throw validationError('the new password must differ from the current one');
+  if (policy) throw passwordRuleError(policy, 'newPassword');
+  if (samePassword(next, current)) throw passwordRuleError('the new password must differ from the current one', 'newPassword');
   const rows: { password_hash: string }[] = await db.query('SELECT password_hash FROM employees WHERE id = $1', [actor.id]);
   if (!rows[0]) throw sessionAccountGone();
   const attempt = await countPasswordAttempt(db, actor.id, now);

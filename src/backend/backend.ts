@@ -141,8 +141,8 @@ export interface ClientImportOptions {
   skipInvalid: boolean;
   /** The problems of each batch of lines, in line order, as soon as they are known. */
   onRejected: (rejections: ImportRejection[]) => void | Promise<void>;
-  /** Data lines read so far. */
-  onProgress?: (linesRead: number) => void;
+  /** Data lines the database has taken so far (imported, or rejected and reported), after each batch. */
+  onProgress?: (linesDone: number) => void;
 }
 
 export interface ClientsApi {

@@ -1,6 +1,6 @@
 import { type Actor, assertNoPasswordChangeDue } from '../auth/actor';
 import { CredentialStore, type StoreKind } from '../auth/credential-store';
-import { environmentTokenExpired, notLoggedIn, renewStoredSession } from '../auth/session-renewal';
+import { alreadyInitialised, environmentTokenExpired, notLoggedIn, renewStoredSession } from '../auth/session-renewal';
 import { stillValid } from '../client/access-token';
 import { type ServerConnection } from '../client/connection';
 import { forgetServer, rememberServer, type ServerChoice } from '../client/server-choice';
@@ -104,8 +104,11 @@ export class HttpSession implements SessionApi {
   /** Nothing to prepare here: the server's database is its administrator's (`epicevents db migrate` there). */
   prepareInit = async (): Promise<string | undefined> => undefined;
 
-  /** The API has no question for it: POST /v1/init refuses (409) once an employee exists, which `createFirstManager` reports. */
-  assertNotInitialised = async (): Promise<void> => undefined;
+  /** Asked before any question: POST /v1/init would refuse (409) anyway, but only once the person has answered them all. */
+  assertNotInitialised = async (): Promise<void> => {
+    const { initialised } = await this.connection.json<{ initialised: boolean }>({ method: 'GET', path: '/v1/init', prompt: true });
+    if (initialised) throw alreadyInitialised();
+  };
 
   createFirstManager = async (input: { firstName: string; lastName: string; email: string; password: string }): Promise<Actor> =>
     toActor(await this.connection.json<Actor>({ method: 'POST', path: '/v1/init', json: input, prompt: true }));
@@ -141,8 +144,7 @@ export class HttpSession implements SessionApi {
     if (stillValid(stored.session.accessToken)) return { accessToken: stored.session.accessToken, store: stored.store };
     const { value, store } = await renewStoredSession(homeDir, this.credentials, {
       current: (accessToken) => (stillValid(accessToken) ? accessToken : undefined),
-      // The server commits the rotation before it answers: a new pair that cannot be kept here
-      // (a read-only config folder) means logging in again.
+      commitsBeforeKeeping: true,
       refresh: async (refreshToken, keep) => {
         const renewed = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/refresh', json: { refreshToken }, prompt: true });
         await keep({ accessToken: renewed.accessToken, refreshToken: renewed.refreshToken });

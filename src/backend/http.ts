@@ -1,4 +1,3 @@
-import { Transform } from 'node:stream';
 import { type CsvImportRoute, type JsonRoute, type JsonSchema, type Noun, reviveJson, ROUTES, type WireRequest } from '../api/routes';
 import { ServerConnection } from '../client/connection';
 import { errorFromProblem } from '../client/problem-error';
@@ -78,8 +77,9 @@ export class HttpBackend implements Backend {
   }
 
   /**
-   * Uploads the CSV as it is read (`text/csv`) and reads the answer as it is written: each
-   * rejection reaches `onRejected` as soon as the server found it, then the counts.
+   * Uploads the CSV as it is read (`text/csv`) and reads the answer as it is written: each batch
+   * reaches `onRejected` (its rejected lines) and `onProgress` (the lines done) as soon as the
+   * server has it in the database, then the counts.
    */
   private async importClients(csv: NodeJS.ReadableStream, options: ClientImportOptions): Promise<ImportSummary> {
     const route = ROUTES.clients.import;
@@ -88,34 +88,21 @@ export class HttpBackend implements Backend {
       path: route.path,
       query: queryText(route.encode({ skipInvalid: options.skipInvalid }).query),
       token: await this.session.accessToken(),
-      upload: { stream: options.onProgress ? countingLines(csv, options.onProgress) : csv, contentType: route.contentType },
+      upload: { stream: csv, contentType: route.contentType },
     });
-    const answer = await readStreamedItems(this.connection.chunks(response), (items) =>
-      options.onRejected((reviveJson(route.schema.response, { rejected: items }) as { rejected: ImportRejection[] }).rejected),
-    );
+    const answer = await readStreamedItems(this.connection.chunks(response), async (items) => {
+      const { batches } = reviveJson(route.schema.response, { batches: items }) as { batches: { lines: number; rejected: ImportRejection[] }[] };
+      for (const batch of batches) {
+        if (batch.rejected.length > 0) await options.onRejected(batch.rejected);
+        options.onProgress?.(batch.lines);
+      }
+    });
     if (answer.error !== undefined) {
       throw errorFromProblem(JSON.stringify(answer.error)) ?? unavailable(`the server at ${this.connection.server.origin} ended the import with an error it did not describe`);
     }
     const { lines, imported, rejectedLines, refused } = answer as unknown as ImportSummary;
     return { lines, imported, rejectedLines, refused };
   }
-}
-
-/**
- * The upload, counting its lines as they leave for the progress display: the server reads them as
- * they arrive (a quoted field spanning lines counts each of its lines; the header is left out).
- */
-function countingLines(csv: NodeJS.ReadableStream, onProgress: (linesRead: number) => void): NodeJS.ReadableStream {
-  let newlines = 0;
-  const counted = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines += 1;
-      onProgress(Math.max(0, newlines - 1));
-      done(null, chunk);
-    },
-  });
-  csv.on('error', (error) => counted.destroy(error));
-  return csv.pipe(counted);
 }
 
 /** What one request of a list may ask for (PAGE_QUERY's `limit` in the catalog). */

@@ -1,4 +1,4 @@
-import { type CommandContext } from './context';
+import { type CommandContext, type GlobalOptions } from './context';
 import { type CommandResult } from '../output/view';
 import { type Action } from '../permissions/permission-matrix';
 
@@ -19,7 +19,23 @@ export interface CommandInput {
   options: Record<string, unknown>;
 }
 
-export type RunFunction = (ctx: CommandContext, input: CommandInput) => Promise<CommandResult>;
+/**
+ * What a parse step may know besides the flags: the global options and whether a person can be
+ * asked for what is missing (stdin and stdout both terminals). Nothing it could open or wait on.
+ */
+export interface ParseContext {
+  globals: GlobalOptions;
+  interactive: boolean;
+}
+
+/**
+ * Flags and arguments → the command's typed input, or a usage/validation error (exit 2). Pure: the
+ * runner calls it before it resolves the caller or opens anything, so a bad flag is told at once.
+ */
+export type ParseFunction<P> = (input: CommandInput, how: ParseContext) => P;
+
+/** Runs the command on what its spec's `parse` returned (the raw flags when it has none). */
+export type RunFunction<P = CommandInput> = (ctx: CommandContext, input: P) => Promise<CommandResult>;
 
 /**
  * A login needed only in some cases, decided before the command runs: `db seed` and `db revert`
@@ -59,5 +75,11 @@ export interface CommandSpec {
    * through a server, whatever EPICEVENTS_SERVER or `login --server` say.
    */
   directOnly?: true;
-  load: () => Promise<RunFunction>;
+  /**
+   * Checks the flags and arguments and makes the run function's input, before the caller is
+   * resolved or the database opened. It calls the parsers of src/validation, as the services do.
+   */
+  parse?: ParseFunction<unknown>;
+  /** The run function; its input is what `parse` returned (`never` here: each spec pairs its own). */
+  load: () => Promise<RunFunction<never>>;
 }

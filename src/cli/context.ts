@@ -2,6 +2,7 @@ import { type Backend, type Caller } from '../backend/backend';
 import { type Config, readConfig } from '../config/config';
 import { type Database } from '../database/database';
 import { type DatabaseTarget } from '../database/data-source';
+import { type StartQuery } from '../database/start-query';
 import { type Output } from '../output/output';
 import { type Prompter } from './prompter';
 
@@ -72,15 +73,16 @@ export class CommandContext {
       return backend;
     }
     const { InProcessBackend } = await import('../backend/in-process');
-    return new InProcessBackend({ config: this.config, env: this.env, warn, db: () => this.db(), rawDb: () => this.rawDb() });
+    return new InProcessBackend({ config: this.config, env: this.env, warn, db: (start) => this.db(start), rawDb: () => this.rawDb() });
   }
 
   /**
    * The database with its schema current (embedded: migrated on first use). Direct only: for the
-   * `db` commands and the backend. Whichever of `db()` and `rawDb()` opens it first decides.
+   * `db` commands and the backend. Whichever of `db()` and `rawDb()` opens it first decides; the
+   * first `db(start)` has `start`'s columns read with the schema check (the session's caller).
    */
-  db(): Promise<Database> {
-    this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.databaseTarget()));
+  db(start?: StartQuery): Promise<Database> {
+    this.database ??= loadDatabase().then((Db) => Db.openCurrent(this.databaseTarget(), start));
     return this.database;
   }
 

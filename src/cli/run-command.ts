@@ -2,7 +2,7 @@ import { CliError, exitCodeFor } from '../errors/cli-error';
 import { translateDatabaseError } from '../database/database-errors';
 import { Output, type OutputStreams } from '../output/output';
 import { assertAllowed } from '../permissions/assert-allowed';
-import { type CommandInput, type CommandSpec } from './command-spec';
+import { type CommandInput, type CommandSpec, type RunFunction } from './command-spec';
 import { flagFor } from './field-flags';
 import { CommandContext, type GlobalOptions } from './context';
 import { TerminalPrompter } from './prompter';
@@ -24,9 +24,11 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   const server = typeof input.options.server === 'string' ? input.options.server : undefined;
   const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server });
   try {
-    const run = await spec.load();
+    // Flags first: a bad or missing one is exit 2 before any login is looked up or database opened.
+    const parsed = spec.parse ? spec.parse(input, { globals, interactive }) : input;
+    const run = (await spec.load()) as RunFunction<unknown>;
     await resolveCaller(spec, input, ctx);
-    const result = await run(ctx, input);
+    const result = await run(ctx, parsed);
     output.render(result);
     await reportBusinessEvents(takeBusinessEvents(), ctx);
     return 0;

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import fs from 'node:fs';
 import { ensurePrivateDir } from '../config/config';
+import { preparedName } from './prepared-statements';
 
 export interface DatabaseTarget {
   /** postgres://… for a server; undefined for the embedded engine. */
@@ -38,7 +40,7 @@ export function createDataSource(target: DatabaseTarget): DataSource {
     logging: false,
   } as const;
   if (target.databaseUrl) {
-    return new DataSource({
+    return withoutServerProbe(new DataSource({
       ...common,
       url: target.databaseUrl,
       // Handed over rather than left to TypeORM's require-by-name, so the bundle contains pg.
@@ -49,10 +51,11 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       connectTimeoutMS: target.statementTimeoutMs ?? SERVER_CONNECT_TIMEOUT_MS,
       extra: {
         max: target.poolSize ?? COMMAND_POOL_SIZE,
+        Client: preparingClient(),
         application_name: 'epicevents',
         ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
       },
-    } as DataSourceOptions);
+    } as DataSourceOptions));
   }
   if (!target.longLived) {
     // A command lives about a second: V8's optimising tier for WebAssembly would recompile
@@ -67,10 +70,48 @@ export function createDataSource(target: DatabaseTarget): DataSource {
   ensurePrivateDir(target.dataDir);
   // PGlite cannot start in a folder reached through a symbolic link: it gets the real path.
   const dataDir = fs.realpathSync(target.dataDir);
-  return new DataSource({
-    ...common,
-    driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
-  } as DataSourceOptions);
+  return withoutServerProbe(
+    new DataSource({
+      ...common,
+      driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
+    } as DataSourceOptions),
+    // PGlite's one database.
+    'postgres',
+  );
+}
+
+/**
+ * TypeORM's Postgres driver asks the server, on initialize, for its version, the current
+ * database and the current schema: three round trips before the command's first query, for
+ * answers known already. The version only tells TypeORM whether PostgreSQL 12's features exist
+ * (generated columns, ALTER TYPE … ADD VALUE); both engines are newer (PostgreSQL 15 servers,
+ * PGlite's 17). The schema is public: the migrations create every table there. The database is
+ * the URL's, which TypeORM reads from it, or PGlite's one. Fields the driver asks for only when
+ * they are unset (typeorm/driver/postgres/PostgresDriver.js, connect()).
+ */
+const ASSUMED_SERVER_VERSION = '15.0';
+
+function withoutServerProbe(dataSource: DataSource, database?: string): DataSource {
+  const driver = dataSource.driver as PostgresDriver;
+  driver.version ??= ASSUMED_SERVER_VERSION;
+  driver.searchSchema ??= 'public';
+  if (database) driver.database ??= database;
+  return dataSource;
+}
+
+/**
+ * pg's client, except that the texts marked by `prepared()` run as named statements: parsed and
+ * planned once per connection (TypeORM passes every query as a text and its values).
+ */
+function preparingClient(): typeof import('pg').Client {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  return class PreparingClient extends Client {
+    override query(config: unknown, values?: unknown, callback?: unknown): never {
+      const name = typeof config === 'string' && Array.isArray(values) ? preparedName(config) : undefined;
+      return (super.query as (...args: unknown[]) => never)(name ? { name, text: config } : config, values, callback);
+    }
+  } as typeof Client;
 }
 
 /**

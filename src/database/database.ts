@@ -7,6 +7,7 @@ import { createDataSource, type DatabaseTarget } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
+import { type StartQuery, type StartRow } from './start-query';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
 const MIGRATION_LOCK_KEY = 7_120_826_401;
@@ -27,6 +28,9 @@ export interface RevertPlan {
 
 /** An open connection to the server or the embedded engine, with the CLI's error handling. */
 export class Database implements SqlRunner {
+  /** What the start query given to `openCurrent` read with the schema check, until `startRow` takes it. */
+  private opening?: { query: StartQuery; row: StartRow };
+
   private constructor(
     readonly dataSource: DataSource,
     readonly target: DatabaseTarget,
@@ -62,11 +66,14 @@ export class Database implements SqlRunner {
   /**
    * Opens the database for a command that needs the current schema. The embedded database is
    * created and migrated on first use; a server whose schema is behind is refused (exit 7).
+   * With `start`, its columns are read in the same statement as the schema check (one round trip
+   * instead of two), and `startRow(start)` then returns them.
    */
-  static async openCurrent(target: DatabaseTarget): Promise<Database> {
+  static async openCurrent(target: DatabaseTarget, start?: StartQuery): Promise<Database> {
     const db = await Database.open(target);
     try {
-      const pending = (await db.migrationStates()).filter((m) => !m.applied);
+      const checked = await db.schemaCheck(start);
+      const pending = MIGRATIONS.filter((m) => !checked.applied.includes(m.name));
       if (pending.length > 0) {
         if (!db.embedded) {
           throw unavailable(
@@ -75,12 +82,44 @@ export class Database implements SqlRunner {
           );
         }
         await db.migrate();
+      } else if (start && checked.row) {
+        db.opening = { query: start, row: checked.row };
       }
       return db;
     } catch (error) {
       await db.close();
       throw error;
     }
+  }
+
+  /**
+   * The applied migrations, with `start`'s columns in the same statement. A schema too far behind
+   * for that statement (no migrations table yet, or a table or column `start` reads not there yet)
+   * is read again without them: its pending migrations are what matters then.
+   */
+  private async schemaCheck(start?: StartQuery): Promise<{ applied: string[]; row?: StartRow }> {
+    const extra = start ? `, ${start.selectList}` : '';
+    try {
+      const [row] = await this.dataSource.query<(StartRow & { applied: string[] })[]>(`SELECT ARRAY(SELECT name FROM migrations) AS applied${extra}`, start?.params);
+      return { applied: row.applied, row };
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '42P01' && code !== '42703') throw translateDatabaseError(error, this.target.databaseUrl);
+      const states = await this.migrationStates();
+      if (states.every((m) => m.applied)) throw translateDatabaseError(error, this.target.databaseUrl);
+      return { applied: states.filter((m) => m.applied).map((m) => m.name) };
+    }
+  }
+
+  /** The row of `start`: read already when the database opened with it, otherwise now. */
+  async startRow(start: StartQuery): Promise<StartRow> {
+    if (this.opening?.query === start) {
+      const { row } = this.opening;
+      this.opening = undefined;
+      return row;
+    }
+    const [row] = await this.query<StartRow>(`SELECT ${start.selectList}`, start.params);
+    return row;
   }
 
   get manager(): EntityManager {

@@ -62,16 +62,21 @@ export class CliError extends Error {
   /** The hint with fields named as properties; `render` names them for a front end. */
   readonly hint?: string;
 
+  /**
+   * `inputField` names the field at fault when the message speaks of it in words rather than
+   * naming it (`the password is too common`): the API still points at it.
+   */
   constructor(
     readonly code: ErrorCode,
     readonly text: Message,
     readonly hintText?: Message,
+    inputField?: string,
   ) {
     super(renderMessage(text, propertyName));
     this.name = 'CliError';
     this.hint = hintText === undefined ? undefined : renderMessage(hintText, propertyName);
     const fields = (typeof text === 'string' ? [] : text).filter((part): part is { field: string } => typeof part !== 'string').map((part) => part.field);
-    [this.field, this.relatedField] = [...new Set(fields)];
+    [this.field, this.relatedField] = [...new Set(inputField === undefined ? fields : [inputField, ...fields])];
   }
 
   /** Message and hint with every field named by `name` (a flag in the CLI, a pointer in the API). */

@@ -72,6 +72,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // An answer sent before the request's body was all read (an upload refused at once, an import
+  // ended by an error): the client may still be sending it, and on a kept-alive connection the
+  // server would read and discard the rest (up to 100 MiB) before the next request. Closing says
+  // "stop sending"; a client opens a new connection for its next request.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10, actorId: request.actorId ?? null },

@@ -1,7 +1,8 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor, actorLabel } from '../auth/actor';
 import { assertActorCurrent } from '../auth/current-actor';
-import { AuditEntry, type AuditEntityType, type FieldChanges } from '../entities/audit-entry.entity';
+import { prepared } from '../database/prepared-statements';
+import { type AuditEntityType, type FieldChanges } from '../entities/audit-entry.entity';
 import { type BusinessEvent, businessEvent } from '../observability/business-events';
 
 export interface AuditRecord {
@@ -29,15 +30,20 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
   if (record.actor && record.recheckActor !== false) await assertActorCurrent(manager, record.actor);
   const event = businessEventFor(record);
   if (event) businessEvent(event);
-  await manager.insert(AuditEntry, {
-    actorId: record.actor?.id ?? null,
-    actorLabel: record.actor ? fitLabel(actorLabel(record.actor)) : null,
-    action: record.action,
-    entityType: record.entityType,
-    entityId: record.entityId,
-    changes: (record.changes ?? {}) as never,
-  });
+  await manager.query(INSERT_AUDIT_SQL, [
+    record.actor?.id ?? null,
+    record.actor ? fitLabel(actorLabel(record.actor)) : null,
+    record.action,
+    record.entityType,
+    record.entityId,
+    JSON.stringify(record.changes ?? {}),
+  ]);
 }
+
+/** Every write makes one: a prepared statement, without the id TypeORM's insert would read back. */
+const INSERT_AUDIT_SQL = prepared(
+  'INSERT INTO audit_log (actor_id, actor_label, action, entity_type, entity_id, changes) VALUES ($1, $2, $3, $4, $5, $6::jsonb)',
+);
 
 /** audit_log.actor_label holds 300 characters; names (100 + 100) and an email (254) can exceed it. */
 const ACTOR_LABEL_MAX = 300;

@@ -31,8 +31,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called with the problems of each batch, in line order, as soon as they are known. */
   onRejected: (rejections: ImportRejection[]) => void | Promise<void>;
-  /** Called after each batch with the number of data lines read so far. */
-  onProgress?: (linesRead: number) => void;
+  /**
+   * Called once each batch is in the database (its rows inserted, its rejections reported), with
+   * the data lines done so far: what a progress display shows as imported.
+   */
+  onProgress?: (linesDone: number) => void | Promise<void>;
 }
 
 export interface ImportSummary {
@@ -77,11 +80,13 @@ export async function importClients(db: SqlRunner, actor: Actor, records: AsyncI
       let inFlight: Promise<void> | undefined;
       const flush = async (rows: ValidRow[], rejections: ImportRejection[]) => {
         if (inFlight) await inFlight;
+        // The lines of this batch and those before it: the next batch is being read meanwhile.
+        const linesDone = summary.lines;
         inFlight = insertBatch(manager, actor.id, rows, rejections).then(async ({ inserted, problems }) => {
           summary.imported += inserted;
           summary.rejectedLines += new Set(problems.map((p) => p.line)).size;
           if (problems.length > 0) await options.onRejected(problems);
-          options.onProgress?.(summary.lines);
+          await options.onProgress?.(linesDone);
         });
         inFlight.catch(() => undefined); // awaited at the next flush or at the end
       };
@@ -170,7 +175,8 @@ function checkRecord(record: CsvRecord, columns: Record<keyof NewClient, number>
       row[rule.field] = rule.parse(unguardFormula(raw));
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      problems.push({ line: record.line, field: IMPORT_COLUMNS[rule.field], reason: error.message });
+      // The rule names the field; in a file, that is its column.
+      problems.push({ line: record.line, field: IMPORT_COLUMNS[rule.field], reason: error.render((field) => IMPORT_COLUMNS[field as keyof NewClient] ?? field).message });
     }
   }
   return problems.length > 0 ? problems : row;

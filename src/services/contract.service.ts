@@ -1,8 +1,10 @@
 import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, actorLabel } from '../auth/actor';
+import { assertActorCurrent } from '../auth/current-actor';
 import { Client } from '../entities/client.entity';
 import { Contract } from '../entities/contract.entity';
 import { Event } from '../entities/event.entity';
+import { prepared } from '../database/prepared-statements';
 import { type SqlRunner } from '../database/sql-runner';
 import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
@@ -273,32 +275,75 @@ export async function recordPayment(db: SqlRunner, actor: Actor, id: number, amo
   assertAllowed(actor, 'contract.update');
   if (toCents(amount) <= 0n) throw validationError(fieldText`{amount} must be greater than 0`);
   return db.transaction(async (manager) => {
+    // The author re-checked (and share-locked) before the contract's row is: payments on one contract
+    // wait for each other, so every statement after the UPDATE is time the next payment waits.
+    await assertActorCurrent(manager, actor);
     const contract = await findContract(manager, id);
     await assertAllowedOnClient(manager, actor, 'contract.update', contract.clientId);
     // Money is owed only under a signed contract (a signature cannot be undone, so no race here).
     if (!contract.isSigned) throw conflict(`contract ${id} is not signed: sign it first`, `run \`epicevents contract sign ${id}\``);
-    const rows = await returningRows<{ before: string; after: string }>(
-      manager,
-      `UPDATE contracts
-          SET amount_due = amount_due - $2::numeric, version = version + 1, updated_at = now()
-        WHERE id = $1 AND amount_due >= $2::numeric
-        RETURNING (amount_due + $2::numeric)::text AS before, amount_due::text AS after`,
-      [id, amount],
-    );
+    // The paid contract comes back from the same statement, as it is now, instead of a read after it.
+    const rows = await returningRows<PaidRow>(manager, PAY_SQL, [id, amount]);
     if (rows.length === 0) {
       const [current] = await manager.query('SELECT amount_due::text AS due FROM contracts WHERE id = $1', [id]);
       throw conflict(`payment of ${amount} exceeds the amount due ${(current as { due: string } | undefined)?.due ?? contract.amountDue}`);
     }
+    const { before, ...paid } = rows[0];
     await recordAudit(manager, {
       actor,
       action: 'contract.pay',
       entityType: 'contract',
       entityId: id,
-      changes: { amountDue: { before: rows[0].before, after: rows[0].after } },
+      changes: { amountDue: { before, after: paid.amount_due } },
     });
-    return toRecord(await findContract(manager, id));
+    return {
+      id: paid.id,
+      clientId: paid.client_id,
+      clientName: paid.client_name,
+      salesContactId: paid.sales_contact_id,
+      salesContactName: paid.sales_contact_name,
+      totalAmount: paid.total_amount,
+      amountDue: paid.amount_due,
+      isSigned: paid.is_signed,
+      signedAt: paid.signed_at,
+      createdAt: paid.created_at,
+      updatedAt: paid.updated_at,
+      version: paid.version,
+    };
   });
 }
+
+interface PaidRow {
+  id: number;
+  client_id: number;
+  client_name: string;
+  sales_contact_id: number;
+  sales_contact_name: string;
+  total_amount: string;
+  amount_due: string;
+  is_signed: boolean;
+  signed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  before: string;
+}
+
+/** The decrease and its check in one statement, returning the contract as ContractRecord has it. */
+const PAY_SQL = prepared(
+  `WITH paid AS (
+     UPDATE contracts
+        SET amount_due = amount_due - $2::numeric, version = version + 1, updated_at = now()
+      WHERE id = $1 AND amount_due >= $2::numeric
+      RETURNING *)
+   SELECT paid.id, paid.client_id, c.full_name AS client_name, paid.sales_contact_id,
+          s.first_name || ' ' || s.last_name AS sales_contact_name, paid.total_amount::text AS total_amount,
+          paid.amount_due::text AS amount_due, paid.is_signed, paid.signed_at, paid.created_at, paid.updated_at,
+          paid.version, (paid.amount_due + $2::numeric)::text AS before
+     FROM paid
+     JOIN clients c ON c.id = paid.client_id
+     JOIN employees s ON s.id = paid.sales_contact_id`,
+);
 
 /** Only an unsigned contract without events may go: a signed one is a commitment to keep. */
 export async function deleteContract(db: SqlRunner, actor: Actor, id: number): Promise<ContractRecord> {

@@ -2,10 +2,10 @@ import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { describeOwned, type OwnedRecords } from '../domain/owned-records';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
-import { passwordPolicyError } from '../validation/password-policy';
+import { passwordPolicyError, passwordRuleError } from '../validation/password-policy';
 import { type SqlRunner } from '../database/sql-runner';
 import { Employee, type Role } from '../entities/employee.entity';
-import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
+import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { parseEmail, parsePhone, parseRole } from '../validation/parse';
 import { parseFirstName, parseLastName } from '../validation/employee-fields';
@@ -116,15 +116,15 @@ export async function getEmployee(db: SqlRunner, actor: Actor, id: number): Prom
 export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmployee): Promise<EmployeeWithPassword> {
   assertAllowed(actor, 'employee.create');
   const values = {
-    firstName: parseFirstName(input.firstName),
-    lastName: parseLastName(input.lastName),
-    email: parseEmail(input.email),
-    phone: blank(input.phone) ? null : parsePhone(input.phone),
-    role: parseRole(input.role),
+    firstName: parseFirstName(input.firstName, { field: 'firstName' }),
+    lastName: parseLastName(input.lastName, { field: 'lastName' }),
+    email: parseEmail(input.email, { field: 'email' }),
+    phone: blank(input.phone) ? null : parsePhone(input.phone, { field: 'phone' }),
+    role: parseRole(input.role, { field: 'role' }),
   };
   if (input.password !== undefined) {
     const rule = passwordPolicyError(input.password);
-    if (rule) throw validationError(rule);
+    if (rule) throw passwordRuleError(rule, 'password');
   }
   const oneTimePassword = input.password === undefined ? generateOneTimePassword() : undefined;
   const passwordHash = await hashPassword(input.password ?? (oneTimePassword as string));
@@ -151,11 +151,11 @@ export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmpl
 export async function updateEmployee(db: SqlRunner, actor: Actor, id: number, input: EmployeeChanges): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.update');
   const changes: Partial<EmployeeRecord> = {};
-  if (input.firstName !== undefined) changes.firstName = parseFirstName(input.firstName);
-  if (input.lastName !== undefined) changes.lastName = parseLastName(input.lastName);
-  if (input.email !== undefined) changes.email = parseEmail(input.email);
-  if (input.phone !== undefined) changes.phone = blank(input.phone) ? null : parsePhone(input.phone);
-  if (input.role !== undefined) changes.role = parseRole(input.role);
+  if (input.firstName !== undefined) changes.firstName = parseFirstName(input.firstName, { field: 'firstName' });
+  if (input.lastName !== undefined) changes.lastName = parseLastName(input.lastName, { field: 'lastName' });
+  if (input.email !== undefined) changes.email = parseEmail(input.email, { field: 'email' });
+  if (input.phone !== undefined) changes.phone = blank(input.phone) ? null : parsePhone(input.phone, { field: 'phone' });
+  if (input.role !== undefined) changes.role = parseRole(input.role, { field: 'role' });
   if (Object.keys(changes).length === 0) {
     throw usageError('nothing to update', fieldText`pass at least one of {firstName}, {lastName}, {email}, {phone}, {role}`);
   }

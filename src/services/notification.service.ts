@@ -1,6 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { type SqlRunner } from '../database/sql-runner';
+import { StartQuery, type StartRow } from '../database/start-query';
 import { notFound } from '../errors/cli-error';
 import { type Page, type PageRequest } from './pagination';
 import { returningRows } from './returning-rows';
@@ -98,13 +99,28 @@ export const UPCOMING_WINDOW_DAYS = 7;
  * unique index keeps two commands running at the same moment from announcing it twice.
  */
 export async function notifyUpcomingEvents(db: SqlRunner, now = new Date()): Promise<void> {
-  const fresh: { id: number }[] = await db.query(
-    `SELECT e.id FROM events e
-      WHERE e.start_at >= $1 AND e.start_at < $1::timestamptz + make_interval(days => $2)
-        AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'event_upcoming' AND n.entity_id = e.id)`,
-    [now, UPCOMING_WINDOW_DAYS],
+  const start = withUpcomingEvents(new StartQuery(), now);
+  const [row] = await db.query<StartRow>(`SELECT ${start.selectList}`, start.params);
+  await announceUpcomingEvents(db, row.upcoming as number[]);
+}
+
+/**
+ * Adds the ids of the events `notifyUpcomingEvents` would announce to `start`, as the column
+ * `upcoming` (an array, usually empty): the CLI reads it with its schema check and caller.
+ */
+export function withUpcomingEvents(start: StartQuery, now: Date): StartQuery {
+  const from = start.param(now);
+  return start.column(
+    'upcoming',
+    `ARRAY(SELECT e.id FROM events e
+            WHERE e.start_at >= ${from} AND e.start_at < ${from}::timestamptz + make_interval(days => ${start.param(UPCOMING_WINDOW_DAYS)})
+              AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'event_upcoming' AND n.entity_id = e.id))`,
   );
-  if (fresh.length === 0) return;
+}
+
+/** Writes the reminders of the events `withUpcomingEvents` found (nothing to do, and no query, when none). */
+export async function announceUpcomingEvents(db: SqlRunner, eventIds: number[]): Promise<void> {
+  if (eventIds.length === 0) return;
   await db.query(
     `INSERT INTO notifications (recipient_id, kind, message, entity_type, entity_id)
      SELECT c.sales_contact_id, 'event_upcoming',
@@ -115,6 +131,6 @@ export async function notifyUpcomingEvents(db: SqlRunner, now = new Date()): Pro
        JOIN clients c ON c.id = k.client_id
       WHERE e.id = ANY($1::integer[])
      ON CONFLICT (kind, entity_id, recipient_id) WHERE kind = 'event_upcoming' DO NOTHING`,
-    [fresh.map((row) => Number(row.id))],
+    [eventIds.map(Number)],
   );
 }

@@ -1,3 +1,5 @@
+import { CliError } from '../errors/cli-error';
+
 /**
  * The password rules, with no hashing: the prompts of `init` and `password change` check them as
  * the password is typed, and the services check them again before anything is hashed.
@@ -58,6 +60,9 @@ export function passwordPolicyError(password: string): string | undefined {
 export function hashedForm(password: string): string {
   return password.normalize('NFC');
 }
+
+/** A password refused by a rule (or for being the current one): exit 2, the request's member at fault named for the API. */
+export const passwordRuleError = (rule: string, field: 'password' | 'newPassword') => new CliError('validation', rule, undefined, field);
 
 /** Whether two typed passwords are the same once normalised (as they would be hashed). */
 export function samePassword(a: string, b: string): boolean {

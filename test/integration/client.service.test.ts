@@ -145,8 +145,8 @@ describe('client create', () => {
   it.each([
     ['an invalid phone', { phone: 'call me' }, /phone must be a valid phone number/],
     ['an invalid email', { email: 'kevin@' }, /email must be a valid email/],
-    ['a blank company', { companyName: ' ' }, /company name cannot be empty/],
-    ['a name over 150 characters', { fullName: 'x'.repeat(151) }, /full name must be at most 150 characters/],
+    ['a blank company', { companyName: ' ' }, /companyName cannot be empty/],
+    ['a name over 150 characters', { fullName: 'x'.repeat(151) }, /fullName must be at most 150 characters/],
   ])('should refuse %s with exit 2 and write nothing', async (_what, override, message) => {
     const sales = await employee({ role: 'SALES' });
     const before = await snapshot(sdb.sql);

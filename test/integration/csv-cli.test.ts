@@ -81,7 +81,7 @@ describe('client import', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
       'line 3 (email): email must be a valid email address like name@example.com (got "not-an-email")',
-      'line 4 (full_name): full name cannot be empty',
+      'line 4 (full_name): full_name cannot be empty',
       'line 4 (phone): phone must be a valid phone number, e.g. +33 6 12 34 56 78 (got "12")',
       'error: 2 lines of 4 rejected; nothing imported (fix them, or pass --skip-invalid to import the valid lines only)',
     ]);
@@ -140,8 +140,8 @@ describe('client import', () => {
     // script(1) runs the command in a pseudo-terminal and copies everything it writes, escapes included.
     const screen = execFileSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sales.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET }, encoding: 'utf8' });
     const ERASE = '\r\u001b[K'; // back to the start of the line, erase it
-    // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines read.
-    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: \\[[█▏▎▍▌▋▊▉# ]{30}\\] \\d{1,3}%, [\\d,]+ lines read…`));
+    // The share of the file read as a bar of 30 columns (Unicode blocks or #), then the lines the database has taken.
+    expect(screen).toMatch(new RegExp(`${regexEscape(ERASE)}importing: \\[[█▏▎▍▌▋▊▉# ]{30}\\] \\d{1,3}%, [\\d,]+ lines imported…`));
     expect(screen).toContain(`${ERASE}imported 2500 clients (yours) from 2500 lines`);
   });
 

@@ -189,7 +189,7 @@ describe('employee create', () => {
     ['a malformed email', { email: 'not-an-email' }, /email must be a valid email/],
     ['an unknown role', { role: 'BOSS' }, /role must be one of MANAGEMENT, SALES, SUPPORT/],
     ['an invalid phone', { phone: '12' }, /phone must be a valid phone number/],
-    ['a blank first name', { firstName: '   ' }, /first name cannot be empty/],
+    ['a blank first name', { firstName: '   ' }, /firstName cannot be empty/],
   ])('should refuse %s with exit 2 and write nothing', async (_what, override, message) => {
     const manager = await employee({ role: 'MANAGEMENT' });
     const before = await snapshot(sdb.sql);

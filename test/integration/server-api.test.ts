@@ -126,6 +126,17 @@ interface SessionBody {
       expect(expectProblem(await get('/v1/auth/whoami', session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
     });
 
+    it('should refuse a deactivated employee at the next request of a list, whose statements each connection prepared already', async () => {
+      const employee = await insertEmployee(db, { email: 'prepared-reader@epic.events', role: 'MANAGEMENT' });
+      const session = await loginAs('prepared-reader@epic.events');
+      // Sequential requests reuse one connection: past five runs, PostgreSQL executes its prepared statements with their cached plan.
+      for (let i = 0; i < 12; i += 1) expect((await get('/v1/clients?limit=1', session.accessToken)).status).toBe(200);
+      await db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
+      expect(expectProblem(await get('/v1/clients?limit=1', session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
+      await db.query('UPDATE employees SET is_active = true WHERE id = $1', [employee.id]);
+      expect((await get('/v1/clients?limit=1', session.accessToken)).status).toBe(200);
+    });
+
     it('should refuse a wrong password and an unknown email with the same 401', async () => {
       await insertEmployee(db, { email: 'wrong-password@epic.events' });
       const wrong = expectProblem(await post('/v1/auth/login', { email: 'wrong-password@epic.events', password: 'not-the-password' }), 401, 'unauthenticated');

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
-import { type RunningServer, startServer } from '../support/server';
+import { isRoot, makeReadOnly, mountsAvailable } from '../support/mounts';
+import { holdRowLock, waitForBlocked } from '../support/row-locks';
+import { httpRequest, type RunningServer, startServer } from '../support/server';
+import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
 
@@ -101,6 +104,104 @@ onServer('an employee machine in server mode', () => {
   });
 });
 
+onServer('init through the server', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer(db);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+
+  const initialised = async () => (await httpRequest(server.url, 'GET', '/v1/init')).json<{ initialised: boolean }>().initialised;
+
+  (tmuxAvailable ? it : it.skip)('should ask its questions and create the first manager while the server has no employee, then refuse at once, asking nothing', async () => {
+    const ada = employeeMachine(db, 'ada@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect(await initialised()).toBe(false);
+    const first = startInTerminal(['init'], ada.env);
+    try {
+      await first.waitFor(/First name/);
+      first.send('Ada', 'Enter');
+      await first.waitFor(/Last name/);
+      first.send('Lovelace', 'Enter');
+      await first.waitFor(/Email/);
+      first.send('ada@epic.events', 'Enter');
+      await first.waitFor(/Password/);
+      first.send('Tr0ub4dor&3-horse-battery', 'Enter');
+      await first.waitFor(/Confirm|again|Repeat/i);
+      first.send('Tr0ub4dor&3-horse-battery', 'Enter');
+      expect(await first.exitCode()).toBe(0);
+      expect(await first.waitFor(/created Ada Lovelace <ada@epic\.events> \(MANAGEMENT\)/)).not.toMatch(/error/);
+    } finally {
+      first.close();
+    }
+    expect(await initialised()).toBe(true);
+
+    // Before: the questions came first, and the refusal only after the person had answered them all.
+    const again = startInTerminal(['init'], employeeMachine(db, 'eve@epic.events', { EPICEVENTS_SERVER: server.url }).env);
+    try {
+      const screen = await again.waitFor(/already initialised/);
+      expect(screen).not.toMatch(/First name/);
+      expect(screen).toMatch(/^error: epicevents is already initialised/m);
+      expect(await again.exitCode()).toBe(6);
+    } finally {
+      again.close();
+    }
+    const employees = await db.query<{ email: string }>('SELECT email FROM employees');
+    expect(employees).toEqual([{ email: 'ada@epic.events' }]);
+  });
+});
+
+onServer('client import progress through the server', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer(db);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+
+  it('should count the lines the server has imported, not the lines sent, on a terminal', async () => {
+    const { id } = await insertEmployee(db, { role: 'SALES', email: 'pam@epic.events' });
+    const pam = employeeMachine(db, 'pam@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect((await loginTo(pam, server.url)).code).toBe(0);
+    const csv = path.join(pam.home, 'clients.csv');
+    const rows = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\n`);
+    fs.writeFileSync(csv, `full_name,email,phone,company_name\n${rows.join('')}`);
+
+    // The import waits for the employee's row (locked here) before its first batch: the whole file
+    // is sent meanwhile, and nothing imported.
+    const lock = await holdRowLock(db.url as string, 'employees', 'id = $1', [id]);
+    const command = [process.execPath, BIN, 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
+    // script(1): stderr is a terminal, so the command draws its progress line.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...pam.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitForBlocked(db.url as string, 1);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Before: "2,500 lines read…" while the server had imported none of them.
+      expect(screen).not.toMatch(/[1-9][\d,]* lines/);
+    } finally {
+      await lock.release();
+    }
+    expect(await exited).toBe(0);
+    const counts = [...screen.matchAll(/([\d,]+) lines imported…/g)].map((m) => Number(m[1].replace(/,/g, '')));
+    expect(counts.length).toBeGreaterThan(0);
+    for (const n of counts) expect([1000, 2000, 2500]).toContain(n);
+    expect(screen).toContain('imported 2500 clients (yours) from 2500 lines');
+  });
+});
+
 onServer('token renewal through the API', () => {
   let db: TestDatabase;
   let server: RunningServer;
@@ -131,6 +232,31 @@ onServer('token renewal through the API', () => {
     expect(stored().refreshToken).not.toBe(first);
     const [family] = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'rita@epic.events'`);
     expect(family.revoked_at).toBeNull();
+  });
+
+  // Permission bits do not stop root: there the folder becomes a read-only bind mount.
+  (!isRoot || mountsAvailable() ? it : it.skip)('should keep the login, not spend its refresh token, when the renewed pair could not be saved in a folder made read-only', async () => {
+    await insertEmployee(db, { role: 'SALES', email: 'ro@epic.events' });
+    const ro = employeeMachine(db, 'ro@epic.events', { EPICEVENTS_SERVER: server.url });
+    expect((await ro.run(['login', '--email', ro.email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
+    const file = path.join(ro.home, 'credentials.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const undo = makeReadOnly(ro.home)!;
+    let attempts;
+    try {
+      attempts = [await ro.run(['whoami']), await ro.run(['whoami'])];
+    } finally {
+      undo();
+    }
+    // Before: the first renewal rotated on the server and was lost here; the second presented the
+    // spent token, which revoked the login as stolen (exit 3).
+    for (const result of attempts) expectOneLineError(result, 7, new RegExp(`^error: cannot use ${file}: (read-only file system|permission denied)`));
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    const after = await ro.run(['whoami', '--json']);
+    expect({ code: after.code, stderr: after.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(fs.readFileSync(file, 'utf8')).not.toBe(before);
+    const families = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'ro@epic.events'`);
+    expect(families).toEqual([{ revoked_at: null }]);
   });
 });
 

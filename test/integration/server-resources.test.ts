@@ -1,4 +1,6 @@
 import http from 'node:http';
+import net from 'node:net';
+import { type JsonSchema, ROUTES } from '../../src/api/routes';
 import { ROLES, type Role } from '../../src/domain/roles';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
@@ -326,6 +328,60 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       expect(changedTables(before, await fingerprint(db))).toEqual([]);
     });
 
+    it('should point at the member at fault for every member of every body the API takes, one bad member at a time', async () => {
+      const client = await insertClient(db, { salesContactId: sales.id });
+      const contract = await signedContract();
+      const event = await insertEvent(db, { contractId: contract.id });
+      const target = await insertEmployee(db, { role: 'SUPPORT' });
+      let n = 0;
+      const unique = () => `walk-${(n += 1)}@example.com`;
+      // A valid body for each route that creates, so that the one bad member is the only fault.
+      const valid: Record<string, () => Json> = {
+        'employees.create': () => ({ firstName: 'Walk', lastName: 'Er', email: unique(), role: 'SALES', phone: '+33612345678', password: 'Tr0ub4dor&3-horse-battery' }),
+        'clients.create': () => ({ fullName: 'Walk Er', email: unique(), phone: '+33612345678', companyName: 'Walk Co' }),
+        'contracts.create': () => ({ clientId: client.id, totalAmount: '100', amountDue: '50', signed: false }),
+        'contracts.pay': () => ({ amount: '1' }),
+        'events.create': () => ({ contractId: contract.id, name: 'Walk', startAt: '2031-01-01T10:00Z', endAt: '2031-01-01T12:00Z', location: 'Paris', attendees: 1, notes: 'n' }),
+      };
+      const ids: Record<string, number> = { employees: target.id, clients: client.id, contracts: contract.id, events: event.id };
+      const tokenFor = (noun: string, method: string) => (noun === 'employees' || (noun === 'contracts' && method === 'create') ? manager.token : sales.token);
+      // A string member gets a NUL character (refused by every parser of text, email, phone,
+      // amount, date, role and password); any other member a value of the wrong type.
+      const bad = (schema: JsonSchema) => (schema.type === 'string' ? 'bad\u0000value' : 'not-a-number-or-flag');
+
+      const before = await fingerprint(db);
+      let walked = 0;
+      for (const [noun, methods] of Object.entries(ROUTES)) {
+        for (const [method, route] of Object.entries(methods as Record<string, { method: string; path: string; schema: { body?: JsonSchema } }>)) {
+          const members = Object.entries((route.schema.body?.properties ?? {}) as Record<string, JsonSchema>);
+          for (const [member, schema] of members) {
+            const path = route.path.replace('{id}', String(ids[noun]));
+            const body = { ...(valid[`${noun}.${method}`]?.() ?? {}), [member]: bad(schema) };
+            const problem = expectProblem(await call(route.method, path, tokenFor(noun, method), body), 400, 'validation');
+            expect({ route: `${route.method} ${route.path}`, member, pointer: problem.pointer }).toEqual({ route: `${route.method} ${route.path}`, member, pointer: `/${member}` });
+            walked += 1;
+          }
+        }
+      }
+      expect(walked).toBeGreaterThan(40);
+
+      // The session's routes (outside the catalog): the first account, a login, a password change.
+      const session: [string, string | undefined, Json, string][] = [
+        ['/v1/init', undefined, { firstName: 'bad\u0000value', lastName: 'L', email: 'i@example.com', password: 'Tr0ub4dor&3-horse-battery' }, '/firstName'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: '', email: 'i@example.com', password: 'Tr0ub4dor&3-horse-battery' }, '/lastName'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: 'L', email: 'not-an-email', password: 'Tr0ub4dor&3-horse-battery' }, '/email'],
+        ['/v1/init', undefined, { firstName: 'F', lastName: 'L', email: 'i@example.com', password: 'short' }, '/password'],
+        ['/v1/auth/login', undefined, { email: 'not-an-email', password: 'whatever' }, '/email'],
+        ['/v1/auth/password', sales.token, { currentPassword: FACTORY_PASSWORD, newPassword: 'password1234' }, '/newPassword'],
+        ['/v1/auth/password', sales.token, { currentPassword: FACTORY_PASSWORD, newPassword: FACTORY_PASSWORD }, '/newPassword'],
+      ];
+      for (const [route, token, body, pointer] of session) {
+        const problem = expectProblem(await call('POST', route, token as string, body), 400, 'validation');
+        expect({ route, pointer: problem.pointer }).toEqual({ route, pointer });
+      }
+      expect(changedTables(before, await fingerprint(db))).toEqual([]);
+    });
+
     it('should carry the message as parts naming fields, for a client that names them its own way', async () => {
       const contract = await signedContract();
       const problem = expectProblem(
@@ -386,11 +442,22 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       const csv = `full_name,email,phone,company_name\n${rows.join('\n')}\n`;
       const refused = await upload('/v1/clients/import', importer.token, csv);
       expect(refused.status).toBe(200);
-      expect(refused.json()).toEqual({ rejected: [{ line: 12, field: 'email', reason: expect.stringContaining('must be a valid email') }], lines: 2500, imported: 0, rejectedLines: 1, refused: true });
+      // One element per batch of 1000 lines, written once it is in the database: the import's progress.
+      expect(refused.json()).toEqual({
+        batches: [
+          { lines: 1000, rejected: [{ line: 12, field: 'email', reason: expect.stringContaining('must be a valid email') }] },
+          { lines: 2000, rejected: [] },
+          { lines: 2500, rejected: [] },
+        ],
+        lines: 2500,
+        imported: 0,
+        rejectedLines: 1,
+        refused: true,
+      });
       expect(await db.query('SELECT id FROM clients WHERE sales_contact_id = $1', [importer.id])).toEqual([]);
 
       const skipped = await upload('/v1/clients/import?skipInvalid=true', importer.token, csv);
-      expect(skipped.json()).toMatchObject({ rejected: [{ line: 12 }], lines: 2500, imported: 2499, rejectedLines: 1, refused: false });
+      expect(skipped.json()).toMatchObject({ batches: [{ lines: 1000, rejected: [{ line: 12 }] }, { lines: 2000 }, { lines: 2500 }], lines: 2500, imported: 2499, rejectedLines: 1, refused: false });
       const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM clients WHERE sales_contact_id = $1', [importer.id]);
       expect(Number(count)).toBe(2499);
 
@@ -419,6 +486,38 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       })());
       expectProblem(streamed, 413, 'usage');
       expect(changedTables(before, await fingerprint(db))).toEqual([]);
+    });
+
+    it('should close the connection when it refuses an import before reading its body, and answer the next request on a new one', async () => {
+      // A raw socket: what the server sends, and whether it closes, with nothing in between.
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => undefined); // the rest of the upload may meet a closed socket
+      socket.write(
+        `POST /v1/clients/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${manager.token}\r\n` +
+          `Content-Type: text/csv\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\nfull_name,email,phone,company_name\n`,
+      );
+      // The client keeps sending (a fraction of what it announced) until the server closes.
+      const line = Buffer.from('Ann Example,ann@example.com,+33612345678,Acme\n'.repeat(1000));
+      const sending = setInterval(() => {
+        if (!socket.destroyed) socket.write(line);
+      }, 10);
+      try {
+        // Before: the 403 came with `Connection: keep-alive`, and the server went on reading the 50 MiB.
+        await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`still open after 10 s; received: ${received}`)), 10_000))]);
+      } finally {
+        clearInterval(sending);
+        socket.destroy();
+      }
+      const [head, body] = received.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 403 /);
+      expect(head.toLowerCase()).toContain('\r\nconnection: close');
+      expect(JSON.parse(body)).toMatchObject({ status: 403, code: 'forbidden' });
+
+      const next = await upload('/v1/clients/import', sales.token, 'full_name,email,phone,company_name\nAnn Example,ann-after-close@example.com,+33612345678,Acme\n');
+      expect(next.json()).toMatchObject({ imported: 1, refused: false });
     });
 
     /** POSTs a CSV body, chunked (streamed) when given as chunks. */

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { login } from '../../src/auth/session.service';
-import { type CommandInput, type CommandSpec } from '../../src/cli/command-spec';
+import { type CommandInput, type CommandSpec, type RunFunction } from '../../src/cli/command-spec';
 import { CommandContext } from '../../src/cli/context';
 import { resolveCaller } from '../../src/cli/run-command';
 import { type MissingValue, type Prompter } from '../../src/cli/prompter';
@@ -66,11 +66,12 @@ export function scriptedRunner(database: () => ServiceDatabase, specs: CommandSp
       tokens.set(who.id, token);
     }
     const env = { ...sdb.testDb.env, EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_TOKEN: token, EPICEVENTS_KEYCHAIN: 'off' };
-    const runFunction = await spec.load();
     const ctx = new TestContext(prompter, env, sdb.db);
     const commandInput = { args: input.args ?? [], options: input.options ?? {} };
-    // What runCommand does before the run function: the caller, and the early refusal.
+    // What runCommand does before the run function: the flags, the caller, and the early refusal.
+    const parsed = spec.parse ? spec.parse(commandInput, { globals: ctx.globals, interactive: prompter.interactive }) : commandInput;
+    const runFunction = (await spec.load()) as RunFunction<unknown>;
     await resolveCaller(spec, commandInput, ctx);
-    return runFunction(ctx, commandInput);
+    return runFunction(ctx, parsed);
   };
 }

@@ -1,5 +1,6 @@
 import { type CommandSpec } from '../../cli/command-spec';
 import { PAGE_OPTIONS } from '../shared/pagination';
+import { parseAuditId, parseAuditList } from './input';
 
 export const AUDIT_COMMANDS: CommandSpec[] = [
   {
@@ -20,6 +21,7 @@ export const AUDIT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'audit.read',
+    parse: parseAuditList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -29,6 +31,7 @@ export const AUDIT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents audit show 1042', 'epicevents audit show 1042 --json'],
     auth: 'session',
     action: 'audit.read',
+    parse: parseAuditId,
     load: async () => (await import('./show')).run,
   },
 ];

@@ -1,14 +1,13 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { notFound } from '../../errors/cli-error';
 import { humanTime } from '../../output/json-values';
-import { parseId } from '../../validation/parse';
 import { newestFirstFrom } from '../shared/pagination';
 import { auditJson } from '../../output/record-json';
 import { describeChange } from './audit-view';
+import { type IdInput } from './input';
 
 /** One audit entry whole, one line per changed field: a list cuts the changes to the terminal's width. */
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'audit entry id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const [entry] = (await (await ctx.backend()).audit.list({}, newestFirstFrom(id))).items;
   if (entry?.id !== id) throw notFound('audit entry', id);
   const changes = Object.entries(entry.changes);

@@ -1,4 +1,5 @@
 import { type CommandSpec } from '../../cli/command-spec';
+import { parseInit, parseLogin, parsePasswordChange } from './input';
 
 export const AUTH_COMMANDS: CommandSpec[] = [
   {
@@ -15,6 +16,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
       "printf '%s\\n' \"$PASSWORD\" | epicevents init --first-name Ada --last-name Lovelace --email ada@epic.events --password-stdin",
     ],
     auth: 'none',
+    parse: parseInit,
     load: async () => (await import('./init')).run,
   },
   {
@@ -31,6 +33,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
       'epicevents login --server https://crm.example.com',
       'export EPICEVENTS_TOKEN=$(printf \'%s\\n\' "$PASSWORD" | epicevents login --email ci@epic.events --password-stdin --print-token)', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
     auth: 'none',
+    parse: parseLogin,
     load: async () => (await import('./login')).run,
   },
   {
@@ -58,6 +61,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
     examples: ['epicevents password change', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents password change --password-stdin"],
     auth: 'session',
     allowPendingPasswordChange: true,
+    parse: parsePasswordChange,
     load: async () => (await import('./password-change')).run,
   },
 ];

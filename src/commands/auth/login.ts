@@ -1,26 +1,19 @@
 import { type RunFunction } from '../../cli/command-spec';
-import { missingFlags, readStdinLines } from '../../cli/prompter';
+import { readStdinLines } from '../../cli/prompter';
 import { message } from '../../output/view';
 import { parseEmail } from '../../validation/parse';
-import { flagString, promptValidator } from '../shared/flags';
+import { promptValidator } from '../shared/flags';
+import { type LoginInput } from './input';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  let email = flagString(options, 'email');
-  if (!ctx.prompter.interactive && (email === undefined || !options.passwordStdin)) {
-    const flags = [...(email === undefined ? ['--email'] : []), ...(options.passwordStdin ? [] : ['--password-stdin'])];
-    throw missingFlags(flags);
-  }
-  if (email === undefined) {
-    email = (await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: promptValidator((v) => parseEmail(v)) }]))['--email'];
-  }
-  email = parseEmail(email);
-  const password = options.passwordStdin
+export const run: RunFunction<LoginInput> = async (ctx, { email: given, passwordStdin, printToken }) => {
+  const email = given ?? parseEmail((await ctx.prompter.ask([{ flag: '--email', message: 'Email', validate: promptValidator((v) => parseEmail(v)) }]))['--email']);
+  const password = passwordStdin
     ? (await readStdinLines(1, ctx.stdin))[0]
     : (await ctx.prompter.ask([{ flag: '--password-stdin', message: 'Password', secret: true }]))['--password-stdin'];
 
   // --print-token, for scripts and CI: the access token alone (use it as EPICEVENTS_TOKEN); nothing is stored.
-  const session = await (await ctx.backend()).session.login(email, password, { keep: !options.printToken });
-  if (options.printToken) {
+  const session = await (await ctx.backend()).session.login(email, password, { keep: !printToken });
+  if (printToken) {
     return {
       json: { accessToken: session.accessToken, expiresAt: session.accessExpiresAt.toISOString() },
       human: { kind: 'text', text: session.accessToken },

@@ -2,11 +2,10 @@ import { clientJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
 import { message } from '../../output/view';
-import { parseId } from '../../validation/parse';
 import { confirmDeletion, NOTHING_DELETED } from '../shared/confirm-deletion';
+import { type IdInput } from './input';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'client id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const backend = await ctx.backend();
   // Confirming a bare id would leave the person unsure which client they are deleting.
   if (!ctx.globals.yes) {

@@ -1,11 +1,9 @@
 import { type RunFunction } from '../../cli/command-spec';
+import { type ClientFilters } from '../../backend/backend';
 import { CLIENT_CSV_COLUMNS } from '../../csv/csv-export';
-import { assertCsvFormat, streamCsv } from '../shared/csv-export';
-import { clientFilters } from './list';
+import { streamCsv } from '../shared/csv-export';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  assertCsvFormat(ctx, options);
-  const filters = clientFilters(options);
+export const run: RunFunction<ClientFilters> = async (ctx, filters) => {
   const backend = await ctx.backend();
   return streamCsv(ctx, CLIENT_CSV_COLUMNS, (page) => backend.clients.list(filters, page));
 };

@@ -112,7 +112,7 @@ class TextReport implements Report {
     if (now - this.lastDrawn < 200) return;
     this.lastDrawn = now;
     this.shown = true;
-    this.stderr.write(`\r\x1b[Kimporting: ${this.gauge()}${lines.toLocaleString('en')} lines read…`);
+    this.stderr.write(`\r\x1b[Kimporting: ${this.gauge()}${lines.toLocaleString('en')} lines imported…`);
   }
 
   /** `[█████▌    ] 55%, ` from the bytes read of a file; nothing for stdin, whose size is unknown. */

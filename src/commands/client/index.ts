@@ -2,6 +2,8 @@ import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
 import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+import { assertConfirmable } from '../shared/confirm-deletion';
+import { parseClientCreate, parseClientExport, parseClientId, parseClientList, parseClientUpdate } from './input';
 
 /** The filters of `client list`, which `client export` takes too. */
 const LIST_FILTERS = [
@@ -18,6 +20,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents client list --mine', 'epicevents client list --search "startup" --json', 'epicevents client list --sales 4 --limit 100 --cursor 250'],
     auth: 'session',
     action: 'client.read',
+    parse: parseClientList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -27,6 +30,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents client show 12', 'epicevents client show 12 --json'],
     auth: 'session',
     action: 'client.read',
+    parse: parseClientId,
     load: async () => (await import('./show')).run,
   },
   {
@@ -45,6 +49,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'client.create',
+    parse: parseClientCreate,
     load: async () => (await import('./create')).run,
   },
   {
@@ -66,6 +71,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     // client.update or client.reassign, or both: the service tells from the changes.
+    parse: parseClientUpdate,
     load: async () => (await import('./update')).run,
   },
   {
@@ -75,6 +81,11 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents client delete 12', 'epicevents client delete 12 --yes --json'],
     auth: 'session',
     action: 'client.delete',
+    parse: (input, how) => {
+      const parsed = parseClientId(input);
+      assertConfirmable(how);
+      return parsed;
+    },
     load: async () => (await import('./delete')).run,
   },
   {
@@ -99,6 +110,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents client export --csv > clients.csv', 'epicevents client export --mine --csv > my-clients.csv', 'epicevents client export --search startup --csv'],
     auth: 'session',
     action: 'client.read',
+    parse: parseClientExport,
     load: async () => (await import('./export')).run,
   },
 ];

@@ -1,11 +1,9 @@
 import { type RunFunction } from '../../cli/command-spec';
+import { type ContractFilters } from '../../backend/backend';
 import { CONTRACT_CSV_COLUMNS } from '../../csv/csv-export';
-import { assertCsvFormat, streamCsv } from '../shared/csv-export';
-import { contractFilters } from './list';
+import { streamCsv } from '../shared/csv-export';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  assertCsvFormat(ctx, options);
-  const filters = contractFilters(options);
+export const run: RunFunction<ContractFilters> = async (ctx, filters) => {
   const backend = await ctx.backend();
   return streamCsv(ctx, CONTRACT_CSV_COLUMNS, (page) => backend.contracts.list(filters, page));
 };

@@ -2,6 +2,8 @@ import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
 import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+import { assertConfirmable } from '../shared/confirm-deletion';
+import { parseContractCreate, parseContractExport, parseContractId, parseContractList, parseContractPay, parseContractUpdate } from './input';
 
 /** The filters of `contract list`, which `contract export` takes too. */
 const LIST_FILTERS = [
@@ -26,6 +28,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'contract.read',
+    parse: parseContractList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -35,6 +38,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents contract show 346', 'epicevents contract show 346 --json'],
     auth: 'session',
     action: 'contract.read',
+    parse: parseContractId,
     load: async () => (await import('./show')).run,
   },
   {
@@ -53,6 +57,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'contract.create',
+    parse: parseContractCreate,
     load: async () => (await import('./create')).run,
   },
   {
@@ -71,6 +76,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'contract.update',
+    parse: parseContractUpdate,
     load: async () => (await import('./update')).run,
   },
   {
@@ -80,6 +86,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents contract sign 346', 'epicevents contract sign 346 --json'],
     auth: 'session',
     action: 'contract.update',
+    parse: parseContractId,
     load: async () => (await import('./sign')).run,
   },
   {
@@ -90,6 +97,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents contract pay 346 --amount 5000', 'epicevents contract pay 346 --amount 499.99 --json'],
     auth: 'session',
     action: 'contract.update',
+    parse: parseContractPay,
     load: async () => (await import('./pay')).run,
   },
   {
@@ -99,6 +107,11 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents contract delete 346', 'epicevents contract delete 346 --yes --json'],
     auth: 'session',
     action: 'contract.delete',
+    parse: (input, how) => {
+      const parsed = parseContractId(input);
+      assertConfirmable(how);
+      return parsed;
+    },
     load: async () => (await import('./delete')).run,
   },
   {
@@ -108,6 +121,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents contract export --csv > contracts.csv', 'epicevents contract export --signed --unpaid --csv', 'epicevents contract export --mine --unsigned --csv > pipeline.csv'],
     auth: 'session',
     action: 'contract.read',
+    parse: parseContractExport,
     load: async () => (await import('./export')).run,
   },
 ];

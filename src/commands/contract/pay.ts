@@ -1,15 +1,12 @@
 import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
-
-import { parseAmount, parseId } from '../../validation/parse';
+import { parseAmount } from '../../validation/parse';
 import { requireValues } from '../shared/required-values';
 import { contractRecordView } from './contract-view';
+import { type ContractPayInput, PAYMENT_VALUES } from './input';
 
-export const run: RunFunction = async (ctx, { args, options }) => {
-  const id = parseId(args[0], 'contract id');
-  const values = await requireValues(ctx, options, [
-    { option: 'amount', flag: '--amount', message: 'Amount paid', parse: parseAmount },
-  ]);
+export const run: RunFunction<ContractPayInput> = async (ctx, { id, given }) => {
+  const values = await requireValues(ctx, given, PAYMENT_VALUES);
   const amount = parseAmount(values.amount, '--amount');
   const contract = await (await ctx.backend()).contracts.pay(id, amount);
   return {

@@ -1,11 +1,9 @@
 import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
-
-import { parseId } from '../../validation/parse';
 import { contractRecordView } from './contract-view';
+import { type IdInput } from './input';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'contract id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const contract = await (await ctx.backend()).contracts.show(id);
   return { json: contractJson(contract), human: contractRecordView(contract) };
 };

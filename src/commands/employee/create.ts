@@ -2,24 +2,17 @@ import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { readStdinLines } from '../../cli/prompter';
 import { ROLES } from '../../domain/roles';
-
-import { parseFirstName, parseLastName } from '../../validation/employee-fields';
-import { parseEmail } from '../../validation/parse';
-import { flagSet, flagString } from '../shared/flags';
 import { requireValues } from '../shared/required-values';
 import { employeeFields } from './employee-view';
+import { type EmployeeCreateInput, NEW_EMPLOYEE_VALUES } from './input';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  const values = await requireValues(ctx, options, [
-    { option: 'firstName', flag: '--first-name', message: 'First name', parse: parseFirstName },
-    { option: 'lastName', flag: '--last-name', message: 'Last name', parse: parseLastName },
-    { option: 'email', flag: '--email', message: 'Email (used to log in)', parse: parseEmail },
-    { option: 'role', flag: '--role', message: 'Role', choices: ROLES.map((role) => ({ name: role, value: role })) },
-  ]);
-  const password = flagSet(options, 'passwordStdin') ? (await readStdinLines(1, ctx.stdin))[0] : undefined;
+export const run: RunFunction<EmployeeCreateInput> = async (ctx, { given, phone, passwordStdin }) => {
+  const [firstName, lastName, email, role] = NEW_EMPLOYEE_VALUES;
+  const values = await requireValues(ctx, given, [firstName, lastName, email, { ...role, choices: ROLES.map((r) => ({ name: r, value: r })) }]);
+  const password = passwordStdin ? (await readStdinLines(1, ctx.stdin))[0] : undefined;
   const { employee, oneTimePassword } = await (await ctx.backend()).employees.create({
     ...values,
-    phone: flagString(options, 'phone'),
+    phone,
     password,
   });
   const fields = employeeFields(employee);

@@ -1,10 +1,9 @@
 import { type RunFunction } from '../../cli/command-spec';
+import { type IdInput } from './input';
 import { describeOwned, type OwnedRecords } from '../../domain/owned-records';
-import { parseId } from '../../validation/parse';
 import { employeeResult } from './employee-view';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'employee id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const { employee, stillOwns } = await (await ctx.backend()).employees.deactivate(id);
   // Deactivation keeps the records on purpose, but clients left with someone who can no longer log in get no follow-up.
   if (stillOwns.clients + stillOwns.contracts + stillOwns.events > 0) ctx.output.warn(stillOwnedWarning(id, stillOwns));

@@ -1,13 +1,11 @@
 import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 
-import { parseId } from '../../validation/parse';
 import { confirmDeletion, NOTHING_DELETED } from '../shared/confirm-deletion';
 import { employeeName } from './employee-view';
+import { type EmployeeDeleteInput } from './input';
 
-export const run: RunFunction = async (ctx, { args, options }) => {
-  const id = parseId(args[0], 'employee id');
-  const reassignTo = options.reassignTo === undefined ? undefined : parseId(options.reassignTo, '--reassign-to');
+export const run: RunFunction<EmployeeDeleteInput> = async (ctx, { id, reassignTo }) => {
   const backend = await ctx.backend();
   if (!ctx.globals.yes) {
     const employee = await backend.employees.show(id);

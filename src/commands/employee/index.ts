@@ -1,5 +1,6 @@
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
 import { type CommandSpec } from '../../cli/command-spec';
+import { parseEmployeeCreate, parseEmployeeDelete, parseEmployeeId, parseEmployeeList, parseEmployeeUpdate } from './input';
 import { PAGE_OPTIONS } from '../shared/pagination';
 
 export const EMPLOYEE_COMMANDS: CommandSpec[] = [
@@ -14,6 +15,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee list', 'epicevents employee list --role SUPPORT --json', 'epicevents employee list --inactive'],
     auth: 'session',
     action: 'employee.read',
+    parse: parseEmployeeList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -23,6 +25,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee show 3', 'epicevents employee show 3 --json'],
     auth: 'session',
     action: 'employee.read',
+    parse: parseEmployeeId,
     load: async () => (await import('./show')).run,
   },
   {
@@ -43,6 +46,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'employee.create',
+    parse: parseEmployeeCreate,
     load: async () => (await import('./create')).run,
   },
   {
@@ -64,6 +68,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'employee.update',
+    parse: parseEmployeeUpdate,
     load: async () => (await import('./update')).run,
   },
   {
@@ -73,6 +78,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee deactivate 4', 'epicevents employee deactivate 4 --json'],
     auth: 'session',
     action: 'employee.deactivate',
+    parse: parseEmployeeId,
     load: async () => (await import('./deactivate')).run,
   },
   {
@@ -82,6 +88,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee reactivate 4', 'epicevents employee reactivate 4 --json'],
     auth: 'session',
     action: 'employee.deactivate',
+    parse: parseEmployeeId,
     load: async () => (await import('./reactivate')).run,
   },
   {
@@ -91,6 +98,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee reset-password 4', 'epicevents employee reset-password 4 --json | jq -r .oneTimePassword'],
     auth: 'session',
     action: 'employee.reset-password',
+    parse: parseEmployeeId,
     load: async () => (await import('./reset-password')).run,
   },
   {
@@ -101,6 +109,7 @@ export const EMPLOYEE_COMMANDS: CommandSpec[] = [
     examples: ['epicevents employee delete 4', 'epicevents employee delete 4 --reassign-to 7 --yes', 'epicevents employee delete 4 --yes --json'],
     auth: 'session',
     action: 'employee.delete',
+    parse: parseEmployeeDelete,
     load: async () => (await import('./delete')).run,
   },
 ];

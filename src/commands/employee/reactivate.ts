@@ -1,9 +1,8 @@
 import { type RunFunction } from '../../cli/command-spec';
+import { type IdInput } from './input';
 
-import { parseId } from '../../validation/parse';
 import { employeeResult } from './employee-view';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'employee id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   return employeeResult(await (await ctx.backend()).employees.reactivate(id), `reactivated employee ${id}`);
 };

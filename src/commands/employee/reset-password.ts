@@ -1,11 +1,10 @@
 import { employeeJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
+import { type IdInput } from './input';
 
-import { parseId } from '../../validation/parse';
 import { employeeName } from './employee-view';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'employee id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const { employee, oneTimePassword } = await (await ctx.backend()).employees.resetPassword(id);
   ctx.output.note('the one-time password is shown only this once; the employee must change it at next login');
   return {

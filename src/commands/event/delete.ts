@@ -1,12 +1,11 @@
 import { eventJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
+import { type IdInput } from './event-input';
 import { message } from '../../output/view';
 
-import { parseId } from '../../validation/parse';
 import { confirmDeletion, NOTHING_DELETED } from '../shared/confirm-deletion';
 
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'event id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const backend = await ctx.backend();
   const event = await backend.events.show(id);
   if (!(await confirmDeletion(ctx, `event ${id} "${event.name}" of ${event.clientName}`))) return NOTHING_DELETED;

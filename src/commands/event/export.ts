@@ -1,11 +1,9 @@
 import { type RunFunction } from '../../cli/command-spec';
+import { type EventFilters } from '../../backend/backend';
 import { EVENT_CSV_COLUMNS } from '../../csv/csv-export';
-import { assertCsvFormat, streamCsv } from '../shared/csv-export';
-import { eventFilters } from './list';
+import { streamCsv } from '../shared/csv-export';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  assertCsvFormat(ctx, options);
-  const filters = eventFilters(options);
+export const run: RunFunction<EventFilters> = async (ctx, filters) => {
   const backend = await ctx.backend();
   return streamCsv(ctx, EVENT_CSV_COLUMNS, (page) => backend.events.list(filters, page));
 };

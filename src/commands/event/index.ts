@@ -2,6 +2,8 @@ import { type CommandSpec } from '../../cli/command-spec';
 import { EXPECTED_VERSION_OPTION } from '../shared/expected-version';
 import { CSV_OPTION } from '../shared/csv-export';
 import { PAGE_OPTIONS } from '../shared/pagination';
+import { assertConfirmable } from '../shared/confirm-deletion';
+import { parseEventCreate, parseEventExport, parseEventId, parseEventList, parseEventUpdate } from './event-input';
 
 /** The filters of `event list`, which `event export` takes too. */
 const LIST_FILTERS = [
@@ -28,6 +30,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'event.read',
+    parse: parseEventList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -37,6 +40,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents event show 42', 'epicevents event show 42 --json'],
     auth: 'session',
     action: 'event.read',
+    parse: parseEventId,
     load: async () => (await import('./show')).run,
   },
   {
@@ -58,6 +62,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     ],
     auth: 'session',
     action: 'event.create',
+    parse: parseEventCreate,
     load: async () => (await import('./create')).run,
   },
   {
@@ -84,6 +89,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     auth: 'session',
     // Assigning support is its own action, refused before the support picker is shown.
     action: ({ options }) => (options.support === undefined ? 'event.update' : 'event.assign-support'),
+    parse: parseEventUpdate,
     load: async () => (await import('./update')).run,
   },
   {
@@ -93,6 +99,11 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents event delete 42', 'epicevents event delete 42 --yes --json'],
     auth: 'session',
     action: 'event.delete',
+    parse: (input, how) => {
+      const parsed = parseEventId(input);
+      assertConfirmable(how);
+      return parsed;
+    },
     load: async () => (await import('./delete')).run,
   },
   {
@@ -102,6 +113,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     examples: ['epicevents event export --csv > events.csv', 'epicevents event export --from 2026-06-01 --to 2026-07-01 --csv', 'epicevents event export --no-support --csv'],
     auth: 'session',
     action: 'event.read',
+    parse: parseEventExport,
     load: async () => (await import('./export')).run,
   },
 ];

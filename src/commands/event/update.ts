@@ -3,37 +3,16 @@ import { type RunFunction } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
 import { type Backend, type EventChanges } from '../../backend/backend';
 import { describeSlot } from '../../domain/schedule';
-import { parseId } from '../../validation/parse';
-import { parseExpectedVersion } from '../shared/expected-version';
-import { flagSet, flagString } from '../shared/flags';
-import { parseAttendees, parseEnd, parseLocation, parseName, parseNotes, parseStart } from './event-input';
+import { type EventUpdateInput, parseSupport } from './event-input';
 import { eventRecordView } from './event-view';
 
-export const run: RunFunction = async (ctx, { args, options }) => {
-  const id = parseId(args[0], 'event id');
-  const given = (key: string) => flagString(options, key);
-  const changes: EventChanges = {
-    name: given('name') === undefined ? undefined : parseName(given('name')),
-    startAt: given('start') === undefined ? undefined : parseStart(given('start')),
-    endAt: given('end') === undefined ? undefined : parseEnd(given('end')),
-    location: given('location') === undefined ? undefined : parseLocation(given('location')),
-    attendees: given('attendees') === undefined ? undefined : parseAttendees(given('attendees')),
-    notes: given('notes') === undefined ? undefined : parseNotes(given('notes')),
-  };
-  const expectedVersion = parseExpectedVersion(options);
+export const run: RunFunction<EventUpdateInput> = async (ctx, { id, changes, pickSupport: pick, expectedVersion, allowOverlap }) => {
   const backend = await ctx.backend();
   // The runner refused a caller who may not assign support before the picker below is shown.
-  if (options.support !== undefined) {
-    changes.supportContactId = parseSupport(options.support === true ? await pickSupport(ctx, backend, id, changes) : String(options.support));
-  }
-  const event = await backend.events.update(id, { ...changes, expectedVersion, allowOverlap: flagSet(options, 'allowOverlap') });
+  if (pick) changes.supportContactId = parseSupport(await pickSupport(ctx, backend, id, changes));
+  const event = await backend.events.update(id, { ...changes, expectedVersion, allowOverlap });
   return { json: eventJson(event), human: eventRecordView(event, `updated event ${event.id}`) };
 };
-
-/** `none` leaves the event without support; anything else must be an employee id. */
-function parseSupport(value: string): number | null {
-  return value.trim().toLowerCase() === 'none' ? null : parseId(value, '--support');
-}
 
 /**
  * A bare `--support` on a terminal: pick among the active SUPPORT employees (exit 2 elsewhere),

@@ -1,5 +1,6 @@
 import { type CommandSpec } from '../../cli/command-spec';
 import { PAGE_OPTIONS } from '../shared/pagination';
+import { parseNotificationId, parseNotificationList, parseNotificationRead } from './input';
 
 export const NOTIFICATION_COMMANDS: CommandSpec[] = [
   {
@@ -8,6 +9,7 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     options: [{ flags: '--unread', description: 'only those not read yet' }, ...PAGE_OPTIONS],
     examples: ['epicevents notification list --unread', 'epicevents notification list --json'],
     auth: 'session',
+    parse: parseNotificationList,
     load: async () => (await import('./list')).run,
   },
   {
@@ -16,6 +18,7 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     args: '<id>',
     examples: ['epicevents notification show 12', 'epicevents notification show 12 --json'],
     auth: 'session',
+    parse: parseNotificationId,
     load: async () => (await import('./show')).run,
   },
   {
@@ -25,6 +28,7 @@ export const NOTIFICATION_COMMANDS: CommandSpec[] = [
     options: [{ flags: '--all', description: 'mark every unread notification read' }],
     examples: ['epicevents notification read 12', 'epicevents notification read --all'],
     auth: 'session',
+    parse: parseNotificationRead,
     load: async () => (await import('./read')).run,
   },
 ];

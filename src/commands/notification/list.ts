@@ -3,12 +3,11 @@ import { type RunFunction } from '../../cli/command-spec';
 import { localDateTime } from '../../output/terminal-text';
 import { tableView } from '../../output/view';
 import { type NotificationRecord } from '../../backend/backend';
-import { flagSet } from '../shared/flags';
-import { pagedResult, parsePageRequest } from '../shared/pagination';
+import { pagedResult } from '../shared/pagination';
+import { type NotificationListInput } from './input';
 
-export const run: RunFunction = async (ctx, { options }) => {
-  const page = parsePageRequest(options);
-  const result = await (await ctx.backend()).notifications.list({ unreadOnly: flagSet(options, 'unread') }, page);
+export const run: RunFunction<NotificationListInput> = async (ctx, { unreadOnly, page }) => {
+  const result = await (await ctx.backend()).notifications.list({ unreadOnly }, page);
   return pagedResult(result, notificationJson, (items) =>
     tableView<NotificationRecord>(
       items,
@@ -18,7 +17,7 @@ export const run: RunFunction = async (ctx, { options }) => {
         { header: '', value: (n) => (n.readAt ? '' : 'new') },
         { header: 'message', value: (n) => n.message, flexible: true },
       ],
-      flagSet(options, 'unread') ? 'no unread notifications' : 'no notifications',
+      unreadOnly ? 'no unread notifications' : 'no notifications',
     ),
   );
 };

@@ -1,15 +1,10 @@
 import { notificationJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
-import { usageError } from '../../errors/cli-error';
 import { message } from '../../output/view';
 
-import { parseId } from '../../validation/parse';
-import { flagSet } from '../shared/flags';
+import { type parseNotificationRead } from './input';
 
-export const run: RunFunction = async (ctx, { args, options }) => {
-  const all = flagSet(options, 'all');
-  if (all === (args[0] !== undefined)) throw usageError('give either a notification id or --all');
-  const id = all ? undefined : parseId(args[0], 'notification id');
+export const run: RunFunction<ReturnType<typeof parseNotificationRead>> = async (ctx, { id }) => {
   const backend = await ctx.backend();
   if (id === undefined) {
     const count = await backend.notifications.readAll();

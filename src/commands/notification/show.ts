@@ -1,13 +1,12 @@
 import { type RunFunction } from '../../cli/command-spec';
 import { notFound } from '../../errors/cli-error';
 import { humanTime } from '../../output/json-values';
-import { parseId } from '../../validation/parse';
 import { newestFirstFrom } from '../shared/pagination';
 import { notificationJson } from '../../output/record-json';
+import { type IdInput } from './input';
 
 /** One notification whole: a list cuts a long message to the terminal's width. Reading it does not mark it read. */
-export const run: RunFunction = async (ctx, { args }) => {
-  const id = parseId(args[0], 'notification id');
+export const run: RunFunction<IdInput> = async (ctx, { id }) => {
   const [notification] = (await (await ctx.backend()).notifications.list({ unreadOnly: false }, newestFirstFrom(id))).items;
   if (notification?.id !== id) throw notFound('notification', id);
   return {

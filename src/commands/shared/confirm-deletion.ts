@@ -1,3 +1,4 @@
+import { type ParseContext } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
 import { usageError } from '../../errors/cli-error';
 import { type CommandResult, message } from '../../output/view';
@@ -11,6 +12,11 @@ export async function confirmDeletion(ctx: CommandContext, what: string): Promis
   if (ctx.globals.yes) return true;
   if (!ctx.prompter.interactive) throw usageError('--yes is required when not running interactively');
   return ctx.prompter.confirm(`Delete ${what}? This cannot be undone.`);
+}
+
+/** The parse step's half: off a terminal, a delete without `--yes` stops before anything opens. */
+export function assertConfirmable(how: ParseContext): void {
+  if (!how.globals.yes && !how.interactive) throw usageError('--yes is required when not running interactively');
 }
 
 /** What a delete answered "no" prints. */

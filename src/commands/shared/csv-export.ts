@@ -1,4 +1,4 @@
-import { type OptionSpec } from '../../cli/command-spec';
+import { type OptionSpec, type ParseContext } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
 import { type CsvColumn, csvChunks } from '../../csv/csv-export';
 import { type CsvValue } from '../../csv/csv-writer';
@@ -12,9 +12,9 @@ import { flagSet } from './flags';
 export const CSV_OPTION: OptionSpec = { flags: '--csv', description: 'write RFC 4180 CSV with a header line (the only export format for now)' };
 
 /** `--csv` is required (the one format for now) and stdout holds CSV, so `--json` cannot apply. */
-export function assertCsvFormat(ctx: CommandContext, options: Record<string, unknown>): void {
+export function assertCsvFormat(options: Record<string, unknown>, how: ParseContext): void {
   if (!flagSet(options, 'csv')) throw usageError('choose an export format: add --csv (the only one for now)');
-  if (ctx.globals.json) throw usageError('--json and --csv cannot be used together: an export writes CSV');
+  if (how.globals.json) throw usageError('--json and --csv cannot be used together: an export writes CSV');
 }
 
 /** Streams a whole list as CSV on stdout, each page written before the next is read. */

@@ -1,5 +1,6 @@
+import { type ParseContext } from '../../cli/command-spec';
 import { type CommandContext } from '../../cli/context';
-import { type Choice, type MissingValue } from '../../cli/prompter';
+import { type Choice, missingFlags, type MissingValue } from '../../cli/prompter';
 import { type FieldLabel } from '../../validation/parse';
 import { promptValidator } from './flags';
 
@@ -22,8 +23,8 @@ export interface RequiredValue<K extends string> {
 
 /**
  * A rule between values (an event ends after it starts), checked with the service's own function
- * as soon as every value in `options` is known: at the prompt of the last one asked, which is
- * then asked again, or before anything is asked when flags gave them all.
+ * as soon as every value in `options` is known: in the parse step when flags gave them all, else
+ * at the prompt of the last one asked, which is then asked again.
  */
 export interface CrossRule<K extends string> {
   options: K[];
@@ -32,35 +33,44 @@ export interface CrossRule<K extends string> {
 }
 
 /**
- * Required values: taken from the flags first; those missing are asked for on a terminal, and
- * otherwise the command fails at once (exit 2) naming every missing flag, never waiting on stdin.
- * Flags are checked before anything is asked, and each answer when it is typed (its own rule,
- * then the rules it shares with values already known), so nothing typed is lost to a late error.
+ * The parse step's half of required values: those given as flags must pass their rule, and the
+ * cross rules whose values the flags all give; off a terminal a missing one is exit 2 naming every
+ * missing flag (nothing could ask for it). Pure, so the runner calls it before the caller is
+ * resolved or anything is opened.
+ */
+export function givenValues<K extends string>(
+  options: Record<string, unknown>,
+  values: RequiredValue<K>[],
+  how: ParseContext,
+  rules: CrossRule<K>[] = [],
+): Partial<Record<K, string>> {
+  const missing = values.filter((value) => typeof options[value.option] !== 'string');
+  if (!how.interactive && missing.length > 0) throw missingFlags(missing.map((value) => value.flag));
+  const given: Partial<Record<K, string>> = {};
+  for (const value of values) {
+    const text = options[value.option];
+    if (typeof text !== 'string') continue;
+    value.parse?.(text, value.flag);
+    given[value.option] = text;
+  }
+  for (const rule of rules) if (rule.options.every((option) => given[option] !== undefined)) rule.check(given as Record<K, string>);
+  return given;
+}
+
+/**
+ * The run step's half: the values `givenValues` left missing are asked for, on a terminal (off
+ * one, the parse step already stopped the command). Each answer is checked when it is typed (its
+ * own rule, then the cross rules it completes), so nothing typed is lost to a late error.
  */
 export async function requireValues<K extends string>(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  given: Partial<Record<K, string>>,
   values: RequiredValue<K>[],
   rules: CrossRule<K>[] = [],
 ): Promise<Record<K, string>> {
-  const result = {} as Record<K, string>;
-  const missing: RequiredValue<K>[] = [];
+  const result = { ...given } as Record<K, string>;
   for (const value of values) {
-    const given = options[value.option];
-    if (typeof given === 'string') {
-      value.parse?.(given, value.flag);
-      result[value.option] = given;
-    } else {
-      missing.push(value);
-    }
-  }
-  const known = (rule: CrossRule<K>) => rule.options.every((option) => option in result);
-  for (const rule of rules) if (known(rule)) rule.check(result);
-  if (!ctx.prompter.interactive) {
-    await ctx.prompter.ask(missing.map((value) => question(value, result, rules))); // names every missing flag (exit 2) when there is one
-    return result;
-  }
-  for (const value of missing) {
+    if (given[value.option] !== undefined) continue;
     result[value.option] = (await ctx.prompter.ask([question(value, result, rules)]))[value.flag];
   }
   return result;

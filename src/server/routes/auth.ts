@@ -1,6 +1,6 @@
 import { type FastifyInstance } from 'fastify';
 import { type Actor } from '../../auth/actor';
-import { bootstrapFirstManager, changePassword, login, logout, refreshSession, type Session, type TokenSettings } from '../../auth/session.service';
+import { bootstrapFirstManager, changePassword, isInitialised, login, logout, refreshSession, type Session, type TokenSettings } from '../../auth/session.service';
 import { CliError } from '../../errors/cli-error';
 import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
@@ -98,7 +98,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const email = parseEmail(request.body.email);
+      const email = parseEmail(request.body.email, { field: 'email' });
       const retryAfter = throttle.retryAfterSeconds(request.ip, email);
       if (retryAfter > 0) {
         throw new HttpProblem(429, 'unauthenticated', `too many failed logins; try again in ${retryAfter} seconds`, { headers: { 'retry-after': String(retryAfter) } });
@@ -203,6 +203,27 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
     },
   );
 
+  app.get(
+    '/v1/init',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['authentication'],
+        summary: 'Whether the first account is still to be created',
+        description: '`epicevents init` asks this before asking its questions, so it can refuse at once when the server already has its employees.',
+        response: {
+          200: {
+            type: 'object',
+            required: ['initialised'],
+            properties: { initialised: { type: 'boolean', description: 'true once any employee exists: POST /v1/init then answers 409' } },
+          },
+          ...errorResponses(503),
+        },
+      },
+    },
+    async () => ({ initialised: await database.use((db) => isInitialised(db.manager)) }),
+  );
+
   app.post<{ Body: InitBody }>(
     '/v1/init',
     {
@@ -227,9 +248,9 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
     },
     async (request, reply) => {
       const input = {
-        firstName: parseFirstName(request.body.firstName),
-        lastName: parseLastName(request.body.lastName),
-        email: parseEmail(request.body.email),
+        firstName: parseFirstName(request.body.firstName, { field: 'firstName' }),
+        lastName: parseLastName(request.body.lastName, { field: 'lastName' }),
+        email: parseEmail(request.body.email, { field: 'email' }),
         password: request.body.password,
       };
       const actor = await database.use((db) => bootstrapFirstManager(db, input));

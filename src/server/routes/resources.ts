@@ -177,8 +177,8 @@ function csvImportRoute(app: FastifyInstance, route: CsvImportRoute, options: Re
         if (declared > route.bodyLimitBytes) throw tooLarge(route.bodyLimitBytes);
         // pipeline: a client that goes away mid-upload fails the import (rolled back) instead of leaving it waiting.
         const csv = pipeline(request.body as Readable, byteLimit(route.bodyLimitBytes), () => undefined);
-        return streamImport(request, reply, options, (onRejected) =>
-          asCaller(options.database, callerOf(request).actor, (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected })),
+        return streamImport(request, reply, options, (onRejected, onProgress) =>
+          asCaller(options.database, callerOf(request).actor, (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected, onProgress })),
         );
       },
     });
@@ -199,42 +199,46 @@ function byteLimit(limit: number): Transform {
 }
 
 /**
- * Answers an import as one JSON document written as it goes: `{"rejected": [` at the first
- * rejection, each rejection as it comes, then the counts, or `"error"` when the import fails after
- * the document began. Until then, a failure is an ordinary problem document.
+ * Answers an import as one JSON document written as it goes: `{"batches": [` once the first batch
+ * of lines is in the database, then each batch as it is (the lines done so far, its rejections),
+ * then the counts, or `"error"` when the import fails after the document began. Until then, a
+ * failure is an ordinary problem document.
  */
 async function streamImport(
   request: FastifyRequest,
   reply: FastifyReply,
   options: ResourceRouteOptions,
-  run: (onRejected: (rejections: ImportRejection[]) => Promise<void>) => Promise<{ lines: number; imported: number; rejectedLines: number; refused: boolean }>,
+  run: (
+    onRejected: (rejections: ImportRejection[]) => void,
+    onProgress: (linesDone: number) => Promise<void>,
+  ) => Promise<{ lines: number; imported: number; rejectedLines: number; refused: boolean }>,
 ): Promise<FastifyReply> {
   let out: PassThrough | undefined;
-  let first = true;
-  const write = async (text: string) => {
+  let rejected: string[] = [];
+  const onRejected = (rejections: ImportRejection[]) => {
+    rejected.push(...rejections.map((r) => JSON.stringify({ line: r.line, field: r.field, reason: r.reason })));
+  };
+  // The service reports a batch's rejections, then that the batch is done: one element of `batches`.
+  const onProgress = async (linesDone: number) => {
+    const batch = `{"lines":${linesDone},"rejected":[${rejected.join(',')}]}`;
+    rejected = [];
     if (!out) {
       out = new PassThrough();
       reply.code(200).type('application/json; charset=utf-8').send(out);
-      text = `{"rejected":[${text}`;
-    }
-    if (!out.write(text)) await drained(out);
-  };
-  const onRejected = async (rejections: ImportRejection[]) => {
-    const items = rejections.map((r) => JSON.stringify({ line: r.line, field: r.field, reason: r.reason }));
-    await write(`${first ? '' : ','}${items.join(',')}`);
-    first = false;
+      if (!out.write(`{"batches":[${batch}`)) await drained(out);
+    } else if (!out.write(`,${batch}`)) await drained(out);
   };
   let summary;
   try {
-    summary = await run(onRejected);
+    summary = await run(onRejected, onProgress);
   } catch (error) {
     if (!out) throw error;
     if (error instanceof HttpProblem) reply.headers(error.headers);
     out.end(`],"error":${JSON.stringify(await problemFor(error, request, options.problems))}}`);
     return reply;
   }
-  const counts = JSON.stringify(summary).slice(1); // `"lines":…}`: the members after the rejections
-  if (!out) return reply.code(200).type('application/json; charset=utf-8').send(`{"rejected":[],${counts}`);
+  const counts = JSON.stringify(summary).slice(1); // `"lines":…}`: the members after the batches
+  if (!out) return reply.code(200).type('application/json; charset=utf-8').send(`{"batches":[],${counts}`);
   out.end(`],${counts}`);
   return reply;
 }
