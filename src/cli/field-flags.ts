@@ -20,3 +20,13 @@ const IRREGULAR_FLAGS: Record<string, string> = {
 
 /** `amountDue` → `--amount-due`, `supportContactId` → `--support`. */
 export const flagFor: FieldNamer = (field) => IRREGULAR_FLAGS[field] ?? `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+/**
+ * A field in words, for a message at a prompt, where the user typed no flag: `endAt` → `end`,
+ * `amountDue` → `amount due`, `salesContactId` → `sales contact`.
+ */
+export const fieldWords: FieldNamer = (field) =>
+  field
+    .replace(/(?<=[a-z])(At|Id)$/, '')
+    .replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)
+    .trim();

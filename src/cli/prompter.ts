@@ -1,5 +1,6 @@
 import { CliError, usageError } from '../errors/cli-error';
 import { neutralise } from '../output/terminal-text';
+import { fieldWords } from './field-flags';
 
 export interface MissingValue {
   /** The flag that supplies it, e.g. `--email`. */
@@ -7,8 +8,19 @@ export interface MissingValue {
   message: string;
   /** Validation shared with the flag: returns an error text or undefined. */
   validate?: (value: string) => string | undefined;
-  choices?: { name: string; value: string }[];
+  choices?: Choice[];
+  /**
+   * A picker over a whole table: the choices matching what has been typed so far (undefined
+   * before anything is), asked again at each keystroke. A validation error (a search text too
+   * long) is shown at the prompt; any other error ends the command with its own exit code.
+   */
+  search?: (term: string | undefined) => Promise<Choice[]>;
   secret?: boolean;
+}
+
+export interface Choice {
+  name: string;
+  value: string;
 }
 
 export interface Prompter {
@@ -69,10 +81,23 @@ export class TerminalPrompter implements Prompter {
     };
     const message = neutralise(value.message);
     const choices = value.choices?.map((choice) => ({ name: neutralise(choice.name), value: choice.value }));
-    return guard(async (prompt) => {
-      const question = choices
-        ? { type: 'select', name: 'v', message, choices }
-        : value.secret
+    const search = value.search;
+    return guard(async (prompt, fail) => {
+      // inquirer's search ignores the answer of a query once another keystroke has started a newer one.
+      const source = async (term: string | undefined, { signal }: { signal: AbortSignal }) => {
+        try {
+          return (await search!(term)).map((choice) => ({ name: neutralise(choice.name), value: choice.value }));
+        } catch (error) {
+          if (error instanceof CliError && error.code === 'validation') throw new Error(neutralise(error.render(fieldWords).message), { cause: error });
+          if (!signal.aborted) fail(error);
+          return [];
+        }
+      };
+      const question = search
+        ? { type: 'search', name: 'v', message, source, pageSize: PICKER_PAGE }
+        : choices
+          ? { type: 'select', name: 'v', message, choices }
+          : value.secret
           ? { type: 'password', name: 'v', message, mask: '*', validate }
           : { type: 'input', name: 'v', message, validate };
       const answer = await prompt([question as never]);
@@ -81,14 +106,27 @@ export class TerminalPrompter implements Prompter {
   }
 }
 
-async function guard<T>(ask: (prompt: Inquirer['prompt']) => Promise<T>): Promise<T> {
+/** Lines of choices a picker shows at once. */
+const PICKER_PAGE = 10;
+
+/**
+ * Runs one inquirer prompt: Ctrl-C and Ctrl-D cancel (exit 130). `fail` ends the prompt with an
+ * error of its own (a picker whose query failed), which is then thrown instead.
+ */
+async function guard<T>(ask: (prompt: Inquirer['prompt'], fail: (error: unknown) => void) => Promise<T>): Promise<T> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const inquirer = (require('inquirer') as { default: Inquirer }).default;
   const endOfInput = new AbortController();
   const stopOnEndOfInput = onEndOfInput(() => endOfInput.abort());
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    endOfInput.abort();
+  };
   try {
-    return await ask(inquirer.createPromptModule({ signal: endOfInput.signal }));
+    return await ask(inquirer.createPromptModule({ signal: endOfInput.signal }), fail);
   } catch (error) {
+    if (failure) throw failure.error;
     if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
       throw new CliError('cancelled', 'cancelled');
     }

@@ -4,6 +4,7 @@ import { ReportIndexes1795500000000 } from '../../migrations/1795500000000-Repor
 import { EmployeeVersion1795600000000 } from '../../migrations/1795600000000-EmployeeVersion';
 import { AuditTimeFromDatabase1795700000000 } from '../../migrations/1795700000000-AuditTimeFromDatabase';
 import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-EventSearchIndexes';
+import { SupportScheduleIndex1795900000000 } from '../../migrations/1795900000000-SupportScheduleIndex';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   EmployeeVersion1795600000000,
   AuditTimeFromDatabase1795700000000,
   EventSearchIndexes1795800000000,
+  SupportScheduleIndex1795900000000,
 ];

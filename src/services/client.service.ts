@@ -8,6 +8,7 @@ import { Employee } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type Action, ruleFor } from '../permissions/permission-matrix';
+import { parseClientFullName, parseCompanyName } from '../validation/client-fields';
 import { parseEmail, parsePhone, parseText } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { moveContracts } from './hand-over';
@@ -235,10 +236,10 @@ export async function deleteClient(db: SqlRunner, actor: Actor, id: number): Pro
  * `client import` both validate through this list, so a file is held to the same rules as a flag.
  */
 export const CLIENT_DETAIL_RULES: readonly { field: keyof ClientDetails; parse: (value: unknown) => string }[] = [
-  { field: 'fullName', parse: (value) => parseText(value, { field: 'fullName' }, 150) },
+  { field: 'fullName', parse: (value) => parseClientFullName(value, { field: 'fullName' }) },
   { field: 'email', parse: (value) => parseEmail(value, { field: 'email' }) },
   { field: 'phone', parse: (value) => parsePhone(value, { field: 'phone' }) },
-  { field: 'companyName', parse: (value) => parseText(value, { field: 'companyName' }, 150) },
+  { field: 'companyName', parse: (value) => parseCompanyName(value, { field: 'companyName' }) },
 ];
 
 function parseDetails(input: NewClient): ClientDetails {

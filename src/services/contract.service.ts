@@ -9,6 +9,7 @@ import { type SqlRunner } from '../database/sql-runner';
 import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { fromCents, toCents } from '../validation/parse';
+import { checkAmountDue } from '../validation/contract-fields';
 import { changedFields, recordAudit } from './audit.service';
 import { assertAllowedOnClient, clientSearchCondition, searchPattern } from './client.service';
 import { notify } from './notify';
@@ -150,9 +151,7 @@ export async function createContract(db: SqlRunner, actor: Actor, input: NewCont
   assertAllowed(actor, 'contract.create');
   const totalAmount = input.totalAmount;
   const amountDue = input.amountDue ?? totalAmount;
-  if (toCents(amountDue) > toCents(totalAmount)) {
-    throw conflict(`the amount due ${amountDue} cannot exceed the total amount ${totalAmount}`);
-  }
+  checkAmountDue(amountDue, totalAmount);
   return db.transaction(async (manager) => {
     const client = await manager
       .createQueryBuilder(Client, 'client')
@@ -219,7 +218,7 @@ export async function updateContract(
         );
       }
     }
-    if (due > total) throw conflict(`the amount due ${fromCents(due)} cannot exceed the total amount ${fromCents(total)}`);
+    checkAmountDue(fromCents(due), fromCents(total));
 
     const after = { ...before, totalAmount: fromCents(total), amountDue: fromCents(due) };
     const fieldChanges = changedFields<ContractRecord>(before, after, AUDITED_FIELDS);

@@ -7,7 +7,8 @@ import { type SqlRunner } from '../database/sql-runner';
 import { Employee, type Role } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
-import { parseEmail, parsePhone, parseRole, parseText } from '../validation/parse';
+import { parseEmail, parsePhone, parseRole } from '../validation/parse';
+import { parseFirstName, parseLastName } from '../validation/employee-fields';
 import { changedFields, recordAudit } from './audit.service';
 import { assertHandedOverEventsFit, notifyEventsHandedOver } from './event.service';
 import { moveContracts, moveOwned, OWNED } from './hand-over';
@@ -115,8 +116,8 @@ export async function getEmployee(db: SqlRunner, actor: Actor, id: number): Prom
 export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmployee): Promise<EmployeeWithPassword> {
   assertAllowed(actor, 'employee.create');
   const values = {
-    firstName: parseText(input.firstName, { field: 'firstName' }, 100),
-    lastName: parseText(input.lastName, { field: 'lastName' }, 100),
+    firstName: parseFirstName(input.firstName, { field: 'firstName' }),
+    lastName: parseLastName(input.lastName, { field: 'lastName' }),
     email: parseEmail(input.email, { field: 'email' }),
     phone: blank(input.phone) ? null : parsePhone(input.phone, { field: 'phone' }),
     role: parseRole(input.role, { field: 'role' }),
@@ -150,8 +151,8 @@ export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmpl
 export async function updateEmployee(db: SqlRunner, actor: Actor, id: number, input: EmployeeChanges): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.update');
   const changes: Partial<EmployeeRecord> = {};
-  if (input.firstName !== undefined) changes.firstName = parseText(input.firstName, { field: 'firstName' }, 100);
-  if (input.lastName !== undefined) changes.lastName = parseText(input.lastName, { field: 'lastName' }, 100);
+  if (input.firstName !== undefined) changes.firstName = parseFirstName(input.firstName, { field: 'firstName' });
+  if (input.lastName !== undefined) changes.lastName = parseLastName(input.lastName, { field: 'lastName' });
   if (input.email !== undefined) changes.email = parseEmail(input.email, { field: 'email' });
   if (input.phone !== undefined) changes.phone = blank(input.phone) ? null : parsePhone(input.phone, { field: 'phone' });
   if (input.role !== undefined) changes.role = parseRole(input.role, { field: 'role' });

@@ -13,6 +13,7 @@ import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
 import { updateVersioned } from './versioned-update';
+import { checkEventTimes } from '../validation/event-fields';
 
 /** An event as the CLI shows it, with its client reached through the contract. */
 export interface EventRecord {
@@ -161,22 +162,57 @@ export async function listEvents(db: SqlRunner, actor: Actor, filters: EventFilt
   assertAllowed(actor, 'event.read');
   if (filters.noSupport && filters.supportId !== undefined) throw usageError(fieldText`{noSupport} and {supportId} cannot be used together`);
   if (filters.from && filters.to && filters.to <= filters.from) throw validationError(fieldText`{to} must be after {from}`);
-  const query = baseQuery(db.manager);
-  if (filters.mine) {
-    if (actor.role === 'SUPPORT') query.andWhere('event.supportContactId = :me', { me: actor.id });
-    else if (actor.role === 'SALES') query.andWhere('client.salesContactId = :me', { me: actor.id });
-    else throw usageError(fieldText`{mine} is for SUPPORT (events assigned to you) and SALES (events of your clients)`);
+  if (filters.mine && actor.role !== 'SUPPORT' && actor.role !== 'SALES') {
+    throw usageError(fieldText`{mine} is for SUPPORT (events assigned to you) and SALES (events of your clients)`);
   }
-  if (filters.noSupport) query.andWhere('event.supportContactId IS NULL');
-  if (filters.supportId !== undefined) query.andWhere('event.supportContactId = :supportId', { supportId: filters.supportId });
-  if (filters.clientId !== undefined) query.andWhere('contract.clientId = :clientId', { clientId: filters.clientId });
-  if (filters.contractId !== undefined) query.andWhere('event.contractId = :contractId', { contractId: filters.contractId });
-  // Half-open range [from, to): consecutive ranges never list an event twice.
-  if (filters.from) query.andWhere('event.startAt >= :from', { from: filters.from });
-  if (filters.to) query.andWhere('event.startAt < :to', { to: filters.to });
-  if (filters.search !== undefined) query.andWhere(EVENT_SEARCH, { pattern: searchPattern(filters.search) });
-  const events = await applyKeyset(query, 'event.id', page).getMany();
+  const filtered = () => {
+    const query = baseQuery(db.manager);
+    if (filters.mine && actor.role === 'SUPPORT') query.andWhere('event.supportContactId = :me', { me: actor.id });
+    if (filters.mine && actor.role === 'SALES') query.andWhere('client.salesContactId = :me', { me: actor.id });
+    if (filters.noSupport) query.andWhere('event.supportContactId IS NULL');
+    if (filters.supportId !== undefined) query.andWhere('event.supportContactId = :supportId', { supportId: filters.supportId });
+    if (filters.clientId !== undefined) query.andWhere('contract.clientId = :clientId', { clientId: filters.clientId });
+    if (filters.contractId !== undefined) query.andWhere('event.contractId = :contractId', { contractId: filters.contractId });
+    // Half-open range [from, to): consecutive ranges never list an event twice.
+    if (filters.from) query.andWhere('event.startAt >= :from', { from: filters.from });
+    if (filters.to) query.andWhere('event.startAt < :to', { to: filters.to });
+    if (filters.search !== undefined) query.andWhere(EVENT_SEARCH, { pattern: searchPattern(filters.search) });
+    return query;
+  };
+  if (filters.mine && actor.role === 'SUPPORT') return toPage((await upcomingFirst(db.manager, filtered, page)).map(toRecord), page);
+  const events = await applyKeyset(filtered(), 'event.id', page).getMany();
   return toPage(events.map(toRecord), page);
+}
+
+/**
+ * The order of a SUPPORT employee's own list (`--mine`): what they run next comes first. First
+ * the events not over yet (one under way included), then those over, the latest first; each part
+ * in the order the events end, by (end, id), which for one person is the order they start (the
+ * assignment check keeps their events from overlapping, unless allowed) and keeps each part a
+ * range of the index on (support, end, id). The cursor stays the last event's id: its end, read
+ * again, says in which part and where the next page begins. An event that ends between two pages
+ * moves to the second part, so it may be missed or shown twice.
+ */
+async function upcomingFirst(manager: EntityManager, filtered: () => SelectQueryBuilder<Event>, page: PageRequest): Promise<Event[]> {
+  const now = new Date();
+  const cursor = page.cursor === undefined ? undefined : await manager.findOne(Event, { where: { id: page.cursor }, select: { id: true, endAt: true } });
+  if (page.cursor !== undefined && !cursor) {
+    throw validationError(fieldText`{cursor} ${page.cursor} is no longer an event (deleted since the last page)`, 'list again from the first page');
+  }
+  const wanted = page.limit + 1;
+  const after = cursor ? { cursorEnd: cursor.endAt, cursorId: cursor.id } : {};
+  const rows: Event[] = [];
+  if (!cursor || cursor.endAt > now) {
+    const upcoming = filtered().andWhere('event.endAt > :now', { now });
+    if (cursor) upcoming.andWhere('(event.endAt, event.id) > (:cursorEnd, :cursorId)', after);
+    rows.push(...(await upcoming.orderBy('event.endAt', 'ASC').addOrderBy('event.id', 'ASC').limit(wanted).getMany()));
+  }
+  if (rows.length < wanted) {
+    const over = filtered().andWhere('event.endAt <= :now', { now });
+    if (cursor && cursor.endAt <= now) over.andWhere('(event.endAt, event.id) < (:cursorEnd, :cursorId)', after);
+    rows.push(...(await over.orderBy('event.endAt', 'DESC').addOrderBy('event.id', 'DESC').limit(wanted - rows.length).getMany()));
+  }
+  return rows;
 }
 
 export async function getEvent(db: SqlRunner, actor: Actor, id: number): Promise<EventRecord> {
@@ -208,7 +244,7 @@ export async function supportChoices(db: SqlRunner, slot?: ScheduledEvent): Prom
  */
 export async function createEvent(db: SqlRunner, actor: Actor, input: NewEvent): Promise<EventRecord> {
   assertAllowed(actor, 'event.create');
-  if (input.endAt <= input.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
+  checkEventTimes(input.startAt, input.endAt);
   return db.transaction(async (manager) => {
     const contract = await manager
       .createQueryBuilder(Contract, 'contract')
@@ -275,7 +311,7 @@ export async function updateEvent(
   if (given.length === 0) {
     throw usageError('nothing to update', fieldText`pass at least one of {name}, {startAt}, {endAt}, {location}, {attendees}, {notes}, {supportContactId}`);
   }
-  if (changes.startAt && changes.endAt && changes.endAt <= changes.startAt) throw validationError(fieldText`{endAt} must be after {startAt}`);
+  if (changes.startAt && changes.endAt) checkEventTimes(changes.startAt, changes.endAt);
   return db.transaction(async (manager) => {
     const event = await findEvent(manager, id);
     assertAllowed(actor, 'event.update', () => event.supportContactId === actor.id);

@@ -72,8 +72,12 @@ describe('contract commands', () => {
     expect(await count('contracts')).toBe(before);
   });
 
-  it('should refuse SALES creating a contract with exit 4 before asking anything, the JSON error on stderr', async () => {
-    const result = await sales.run(['contract', 'create', '--json']);
+  // With flags missing off a terminal, the parse step's exit 2 comes first: every flag is given here.
+  it('should refuse SALES creating a contract with exit 4 and write nothing, the JSON error on stderr', async () => {
+    const client = await insertClient(db, { salesContactId: sales.id });
+    const before = await count('contracts');
+    const result = await sales.run(['contract', 'create', '--client', String(client.id), '--total', '900', '--json']);
+    expect(await count('contracts')).toBe(before);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create a contract (MANAGEMENT can)' } });

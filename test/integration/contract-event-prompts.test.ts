@@ -34,10 +34,12 @@ describe('prompts on a terminal', () => {
 
     const [client, total] = prompter.asked;
     expect(client.flag).toBe('--client');
-    const offered = client.choices!.map((c) => c.value);
+    const offered = (await client.search!(undefined)).map((c) => c.value);
     expect(offered.indexOf(String(recent.id))).toBeLessThan(offered.indexOf(String(older.id)));
+    expect((await client.search!('older client')).map((c) => c.value)).toContain(String(older.id));
+    expect((await client.search!(`#${older.id}`)).map((c) => c.value)[0]).toBe(String(older.id));
     expect(total.flag).toBe('--total');
-    expect(total.validate!('12.345')).toMatch(/--total must be an amount/);
+    expect(total.validate!('12.345')).toMatch(/^total must be an amount/);
     expect(total.validate!('1500.5')).toBeUndefined();
   });
 
@@ -118,12 +120,16 @@ describe('prompts on a terminal', () => {
     });
     const result = await run('event create', salesRow, prompter);
     expect(result.json).toMatchObject({ contractId: signed.id, name: 'Launch party', attendees: 120 });
-    const offered = prompter.asked[0].choices!.map((c) => c.value);
-    expect(offered).toContain(String(signed.id));
-    expect(offered).not.toContain(String(unsigned.id));
-    expect(offered).not.toContain(String(foreign.id));
+    for (const term of [undefined, mine.fullName]) {
+      const offered = (await prompter.asked[0].search!(term)).map((c) => c.value);
+      expect(offered).toContain(String(signed.id));
+      expect(offered).not.toContain(String(unsigned.id));
+      expect(offered).not.toContain(String(foreign.id));
+    }
     const attendees = prompter.asked.find((m) => m.flag === '--attendees')!;
-    expect(attendees.validate!('-1')).toMatch(/whole number/);
+    expect(attendees.validate!('-1')).toMatch(/^attendees must be a whole number/);
+    const end = prompter.asked.find((m) => m.flag === '--end')!;
+    expect(end.validate!('2031-09-01 17:00')).toBe('end must be after start');
   });
 
   it('should refuse `event create` before asking anything when none of the caller\'s clients has a signed contract', async () => {

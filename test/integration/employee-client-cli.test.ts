@@ -59,8 +59,11 @@ describe('employee commands', () => {
     expect(await count('employees WHERE email = $1', ['weak@epic.events'])).toBe(0);
   });
 
-  it('should refuse SALES with exit 4 before asking anything, with the JSON error on stderr', async () => {
-    const result = await sales.run(['employee', 'create', '--json']);
+  // With flags missing off a terminal, the parse step's exit 2 comes first: every flag is given here.
+  it('should refuse SALES with exit 4 and create no one, with the JSON error on stderr', async () => {
+    const args = ['employee', 'create', '--first-name', 'Sam', '--last-name', 'Refused', '--email', 'refused-by-role@epic.events', '--role', 'SALES', '--json'];
+    const result = await sales.run(args);
+    expect(await count('employees WHERE email = $1', ['refused-by-role@epic.events'])).toBe(0);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'forbidden', message: 'permission denied: SALES cannot create an employee (MANAGEMENT can)' } });

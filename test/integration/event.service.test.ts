@@ -274,6 +274,33 @@ describe('event list', () => {
     await expect(listEvents(sdb.db, manager, { mine: true }, { limit: 10 })).rejects.toMatchObject({ code: 'usage' });
   });
 
+  it('should list a SUPPORT employee’s --mine upcoming first (under way, then in the order they end), then past ones latest first, the same across pages', async () => {
+    const helper = await insertEmployee(sdb.sql, { role: 'SUPPORT' });
+    const { contract } = await contractOfSales();
+    const hours = (n: number) => new Date(Date.now() + n * 3_600_000);
+    const event = (start: number, end: number) => insertEvent(sdb.sql, { contractId: contract.id, supportContactId: helper.id, startAt: hours(start), endAt: hours(end) });
+    const later = await event(120, 124);
+    const lastWeek = await event(-240, -236);
+    const underWay = await event(-1, 2);
+    const laterTwin = await event(121, 124);
+    const yesterday = await event(-48, -44);
+    const tomorrow = await event(24, 30);
+    const expected = [underWay, tomorrow, later, laterTwin, yesterday, lastWeek].map((e) => e.id);
+    expect(await ids({ mine: true }, actorFor(helper))).toEqual(expected);
+
+    const paged: number[] = [];
+    let cursor: number | undefined;
+    do {
+      const page = await listEvents(sdb.db, actorFor(helper), { mine: true }, { limit: 2, cursor });
+      paged.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(paged).toEqual(expected);
+
+    await deleteEvent(sdb.db, manager, laterTwin.id);
+    await expect(listEvents(sdb.db, actorFor(helper), { mine: true }, { limit: 2, cursor: laterTwin.id })).rejects.toMatchObject({ code: 'validation' });
+  });
+
   it('should filter by client and by contract', async () => {
     const { client, contract } = await contractOfSales();
     const second = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, isSigned: true });

@@ -100,6 +100,10 @@ function sequentialScans(node: PlanNode): string[] {
   const now = new Date();
   const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000);
 
+  /** One of the SUPPORT employee's events that ends after now (`>`) or is over (`<=`): a cursor into either part of their list. */
+  const supportEvent = async (ends: '>' | '<=') =>
+    ((await sdb.sql.query(`SELECT id FROM events WHERE support_contact_id = $1 AND end_at ${ends} now() ORDER BY end_at LIMIT 1 OFFSET 3`, [supportId])) as { id: number }[])[0].id;
+
   const cases: [string, () => Promise<unknown>][] = [
     ['client list', () => listClients(sdb.db, actors.MANAGEMENT, {}, page)],
     ['client list --cursor', () => listClients(sdb.db, actors.MANAGEMENT, {}, later)],
@@ -123,6 +127,8 @@ function sequentialScans(node: PlanNode): string[] {
     ['contract list --search --unpaid --mine', () => listContracts(sdb.db, actors.SALES, { mine: true, unpaid: true, search: 'quick' }, page)],
     ['event list', () => listEvents(sdb.db, actors.MANAGEMENT, {}, page)],
     ['event list --mine (SUPPORT)', () => listEvents(sdb.db, actors.SUPPORT, { mine: true }, page)],
+    ['event list --mine (SUPPORT) --cursor (an upcoming event)', async () => listEvents(sdb.db, actors.SUPPORT, { mine: true }, { limit: 50, cursor: await supportEvent('>') })],
+    ['event list --mine (SUPPORT) --cursor (a past event)', async () => listEvents(sdb.db, actors.SUPPORT, { mine: true }, { limit: 50, cursor: await supportEvent('<=') })],
     ['event list --mine (SALES)', () => listEvents(sdb.db, actors.SALES, { mine: true }, page)],
     ['event list --no-support', () => listEvents(sdb.db, actors.MANAGEMENT, { noSupport: true }, page)],
     ['event list --support', () => listEvents(sdb.db, actors.MANAGEMENT, { supportId }, page)],

@@ -102,10 +102,10 @@ describe('modules loaded at start-up', () => {
       for (const heavy of ['@electric-sql/pglite', 'typeorm', 'pg']) expect(packagesOf(files)).not.toContain(heavy);
     });
 
-    it('should exit 2 on a malformed value, naming it as the service would, before anything opens', async () => {
+    it('should exit 2 on a malformed value, naming its flag as the service would, before anything opens', async () => {
       const args = ['client', 'create', '--full-name', 'Kevin Casey', '--email', 'kevin', '--phone', '0612345678', '--company', 'Cool Startup'];
       const { files, result } = await runLoggingModules(args, embedded());
-      expect(result.stderr.trim().split('\n')[0]).toBe('error: email must be a valid email address like name@example.com (got "kevin")');
+      expect(result.stderr.trim().split('\n')[0]).toBe('error: --email must be a valid email address like name@example.com (got "kevin")');
       expect(result.code).toBe(2);
       expect(fs.existsSync(dataDir())).toBe(false);
       expect(packagesOf(files)).not.toContain('@electric-sql/pglite');
@@ -146,7 +146,8 @@ describe('modules loaded at start-up', () => {
       fs.rmSync(home, { recursive: true, force: true });
       expect(statements).toHaveLength(2);
       expect(statements[0]).toMatch(/^SELECT ARRAY\(SELECT name FROM migrations\) AS applied, \(SELECT row_to_json\(c\).* AS caller, \(ARRAY\(SELECT e\.id FROM events e .* AS upcoming$/);
-      expect(statements[1]).toMatch(/FROM "clients" "client"/);
+      // The clients page is plain SQL (not the query builder's aliases) since the server's CPU work.
+      expect(statements[1]).toMatch(/FROM clients c JOIN employees o /);
     });
 
     // Server mode: the employee's machine holds no database and no key, and loads no code for them.

@@ -46,7 +46,7 @@ withTerminal('ending a prompt on a real terminal', () => {
   }
 
   it.each([
-    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/],
+    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(type/],
     ['the support picker of `event update --support`', () => ['event', 'update', String(eventId), '--support'], () => manager, /Support person/],
     ['the first question of `client create`', () => ['client', 'create', '--company', 'Cool Startup LLC'], () => sales, /Full name/],
   ])('should cancel with exit 130 and write nothing on Ctrl-D at %s', async (_prompt, args, user, question) => {

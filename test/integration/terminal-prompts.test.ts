@@ -70,7 +70,7 @@ withTerminal('stored text in prompts on a real terminal', () => {
 
   const pickFirst = async (tty: TerminalSession) => tty.send('Enter');
   it.each([
-    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(most/, pickFirst, 0, 'created contract'],
+    ['the client picker of `contract create`', () => ['contract', 'create', '--total', '100'], () => manager, /Client \(type/, pickFirst, 0, 'created contract'],
     [
       'the contract picker of `event create`',
       () => ['event', 'create', '--name', 'Launch'],

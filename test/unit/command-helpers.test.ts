@@ -1,10 +1,12 @@
+import { checkEventTimes } from '../../src/validation/event-fields';
+import { parseDateTime, parseEmail } from '../../src/validation/parse';
 import { PassThrough } from 'node:stream';
 import { CommandContext } from '../../src/cli/context';
 import { type MissingValue, type Prompter } from '../../src/cli/prompter';
 import { confirmDeletion } from '../../src/commands/shared/confirm-deletion';
 import { parseExpectedVersion } from '../../src/commands/shared/expected-version';
 import { pagedResult, parsePageRequest } from '../../src/commands/shared/pagination';
-import { requireValues } from '../../src/commands/shared/required-values';
+import { givenValues, requireValues } from '../../src/commands/shared/required-values';
 import { CliError, exitCodeFor } from '../../src/errors/cli-error';
 import { CLIENT_JSON_KEYS, EMPLOYEE_JSON_KEYS, jsonRecord, moneyJson } from '../../src/output/json-values';
 import { Output } from '../../src/output/output';
@@ -113,52 +115,71 @@ describe('pagedResult', () => {
   });
 });
 
-describe('requireValues', () => {
+describe('givenValues and requireValues', () => {
   const values = [
     { option: 'fullName' as const, flag: '--full-name', message: 'Full name' },
-    { option: 'email' as const, flag: '--email', message: 'Email' },
+    { option: 'email' as const, flag: '--email', message: 'Email', parse: parseEmail },
   ];
+  const dates = (['start', 'end'] as const).map((option) => ({ option, flag: `--${option}`, message: option, parse: parseDateTime }));
+  const rule = { options: ['start', 'end'] as ('start' | 'end')[], check: (v: Record<'start' | 'end', string>) => checkEventTimes(parseDateTime(v.start, '--start'), parseDateTime(v.end, '--end')) };
+  const offTerminal = { globals: { json: false, color: false, yes: false }, interactive: false };
+  const onTerminal = { ...offTerminal, interactive: true };
 
   it('should take flags first and ask nothing when all are given', async () => {
+    const given = givenValues({ fullName: 'Kevin', email: 'k@x.io' }, values, offTerminal);
     const prompter = new FakePrompter(false);
     const { ctx } = context(prompter);
-    expect(await requireValues(ctx, { fullName: 'Kevin', email: 'k@x.io' }, values)).toEqual({ fullName: 'Kevin', email: 'k@x.io' });
-    expect(prompter.asked).toEqual([[]]);
+    expect(await requireValues(ctx, given, values)).toEqual({ fullName: 'Kevin', email: 'k@x.io' });
+    expect(prompter.asked).toEqual([]);
+  });
+
+  it('should check a flag with its rule in the parse step, naming the flag', () => {
+    expect(() => givenValues({ email: 'not-an-address' }, values, onTerminal)).toThrow(/^--email must be a valid email address/);
+  });
+
+  it('should check a cross-field rule in the parse step when the flags give both values', () => {
+    expect(() => givenValues({ start: '2031-01-01', end: '2030-01-01' }, dates, offTerminal, [rule])).toThrow(CliError);
+    expect(givenValues({ start: '2031-01-01' }, dates, onTerminal, [rule])).toEqual({ start: '2031-01-01' });
   });
 
   it('should ask only for the missing values on a terminal', async () => {
+    const given = givenValues({ fullName: 'Kevin' }, values, onTerminal);
     const prompter = new FakePrompter(true, { '--email': 'typed@x.io' });
     const { ctx } = context(prompter);
-    expect(await requireValues(ctx, { fullName: 'Kevin' }, values)).toEqual({ fullName: 'Kevin', email: 'typed@x.io' });
-    expect(prompter.asked[0].map((m) => m.flag)).toEqual(['--email']);
+    expect(await requireValues(ctx, given, values)).toEqual({ fullName: 'Kevin', email: 'typed@x.io' });
+    expect(prompter.asked.map((questions) => questions.map((m) => m.flag))).toEqual([['--email']]);
+    expect(prompter.asked[0][0].validate!('nope')).toMatch(/^email must be a valid email address/);
   });
 
-  it('should offer a last choice to type an id, then ask for it, when the list shows only some records', async () => {
+  it('should ask again for an answer that breaks a rule shared with a value given as a flag, naming both in words', async () => {
     const asked: MissingValue[] = [];
     const prompter: Prompter = {
       interactive: true,
       ask: async (missing) => {
         asked.push(...missing);
-        const [question] = missing;
-        return { [question.flag]: question.choices ? question.choices[question.choices.length - 1].value : '4321' };
+        return { [missing[0].flag]: '2031-01-02' };
       },
       confirm: async () => true,
       newPassword: async () => '',
     };
     const { ctx } = context(prompter);
-    const client = { option: 'client' as const, flag: '--client', message: 'Client', choices: [{ name: 'Kevin Casey #7', value: '7' }], typeAnId: 'Client id' };
-    expect(await requireValues(ctx, {}, [client])).toEqual({ client: '4321' });
-    expect(asked[0].choices!.map((c) => c.name)).toEqual(['Kevin Casey #7', 'another one: type its id']);
-    expect(asked[1]).toMatchObject({ flag: '--client', message: 'Client id' });
-    expect(asked[1].choices).toBeUndefined();
-    expect(asked[1].validate!('abc')).toMatch(/--client must be a positive whole number/);
+    expect(await requireValues(ctx, givenValues({ start: '2031-01-01' }, dates, onTerminal, [rule]), dates, [rule])).toEqual({ start: '2031-01-01', end: '2031-01-02' });
+    expect(asked.map((m) => m.flag)).toEqual(['--end']);
+    expect(asked[0].validate!('2030-12-31')).toBe('end must be after start');
+    expect(asked[0].validate!('soon')).toMatch(/^end must be an ISO 8601 date/);
+    expect(asked[0].validate!('2031-01-03')).toBeUndefined();
   });
 
-  it('should fail with exit 2 naming every missing flag when not on a terminal', async () => {
-    const { ctx } = context(new FakePrompter(false));
-    const error = await failure(requireValues(ctx, {}, values));
-    expect(exitCodeFor(error.code)).toBe(2);
-    expect(error.message).toBe('missing --full-name, --email');
+  it('should fail with exit 2 naming every missing flag when not on a terminal, before any flag is checked', () => {
+    let error: unknown;
+    try {
+      givenValues({ email: 'not-an-address' }, [...values, ...dates], offTerminal);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CliError);
+    expect(exitCodeFor((error as CliError).code)).toBe(2);
+    expect((error as CliError).message).toBe('missing --full-name, --start, --end');
   });
 });
 

@@ -1,7 +1,8 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { missingFlags } from '../../cli/prompter';
 import { usageError } from '../../errors/cli-error';
-import { parseEmail, parseText } from '../../validation/parse';
+import { parseFirstName, parseLastName } from '../../validation/employee-fields';
+import { parseEmail } from '../../validation/parse';
 import { flagString } from '../shared/flags';
 
 /** The parse steps of `login`, `init` and `password change`: off a terminal, what is missing is exit 2 before anything opens. */
@@ -24,9 +25,9 @@ export function parseLogin({ options }: CommandInput, how: ParseContext): LoginI
 
 /** The first manager's details, each checked when given; the others are asked on a terminal. */
 export const FIRST_MANAGER_FIELDS = {
-  '--first-name': { option: 'firstName', message: 'First name', parse: (v: string) => parseText(v, 'first name', 100) },
-  '--last-name': { option: 'lastName', message: 'Last name', parse: (v: string) => parseText(v, 'last name', 100) },
-  '--email': { option: 'email', message: 'Email (used to log in)', parse: (v: string) => parseEmail(v) },
+  '--first-name': { option: 'firstName', message: 'First name', parse: parseFirstName },
+  '--last-name': { option: 'lastName', message: 'Last name', parse: parseLastName },
+  '--email': { option: 'email', message: 'Email (used to log in)', parse: parseEmail },
 } as const;
 
 export type FirstManagerFlag = keyof typeof FIRST_MANAGER_FIELDS;
@@ -42,7 +43,7 @@ export function parseInit({ options }: CommandInput, how: ParseContext): InitInp
   const given: Partial<Record<FirstManagerFlag, string>> = {};
   for (const flag of flags) {
     const value = flagString(options, FIRST_MANAGER_FIELDS[flag].option);
-    if (value !== undefined) given[flag] = String(FIRST_MANAGER_FIELDS[flag].parse(value));
+    if (value !== undefined) given[flag] = FIRST_MANAGER_FIELDS[flag].parse(value, flag);
   }
   const missing = flags.filter((flag) => given[flag] === undefined);
   const passwordStdin = options.passwordStdin === true;

@@ -1,6 +1,7 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { type ClientChanges, type ClientFilters, type PageRequest } from '../../backend/backend';
-import { parseEmail, parseId, parsePhone, parseText } from '../../validation/parse';
+import { parseClientFullName, parseCompanyName } from '../../validation/client-fields';
+import { parseEmail, parseId, parsePhone } from '../../validation/parse';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
@@ -38,10 +39,10 @@ export function parseClientExport({ options }: CommandInput, how: ParseContext):
 
 /** The details a new client needs, with the parsers the service applies to them too. */
 export const NEW_CLIENT_VALUES: RequiredValue<'fullName' | 'email' | 'phone' | 'company'>[] = [
-  { option: 'fullName', flag: '--full-name', message: 'Full name', parse: (v) => parseText(v, 'full name', 150) },
-  { option: 'email', flag: '--email', message: 'Email', parse: (v) => parseEmail(v) },
-  { option: 'phone', flag: '--phone', message: 'Phone', parse: (v) => parsePhone(v) },
-  { option: 'company', flag: '--company', message: 'Company', parse: (v) => parseText(v, 'company name', 150) },
+  { option: 'fullName', flag: '--full-name', message: 'Full name', parse: parseClientFullName },
+  { option: 'email', flag: '--email', message: 'Email', parse: parseEmail },
+  { option: 'phone', flag: '--phone', message: 'Phone', parse: parsePhone },
+  { option: 'company', flag: '--company', message: 'Company', parse: parseCompanyName },
 ];
 
 export const parseClientCreate = ({ options }: CommandInput, how: ParseContext) => givenValues(options, NEW_CLIENT_VALUES, how);

@@ -2,22 +2,20 @@ import { contractJson } from '../../output/record-json';
 import { type RunFunction } from '../../cli/command-spec';
 import { CliError } from '../../errors/cli-error';
 import { parseAmount, parseId } from '../../validation/parse';
+import { clientPicker } from '../shared/pickers';
 import { requireValues } from '../shared/required-values';
 import { contractRecordView } from './contract-view';
-import { type ContractCreateInput, NEW_CONTRACT_VALUES } from './input';
+import { amountDueRules, type ContractCreateInput, NEW_CONTRACT_VALUES } from './input';
 
 export const run: RunFunction<ContractCreateInput> = async (ctx, { given, amountDue, signed }) => {
   const backend = await ctx.backend();
-  const clientChoices =
-    ctx.prompter.interactive && given.client === undefined
-      ? (await backend.clients.recent()).map((c) => ({ name: `${c.fullName} (${c.companyName}) #${c.id}`, value: String(c.id) }))
-      : undefined;
+  const recent = ctx.prompter.interactive && given.client === undefined ? await backend.clients.recent() : undefined;
   // An empty list is not a question anyone can answer (inquirer would fail on it).
-  if (clientChoices?.length === 0) {
+  if (recent?.length === 0) {
     throw new CliError('not_found', 'there is no client to write a contract for yet', 'a SALES employee creates one with `epicevents client create`');
   }
   const [client, total] = NEW_CONTRACT_VALUES;
-  const values = await requireValues(ctx, given, [{ ...client, choices: clientChoices }, total]);
+  const values = await requireValues(ctx, given, [{ ...client, search: recent && clientPicker(backend, recent) }, total], amountDueRules(amountDue));
   const contract = await backend.contracts.create({
     clientId: parseId(values.client, '--client'),
     totalAmount: parseAmount(values.total, '--total'),

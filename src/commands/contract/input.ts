@@ -1,12 +1,13 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { type ContractFilters, type ContractUpdate, type PageRequest } from '../../backend/backend';
 import { usageError } from '../../errors/cli-error';
+import { checkAmountDue } from '../../validation/contract-fields';
 import { parseAmount, parseId } from '../../validation/parse';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
 import { parsePageRequest } from '../shared/pagination';
-import { givenValues, type RequiredValue } from '../shared/required-values';
+import { type CrossRule, givenValues, type RequiredValue } from '../shared/required-values';
 
 /** The parse steps of the contract commands: flags → typed input, before anything opens. */
 
@@ -42,10 +43,18 @@ export function parseContractExport({ options }: CommandInput, how: ParseContext
   return contractFilters(options);
 }
 
+/** The values a new contract needs; the client's question gets its picker in the run step. */
 export const NEW_CONTRACT_VALUES: RequiredValue<'client' | 'total'>[] = [
-  { option: 'client', flag: '--client', message: 'Client (most recently updated first)', parse: (v) => parseId(v, '--client'), typeAnId: 'Client id' },
-  { option: 'total', flag: '--total', message: 'Total amount', parse: (v) => parseAmount(v, '--total') },
+  { option: 'client', flag: '--client', message: 'Client (type a name, email, company or id; most recently updated first)', parse: parseId },
+  { option: 'total', flag: '--total', message: 'Total amount', parse: parseAmount },
 ];
+
+/**
+ * The amount due comes only from its flag: checked against the total (the service's rule) as soon
+ * as that is known, from its flag in the parse step or typed at the prompt.
+ */
+export const amountDueRules = (amountDue: string | undefined): CrossRule<'client' | 'total'>[] =>
+  amountDue === undefined ? [] : [{ options: ['total'], check: (v) => checkAmountDue(amountDue, parseAmount(v.total, '--total')) }];
 
 export interface ContractCreateInput {
   given: Partial<Record<'client' | 'total', string>>;
@@ -54,9 +63,9 @@ export interface ContractCreateInput {
 }
 
 export function parseContractCreate({ options }: CommandInput, how: ParseContext): ContractCreateInput {
-  const given = givenValues(options, NEW_CONTRACT_VALUES, how);
-  const amountDue = flagString(options, 'amountDue');
-  return { given, amountDue: amountDue === undefined ? undefined : parseAmount(amountDue, '--amount-due'), signed: flagSet(options, 'signed') };
+  const amountDueFlag = flagString(options, 'amountDue');
+  const amountDue = amountDueFlag === undefined ? undefined : parseAmount(amountDueFlag, '--amount-due');
+  return { given: givenValues(options, NEW_CONTRACT_VALUES, how, amountDueRules(amountDue)), amountDue, signed: flagSet(options, 'signed') };
 }
 
 export interface ContractUpdateInput {
@@ -77,7 +86,7 @@ export function parseContractUpdate(input: CommandInput): ContractUpdateInput {
   };
 }
 
-export const PAYMENT_VALUES: RequiredValue<'amount'>[] = [{ option: 'amount', flag: '--amount', message: 'Amount paid', parse: (v) => parseAmount(v, '--amount') }];
+export const PAYMENT_VALUES: RequiredValue<'amount'>[] = [{ option: 'amount', flag: '--amount', message: 'Amount paid', parse: parseAmount }];
 
 export interface ContractPayInput {
   id: number;

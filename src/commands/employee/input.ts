@@ -1,6 +1,7 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { type EmployeeChanges, type EmployeeFilters, type PageRequest } from '../../backend/backend';
-import { parseEmail, parseId, parseRole, parseText } from '../../validation/parse';
+import { parseFirstName, parseLastName } from '../../validation/employee-fields';
+import { parseEmail, parseId, parseRole } from '../../validation/parse';
 import { assertConfirmable } from '../shared/confirm-deletion';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
@@ -29,10 +30,10 @@ export function parseEmployeeList({ options }: CommandInput): EmployeeListInput 
 }
 
 export const NEW_EMPLOYEE_VALUES: RequiredValue<'firstName' | 'lastName' | 'email' | 'role'>[] = [
-  { option: 'firstName', flag: '--first-name', message: 'First name', parse: (v) => parseText(v, 'first name', 100) },
-  { option: 'lastName', flag: '--last-name', message: 'Last name', parse: (v) => parseText(v, 'last name', 100) },
-  { option: 'email', flag: '--email', message: 'Email (used to log in)', parse: (v) => parseEmail(v) },
-  { option: 'role', flag: '--role', message: 'Role', parse: (v) => parseRole(v) },
+  { option: 'firstName', flag: '--first-name', message: 'First name', parse: parseFirstName },
+  { option: 'lastName', flag: '--last-name', message: 'Last name', parse: parseLastName },
+  { option: 'email', flag: '--email', message: 'Email (used to log in)', parse: parseEmail },
+  { option: 'role', flag: '--role', message: 'Role', parse: parseRole },
 ];
 
 export interface EmployeeCreateInput {

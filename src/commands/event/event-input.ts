@@ -2,12 +2,12 @@ import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { missingFlags } from '../../cli/prompter';
 import { type EventChanges, type EventFilters, type PageRequest } from '../../backend/backend';
 import { parseDateTime, parseId } from '../../validation/parse';
-import { parseAttendees as attendees, parseEventLocation, parseEventName, parseEventNotes } from '../../validation/event-fields';
+import { checkEventTimes, parseAttendees as attendees, parseEventLocation, parseEventName, parseEventNotes } from '../../validation/event-fields';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
 import { flagSet, flagString } from '../shared/flags';
 import { parsePageRequest } from '../shared/pagination';
-import { givenValues, type RequiredValue } from '../shared/required-values';
+import { type CrossRule, givenValues, type RequiredValue } from '../shared/required-values';
 
 /** Parsers shared by `event create` and `event update`, naming the flags. */
 export const parseName = (value: unknown) => parseEventName(value, '--name');
@@ -55,23 +55,34 @@ export function parseEventExport({ options }: CommandInput, how: ParseContext): 
   return eventFilters(options);
 }
 
-export const NEW_EVENT_VALUES: RequiredValue<'contract' | 'name' | 'start' | 'end' | 'location' | 'attendees'>[] = [
-  { option: 'contract', flag: '--contract', message: 'Signed contract of one of your clients', parse: (v) => parseId(v, '--contract'), typeAnId: 'Contract id' },
-  { option: 'name', flag: '--name', message: 'Event name', parse: parseName },
-  { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', parse: parseStart },
-  { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', parse: parseEnd },
-  { option: 'location', flag: '--location', message: 'Location', parse: parseLocation },
-  { option: 'attendees', flag: '--attendees', message: 'Number of attendees', parse: parseAttendees },
+type NewEventValue = 'contract' | 'name' | 'start' | 'end' | 'location' | 'attendees';
+
+/** The values a new event needs; the contract's question gets its picker in the run step. */
+export const NEW_EVENT_VALUES: RequiredValue<NewEventValue>[] = [
+  {
+    option: 'contract',
+    flag: '--contract',
+    message: "Signed contract of one of your clients (type the client's name, email, company or the contract id)",
+    parse: parseId,
+  },
+  { option: 'name', flag: '--name', message: 'Event name', parse: parseEventName },
+  { option: 'start', flag: '--start', message: 'Start (e.g. 2026-06-04 13:00)', parse: parseDateTime },
+  { option: 'end', flag: '--end', message: 'End (e.g. 2026-06-05 02:00)', parse: parseDateTime },
+  { option: 'location', flag: '--location', message: 'Location', parse: parseEventLocation },
+  { option: 'attendees', flag: '--attendees', message: 'Number of attendees', parse: attendees },
 ];
 
+/** An event ends after it starts (the service's rule), checked as soon as both times are known. */
+export const NEW_EVENT_RULES: CrossRule<NewEventValue>[] = [{ options: ['start', 'end'], check: (v) => checkEventTimes(parseStart(v.start), parseEnd(v.end)) }];
+
 export interface EventCreateInput {
-  given: Partial<Record<'contract' | 'name' | 'start' | 'end' | 'location' | 'attendees', string>>;
+  given: Partial<Record<NewEventValue, string>>;
   notes?: string;
 }
 
 export function parseEventCreate({ options }: CommandInput, how: ParseContext): EventCreateInput {
   const notes = flagString(options, 'notes');
-  return { given: givenValues(options, NEW_EVENT_VALUES, how), notes: notes === undefined ? undefined : parseNotes(notes) };
+  return { given: givenValues(options, NEW_EVENT_VALUES, how, NEW_EVENT_RULES), notes: notes === undefined ? undefined : parseNotes(notes) };
 }
 
 export interface EventUpdateInput {

@@ -1,3 +1,6 @@
+import { fieldWords } from '../../cli/field-flags';
+import { CliError } from '../../errors/cli-error';
+
 /** A flag value as commander hands it over: a string when given, otherwise undefined. */
 export function flagString(options: Record<string, unknown>, key: string): string | undefined {
   const value = options[key];
@@ -9,14 +12,19 @@ export function flagSet(options: Record<string, unknown>, key: string): boolean 
   return options[key] === true;
 }
 
-/** Adapts a throwing parser (src/validation/parse.ts) to a prompt validator returning the error text. */
+/**
+ * Adapts a throwing parser (src/validation) to a prompt validator returning the error text: one
+ * line, the fields it names in words (no flag was typed at a prompt), then its hint.
+ */
 export function promptValidator(parse: (value: string) => unknown): (value: string) => string | undefined {
   return (value) => {
     try {
       parse(value);
       return undefined;
     } catch (error) {
-      return (error as Error).message;
+      if (!(error instanceof CliError)) throw error;
+      const { message, hint } = error.render(fieldWords);
+      return hint ? `${message}; ${hint}` : message;
     }
   };
 }

@@ -4,7 +4,8 @@ import { bootstrapFirstManager, changePassword, isInitialised, login, logout, re
 import { CliError } from '../../errors/cli-error';
 import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
-import { parseEmail, parseText } from '../../validation/parse';
+import { parseEmail } from '../../validation/parse';
+import { parseFirstName, parseLastName } from '../../validation/employee-fields';
 import { callerOf } from '../caller';
 import { type LoginThrottle } from '../login-throttle';
 import { HttpProblem } from '../problem';
@@ -247,8 +248,8 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
     },
     async (request, reply) => {
       const input = {
-        firstName: parseText(request.body.firstName, { field: 'firstName' }, 100),
-        lastName: parseText(request.body.lastName, { field: 'lastName' }, 100),
+        firstName: parseFirstName(request.body.firstName, { field: 'firstName' }),
+        lastName: parseLastName(request.body.lastName, { field: 'lastName' }),
         email: parseEmail(request.body.email, { field: 'email' }),
         password: request.body.password,
       };
