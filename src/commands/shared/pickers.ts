@@ -22,6 +22,21 @@ async function byTypedId<T>(term: string, show: (id: number) => Promise<T>): Pro
 
 const withoutRepeats = (choices: Choice[]) => choices.filter((choice, i) => choices.findIndex((c) => c.value === choice.value) === i);
 
+/** A picker's answers: `first` until something is typed, then the record whose id it is and the search's matches. */
+function searchPicker<T>(
+  first: T[],
+  choice: (record: T) => Choice,
+  show: (id: number) => Promise<T>,
+  search: (text: string) => Promise<{ items: T[] }>,
+): (term: string | undefined) => Promise<Choice[]> {
+  return async (term) => {
+    const text = term?.trim() ?? '';
+    if (text === '') return first.map(choice);
+    const [exact, matches] = await Promise.all([byTypedId(text, show), search(text)]);
+    return withoutRepeats([...exact, ...matches.items].map(choice));
+  };
+}
+
 const clientChoice = (c: Pick<ClientChoice, 'id' | 'fullName' | 'companyName'>): Choice => ({ name: `${c.fullName} (${c.companyName}) #${c.id}`, value: String(c.id) });
 
 /**
@@ -30,15 +45,12 @@ const clientChoice = (c: Pick<ClientChoice, 'id' | 'fullName' | 'companyName'>):
  * indexes of `client list --search`), and the client whose id it is.
  */
 export function clientPicker(backend: Backend, recent: ClientChoice[]): (term: string | undefined) => Promise<Choice[]> {
-  return async (term) => {
-    const text = term?.trim() ?? '';
-    if (text === '') return recent.map(clientChoice);
-    const [exact, matches] = await Promise.all([
-      byTypedId(text, (id) => backend.clients.show(id)),
-      backend.clients.list({ search: text }, { limit: PICKER_MATCHES }),
-    ]);
-    return withoutRepeats([...exact, ...matches.items].map(clientChoice));
-  };
+  return searchPicker<Pick<ClientChoice, 'id' | 'fullName' | 'companyName'>>(
+    recent,
+    clientChoice,
+    (id) => backend.clients.show(id),
+    (text) => backend.clients.list({ search: text }, { limit: PICKER_MATCHES }),
+  );
 }
 
 const contractChoice = (c: ContractRecord): Choice => ({ name: `#${c.id} ${c.clientName} (${c.totalAmount})`, value: String(c.id) });
@@ -49,13 +61,10 @@ const contractChoice = (c: ContractRecord): Choice => ({ name: `#${c.id} ${c.cli
  * (`contract list --mine --signed --search`), and the contract whose id it is.
  */
 export function contractPicker(backend: Backend, first: ContractRecord[]): (term: string | undefined) => Promise<Choice[]> {
-  return async (term) => {
-    const text = term?.trim() ?? '';
-    if (text === '') return first.map(contractChoice);
-    const [exact, matches] = await Promise.all([
-      byTypedId(text, (id) => backend.contracts.show(id)),
-      backend.contracts.list({ mine: true, signed: true, search: text }, { limit: PICKER_MATCHES }),
-    ]);
-    return withoutRepeats([...exact, ...matches.items].map(contractChoice));
-  };
+  return searchPicker(
+    first,
+    contractChoice,
+    (id) => backend.contracts.show(id),
+    (text) => backend.contracts.list({ mine: true, signed: true, search: text }, { limit: PICKER_MATCHES }),
+  );
 }
