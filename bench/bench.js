@@ -90,6 +90,13 @@ async function adminQuery(sql) {
   }
 }
 
+// Servers started by this run: stopped when it ends, Ctrl-C included, so none is left holding a port and a pool.
+const servers = new Set();
+process.on('exit', () => servers.forEach((child) => child.kill('SIGTERM')));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(130));
+}
+
 /** Starts `serve --port 0` of `bin` (this checkout's by default) and resolves with its URL and process once it prints `listening on`. */
 function startServer(env, bin = BIN) {
   const { spawn } = require('node:child_process');
@@ -98,6 +105,8 @@ function startServer(env, bin = BIN) {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, EPICEVENTS_KEYCHAIN: 'off', ...env },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
+    servers.add(child);
+    child.on('exit', () => servers.delete(child));
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
