@@ -118,6 +118,7 @@ export class CommandContext {
     return {
       databaseUrl: this.config.databaseUrl,
       dataDir: this.config.dataDir,
+      transactionPooler: this.config.transactionPooler,
       onWait: () => this.output.note('the embedded database is in use by another epicevents process; waiting for it to finish'),
     };
   }

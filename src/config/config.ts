@@ -16,7 +16,19 @@ export interface Config {
   debug: boolean;
   /** Connections `serve` keeps to a PostgreSQL server (EPICEVENTS_DB_POOL). */
   dbPoolSize: number;
+  /**
+   * `serve` reaches PostgreSQL through a pooler in transaction mode, such as PgBouncer
+   * (EPICEVENTS_DB_POOLER=transaction): consecutive transactions of one connection may run on
+   * different server sessions, so nothing may outlive a transaction there.
+   */
+  transactionPooler: boolean;
 }
+
+/**
+ * PostgreSQL cancels a statement of `serve`'s that runs longer (HTTP 503): the server sets it on
+ * its connections, and `db roles --print` on the application role, for a server behind a pooler.
+ */
+export const SERVER_STATEMENT_TIMEOUT_MS = 30_000;
 
 let envLoaded = false;
 
@@ -91,7 +103,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, { database = tr
     sentryDsn: env.SENTRY_DSN?.trim() || undefined,
     debug: env.EPICEVENTS_DEBUG === '1',
     dbPoolSize: poolSizeSetting(env.EPICEVENTS_DB_POOL),
+    transactionPooler: poolerSetting(env.EPICEVENTS_DB_POOLER),
   };
+}
+
+function poolerSetting(raw: string | undefined): boolean {
+  const text = raw?.trim();
+  if (!text) return false;
+  if (text !== 'transaction') {
+    throw unavailable(`EPICEVENTS_DB_POOLER must be "transaction" or unset (got "${text.slice(0, 40)}")`, 'set it to transaction only when the server reaches PostgreSQL through PgBouncer (or another pooler) in transaction mode');
+  }
+  return true;
 }
 
 /**

@@ -20,6 +20,13 @@ export interface DatabaseTarget {
   poolSize?: number;
   /** A server statement running longer is cancelled by PostgreSQL itself (`statement_timeout`). */
   statementTimeoutMs?: number;
+  /**
+   * Through a pooler in transaction mode (PgBouncer): no named prepared statements (a statement
+   * prepared in one server session is unknown to the next) and no startup parameter but
+   * application_name (PgBouncer refuses the others); the statement timeout is then the role's
+   * (`db roles --print` sets it).
+   */
+  transactionPooler?: boolean;
 }
 
 const COMMAND_POOL_SIZE = 4;
@@ -51,9 +58,10 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       connectTimeoutMS: target.statementTimeoutMs ?? SERVER_CONNECT_TIMEOUT_MS,
       extra: {
         max: target.poolSize ?? COMMAND_POOL_SIZE,
-        Client: preparingClient(),
         application_name: 'epicevents',
-        ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
+        ...(target.transactionPooler
+          ? {}
+          : { Client: preparingClient(), ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}) }),
       },
     } as DataSourceOptions));
   }

@@ -81,6 +81,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (/timeout expired|Connection terminated|connect ECONNREFUSED|terminating connection/i.test(inner.message ?? '')) {
     return unavailable(`cannot reach ${describeServer(databaseUrl)}: the connection failed or timed out`, 'check that the server is running and DATABASE_URL is right');
   }
+  if (/unsupported startup parameter/.test(inner.message ?? '')) {
+    // PgBouncer refuses the session settings a direct connection starts with.
+    return unavailable(`${describeServer(databaseUrl)} refused the connection: ${firstLine(inner.message)}`, 'behind PgBouncer (or another pooler) in transaction mode, set EPICEVENTS_DB_POOLER=transaction');
+  }
   if (code === '28P01' || code === '28000' || code === '3D000') {
     return unavailable(`${describeServer(databaseUrl)} refused the connection: ${firstLine(inner.message)}`, 'check the user, password and database name in DATABASE_URL');
   }

@@ -221,6 +221,10 @@ export class Database implements SqlRunner {
    * both create the tables): a session-level advisory lock held while the migrations run.
    */
   private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    // The lock is held by a session, which a transaction pooler hands to whoever comes next.
+    if (this.target.transactionPooler) {
+      throw unavailable('migrations cannot run through a transaction pooler (EPICEVENTS_DB_POOLER=transaction)', 'run them with a DATABASE_URL that reaches PostgreSQL directly, as the owner role');
+    }
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();

@@ -1,3 +1,4 @@
+import { SERVER_STATEMENT_TIMEOUT_MS } from '../config/config';
 import { validationError } from '../errors/cli-error';
 
 /**
@@ -103,6 +104,10 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     `    CREATE ROLE ${app} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
     '  END IF;',
     'END $roles$;',
+    '',
+    `-- A statement of ${app} that runs longer is cancelled, whichever session runs it: a server behind`,
+    '-- a transaction pooler (PgBouncer) cannot set it on its own connections.',
+    `ALTER ROLE ${app} SET statement_timeout = '${SERVER_STATEMENT_TIMEOUT_MS / 1000}s';`,
     '',
     '\\if :{?owner_password}',
     `ALTER ROLE ${owner} PASSWORD :'owner_password';`,

@@ -1,7 +1,7 @@
 import { type AddressInfo } from 'node:net';
 import { type FastifyInstance } from 'fastify';
 import { type TokenSettings } from '../auth/session.service';
-import { type Config } from '../config/config';
+import { type Config, SERVER_STATEMENT_TIMEOUT_MS } from '../config/config';
 import { announceEmbeddedServer } from '../config/embedded-server';
 import { Database } from '../database/database';
 import { unavailable } from '../errors/cli-error';
@@ -22,8 +22,6 @@ export interface ServeOptions {
   stderr: NodeJS.WritableStream;
 }
 
-/** PostgreSQL cancels a statement of the server's that runs longer (HTTP 503). */
-export const STATEMENT_TIMEOUT_MS = 30_000;
 /** How long requests in flight may still run once the server is told to stop. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -35,7 +33,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(options: ServeOptions): Promise<void> {
   const { config } = options;
   const database = requestDatabase(
-    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: STATEMENT_TIMEOUT_MS, longLived: true }),
+    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: SERVER_STATEMENT_TIMEOUT_MS, transactionPooler: config.transactionPooler, longLived: true }),
   );
   let app: FastifyInstance | undefined;
   try {

@@ -119,6 +119,8 @@ export async function seedDemo(db: SqlRunner, actor: Actor | null, options: Seed
     }
     // Trigram indexes take new rows into a pending list merged when it is full: fewer, larger merges.
     await manager.query(`SET LOCAL gin_pending_list_limit = '32MB'`);
+    // A million rows take minutes, longer than the application role's statement limit (db roles).
+    await manager.query(`SET LOCAL statement_timeout = 0`);
     const accounts = await insertEmployees(manager, people, passwordHash);
     progress('employees', accounts.length);
     const sales = accounts.filter((a) => a.role === 'SALES' && a.isActive).map((a) => a.id);

@@ -1,5 +1,5 @@
 import { parseEmail, parsePhone } from '../../src/validation/parse';
-import { type CliResult, runCli } from '../support/cli';
+import { type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, login, userFor } from '../support/users';
@@ -98,7 +98,7 @@ describe('db seed --demo on a database without employees', () => {
   });
 
   it('should ask for a login once the database has employees', async () => {
-    const again = await runCli(['db', 'seed', '--demo'], { env: db.env });
+    const again = await runCli(['db', 'seed', '--demo'], { env: { ...db.env, EPICEVENTS_HOME: tempHome() } });
     expectOneLineError(again, 3, /not logged in/);
   });
 

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
+import { rolesSql } from '../../src/database/roles-sql';
+import { type CliResult, runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
+import { type PgBouncer, pgbouncerBinary, startPgBouncer } from '../support/pgbouncer';
+import { type RunningServer, httpRequest, startServer } from '../support/server';
+import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
+import { TEST_PASSWORD } from '../support/users';
+
+/**
+ * `epicevents serve` behind PgBouncer in transaction mode, as a deployment with many servers would
+ * run it: the server connects as the application role of `db roles --print` through a private
+ * PgBouncer whose pool has two server sessions for ten of the server's connections, so consecutive
+ * transactions of one connection land on different sessions. With EPICEVENTS_DB_POOLER=transaction
+ * the server keeps nothing in a session (no named prepared statement, no startup parameter): the
+ * CRM works, parallel payments lose nothing, and the statement limit comes from the role.
+ */
+const psqlAvailable = (() => {
+  try {
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (process.env.CI && serverUrl() && (!psqlAvailable || !pgbouncerBinary())) throw new Error('CI must have psql and pgbouncer for the pooler test');
+const onServer = serverUrl() && psqlAvailable && pgbouncerBinary() ? describe : describe.skip;
+
+const suffix = `${process.pid}_${Date.now() % 100000}`;
+const database = `epicevents_pooler_${suffix}`;
+const owner = `ee_powner_${suffix}`;
+const app = `ee_papp_${suffix}`;
+const OWNER_PASSWORD = 'owner-pass-2032';
+const APP_PASSWORD = 'app-pass-2032';
+const POOLED_SESSIONS = 2;
+
+function directUrl(role: string, password: string): string {
+  const url = new URL(withDatabase(serverUrl()!, database));
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+function runPsql(sql: string): void {
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `owner_password=${OWNER_PASSWORD}`, '-v', `app_password=${APP_PASSWORD}`, withDatabase(serverUrl()!, database)], {
+    input: sql,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+async function queryAs<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function expectOk(result: CliResult, what: string): void {
+  expect({ what, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ what, code: 0, stderr: '' });
+}
+
+onServer('a server behind PgBouncer in transaction mode', () => {
+  let bouncer: PgBouncer;
+  let server: RunningServer;
+  /** A CLI user in server mode: only the server's address and their own config folder. */
+  const cli = (home: string) => (args: string[], stdin?: string) => runCli(args, { env: { EPICEVENTS_SERVER: server.url, EPICEVENTS_HOME: home }, stdin });
+
+  beforeAll(async () => {
+    await adminQuery(`CREATE DATABASE ${database}`);
+    const sql = rolesSql({ database, owner, app });
+    runPsql(sql);
+    const migrate = await runCli(['db', 'migrate'], { env: { DATABASE_URL: directUrl(owner, OWNER_PASSWORD), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() } });
+    expectOk(migrate, 'db migrate as the owner, directly');
+    runPsql(sql); // grants on the tables the migrations created
+    bouncer = await startPgBouncer({ serverUrl: serverUrl()!, users: { [app]: APP_PASSWORD, [owner]: OWNER_PASSWORD }, poolSize: POOLED_SESSIONS });
+    server = await startServer(
+      { url: serverUrl(), env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET } },
+      { env: { EPICEVENTS_DB_POOLER: 'transaction', EPICEVENTS_DB_POOL: '10' } },
+    );
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await bouncer?.stop();
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await adminQuery(`DROP ROLE IF EXISTS ${app}`);
+    await adminQuery(`DROP ROLE IF EXISTS ${owner}`);
+  });
+
+  it('should run the CRM through two pooled sessions, and lose no payment of a hundred parallel ones', async () => {
+    const manager = cli(tempHome());
+    expectOk(await manager(['init', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@epic.events', '--password-stdin'], `${TEST_PASSWORD}\n`), 'init through the server');
+    expectOk(await manager(['login', '--email', 'ada@epic.events', '--password-stdin'], `${TEST_PASSWORD}\n`), 'manager login');
+    expectOk(await manager(['employee', 'create', '--first-name', 'Bill', '--last-name', 'Boquet', '--email', 'bill@epic.events', '--role', 'SALES', '--password-stdin'], `${TEST_PASSWORD}\n`), 'employee create');
+    const sales = cli(tempHome());
+    expectOk(await sales(['login', '--email', 'bill@epic.events', '--password-stdin'], `${TEST_PASSWORD}\n`), 'sales login');
+
+    // Forty clients at once over HTTP: forty transactions taking turns on two sessions.
+    const login = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'bill@epic.events', password: TEST_PASSWORD } });
+    expect(login.status).toBe(200);
+    const token = login.json<{ accessToken: string }>().accessToken;
+    const created = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        httpRequest(server.url, 'POST', '/v1/clients', { token, body: { fullName: `Client ${i}`, email: `client${i}@pooled.io`, phone: `+3361234${String(5600 + i)}`, companyName: `Pooled ${i}` } }),
+      ),
+    );
+    expect(created.map((response) => response.status)).toEqual(Array(40).fill(201));
+    const listed = await sales(['client', 'list', '--mine', '--json', '--limit', '100']);
+    expectOk(listed, 'client list');
+    expect(listed.json<unknown[]>()).toHaveLength(40);
+
+    const clientId = created[0].json<{ id: number }>().id;
+    const contract = await manager(['contract', 'create', '--client', String(clientId), '--total', '500', '--json']);
+    expectOk(contract, 'contract create');
+    const contractId = contract.json<{ id: number }>().id;
+    expectOk(await manager(['contract', 'sign', String(contractId)]), 'contract sign');
+
+    // 100 payments of 10.00 on 500.00 due, all at once: exactly 50 pass, the rest are refused whole.
+    const payments = await Promise.all(
+      Array.from({ length: 100 }, () => httpRequest(server.url, 'POST', `/v1/contracts/${contractId}/payments`, { token, body: { amount: '10.00' } })),
+    );
+    const statuses = payments.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(50);
+    expect(statuses.filter((status) => status !== 200)).toEqual(Array(50).fill(409));
+    const shown = await sales(['contract', 'show', String(contractId), '--json']);
+    expectOk(shown, 'contract show');
+    expect(shown.json<{ amountDue: string }>().amountDue).toBe('0.00');
+    const [audit] = await queryAs<{ n: number }>(directUrl(app, APP_PASSWORD), `SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay'`);
+    expect(audit.n).toBe(50);
+
+    expectOk(await manager(['report']), 'report');
+    expectOk(await manager(['audit', 'list']), 'audit list');
+
+    // The server asked for ten connections; PostgreSQL saw at most PgBouncer's two for the role.
+    const [sessions] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, 'postgres'), `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = '${app}' AND datname = '${database}'`);
+    expect(sessions.n).toBeGreaterThan(0);
+    expect(sessions.n).toBeLessThanOrEqual(POOLED_SESSIONS);
+  });
+
+  it('should take the statement limit from the role, which every pooled session has', async () => {
+    const [row] = await queryAs<{ statement_timeout: string }>(bouncer.urlFor(app, APP_PASSWORD, database), 'SHOW statement_timeout');
+    expect(row.statement_timeout).toBe('30s');
+  });
+
+  it('should refuse to migrate through the pooler, naming the setting, and change nothing', async () => {
+    const before = await queryAs<{ name: string }>(directUrl(owner, OWNER_PASSWORD), 'SELECT name FROM migrations ORDER BY id');
+    const result = await runCli(['db', 'migrate'], {
+      env: { DATABASE_URL: bouncer.urlFor(owner, OWNER_PASSWORD, database), EPICEVENTS_DB_POOLER: 'transaction', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() },
+    });
+    expect(result.code).toBe(7);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/migrations cannot run through a transaction pooler \(EPICEVENTS_DB_POOLER=transaction\).*directly/)]);
+    expect(await queryAs<{ name: string }>(directUrl(owner, OWNER_PASSWORD), 'SELECT name FROM migrations ORDER BY id')).toEqual(before);
+  });
+
+  it('should name the setting when a server starts behind the pooler without it', async () => {
+    const unset = await startServer({ url: serverUrl(), env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET } }).then(
+      async (started) => {
+        await started.stop();
+        return 'started';
+      },
+      (error: Error) => error.message,
+    );
+    expect(unset).toMatch(/refused the connection: unsupported startup parameter: statement_timeout.*EPICEVENTS_DB_POOLER=transaction/);
+    expect(unset).not.toMatch(/this is a bug|\n\s+at /);
+  });
+
+  it('should refuse a pooler setting it does not know, before anything opens', async () => {
+    const result = await runCli(['whoami'], { env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_DB_POOLER: 'session', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() } });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(/EPICEVENTS_DB_POOLER must be "transaction" or unset \(got "session"\)/);
+  });
+});
