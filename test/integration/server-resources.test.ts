@@ -274,7 +274,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       'event.delete': async () => ({ method: 'DELETE', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}` }),
       'notification.read': async () => ({ method: 'GET', route: '/v1/notifications' }),
       'report.read': async () => ({ method: 'GET', route: '/v1/report' }),
-      'csv.import': async () => ({ method: 'POST', route: '/v1/clients/import', csv: `full_name,email,phone,company_name\nNew Client,imported-${(n += 1)}@example.com,+33612345678,New Co\n` }),
+      'csv.import': async () => ({ method: 'POST', route: '/v1/clients/import', csv: `full_name,email,phone,company_name\nNew Client,permission-import-${(n += 1)}@example.com,+33612345678,New Co\n` }),
       'csv.export': async () => ({ method: 'GET', route: `/v1/clients/export?salesContactId=${sales.id}` }),
       'audit.read': async () => ({ method: 'GET', route: '/v1/audit' }),
     };
