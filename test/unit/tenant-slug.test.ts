@@ -71,6 +71,8 @@ describe('slugFor', () => {
     // "word-" × 8 is exactly 40 characters and would end with a dash: the dash goes, 39 remain.
     expect(slugFor('Word '.repeat(12))).toBe('word-word-word-word-word-word-word-word');
     expect(slugFor('The International Association of Wedding and Event Planners of Southern Europe')).toBe('the-international-association-of-wedding');
+    // However long the name, the slug is its first 40 characters.
+    expect(slugFor('Acme '.repeat(100_000))).toBe('acme-acme-acme-acme-acme-acme-acme-acme');
   });
 
   it('should return a reserved word as it is: choosing the slug to insert skips it', () => {
