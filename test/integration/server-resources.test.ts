@@ -234,7 +234,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
 
   describe('permissions', () => {
     /** The request that performs each action of the matrix, on a fresh record owned (or not) by the caller. */
-    type Attempt = (caller: { id: number; role: Role }, own: boolean) => Promise<{ method: string; route: string; body?: Json }>;
+    type Attempt = (caller: { id: number; role: Role }, own: boolean) => Promise<{ method: string; route: string; body?: Json; csv?: string }>;
     const salesOwner = (caller: { id: number; role: Role }, own: boolean) => (caller.role === 'SALES' && own ? caller.id : otherSales.id);
     const supportOwner = (caller: { id: number; role: Role }, own: boolean) => (caller.role === 'SUPPORT' && own ? caller.id : otherSupport.id);
     const freshEmployee = () => insertEmployee(db, { role: 'SUPPORT' });
@@ -272,6 +272,10 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       }),
       'event.assign-support': async () => ({ method: 'PATCH', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}`, body: { supportContactId: support.id } }),
       'event.delete': async () => ({ method: 'DELETE', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}` }),
+      'notification.read': async () => ({ method: 'GET', route: '/v1/notifications' }),
+      'report.read': async () => ({ method: 'GET', route: '/v1/report' }),
+      'csv.import': async () => ({ method: 'POST', route: '/v1/clients/import', csv: `full_name,email,phone,company_name\nNew Client,permission-import-${(n += 1)}@example.com,+33612345678,New Co\n` }),
+      'csv.export': async () => ({ method: 'GET', route: `/v1/clients/export?salesContactId=${sales.id}` }),
       'audit.read': async () => ({ method: 'GET', route: '/v1/audit' }),
     };
     const callers = () => ({ MANAGEMENT: manager, SALES: sales, SUPPORT: support });
@@ -281,8 +285,8 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       const caller = { ...callers()[role], role };
       const rule = ruleFor(action, role);
       const attempt = async (own: boolean) => {
-        const { method, route, body } = await ATTEMPTS[action](caller, own);
-        return call(method, route, caller.token, body);
+        const { method, route, body, csv } = await ATTEMPTS[action](caller, own);
+        return csv === undefined ? call(method, route, caller.token, body) : upload(route, caller.token, csv);
       };
       if (rule === false) {
         expectProblem(await attempt(true), 403, 'forbidden');
@@ -519,25 +523,25 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       const next = await upload('/v1/clients/import', sales.token, 'full_name,email,phone,company_name\nAnn Example,ann-after-close@example.com,+33612345678,Acme\n');
       expect(next.json()).toMatchObject({ imported: 1, refused: false });
     });
-
-    /** POSTs a CSV body, chunked (streamed) when given as chunks. */
-    function upload(route: string, token: string, csv: string | Iterable<string | Buffer>): Promise<HttpResponse> {
-      return new Promise((resolve, reject) => {
-        const request = http.request(new URL(route, server.url), { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' } });
-        request.on('response', (response) => collect(response).then(resolve, reject));
-        request.on('error', reject);
-        const chunks = typeof csv === 'string' ? [csv] : csv;
-        const pump = async () => {
-          for (const chunk of chunks) {
-            if (request.destroyed) return;
-            if (!request.write(chunk)) await new Promise((resume) => request.once('drain', resume));
-          }
-          request.end();
-        };
-        pump().catch(() => undefined); // the server may answer (413) and close before the file ends
-      });
-    }
   });
+
+  /** POSTs a CSV body, chunked (streamed) when given as chunks. */
+  function upload(route: string, token: string, csv: string | Iterable<string | Buffer>): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(new URL(route, server.url), { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' } });
+      request.on('response', (response) => collect(response).then(resolve, reject));
+      request.on('error', reject);
+      const chunks = typeof csv === 'string' ? [csv] : csv;
+      const pump = async () => {
+        for (const chunk of chunks) {
+          if (request.destroyed) return;
+          if (!request.write(chunk)) await new Promise((resume) => request.once('drain', resume));
+        }
+        request.end();
+      };
+      pump().catch(() => undefined); // the server may answer (413) and close before the file ends
+    });
+  }
 
   function collect(response: http.IncomingMessage): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Actor } from '../../src/auth/actor';
+import { type Module, PLANS, type Plan } from '../../src/domain/plans';
 import { ROLES, type Role } from '../../src/entities/employee.entity';
 import { CliError, exitCodeFor } from '../../src/errors/cli-error';
 import { assertAllowed } from '../../src/permissions/assert-allowed';
+import { assertInPlan } from '../../src/permissions/assert-in-plan';
 import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permission-matrix';
 import { renderPermissionsDoc } from '../../src/permissions/permissions-doc';
 
@@ -32,8 +34,43 @@ const DOCUMENTED_TABLE: Record<Action, [management: string, sales: string, suppo
   'event.update': ['any', 'no', 'own'],
   'event.assign-support': ['any', 'no', 'no'],
   'event.delete': ['any', 'no', 'no'],
+  'notification.read': ['any', 'any', 'any'],
+  'report.read': ['any', 'any', 'any'],
+  'csv.import': ['no', 'any', 'no'],
+  'csv.export': ['any', 'any', 'any'],
   'audit.read': ['any', 'no', 'no'],
   'database.revert': ['any', 'no', 'no'],
+};
+
+/** The module of each action as SPEC §9 lists them, written out independently of the matrix. */
+const DOCUMENTED_MODULES: Record<Action, Module> = {
+  'employee.read': 'crm',
+  'employee.create': 'crm',
+  'employee.update': 'crm',
+  'employee.deactivate': 'crm',
+  'employee.delete': 'crm',
+  'employee.reset-password': 'crm',
+  'client.read': 'crm',
+  'client.create': 'crm',
+  'client.update': 'crm',
+  'client.reassign': 'crm',
+  'client.delete': 'crm',
+  'contract.read': 'crm',
+  'contract.create': 'crm',
+  'contract.update': 'crm',
+  'contract.delete': 'crm',
+  'event.read': 'crm',
+  'event.create': 'crm',
+  'event.update': 'crm',
+  'event.assign-support': 'crm',
+  'event.delete': 'crm',
+  'notification.read': 'crm',
+  'report.read': 'reports',
+  'csv.import': 'csv',
+  'csv.export': 'csv',
+  'audit.read': 'audit',
+  // Upkeep of the database, which every plan must be able to do.
+  'database.revert': 'crm',
 };
 
 describe('permission matrix', () => {
@@ -127,6 +164,56 @@ describe('a refusal names who may do it', () => {
   });
 });
 
+describe('the module of each action', () => {
+  it('should be the one SPEC §9 gives, for every action', () => {
+    expect(Object.fromEntries(ACTIONS.map((action) => [action, PERMISSIONS[action].module]))).toEqual(DOCUMENTED_MODULES);
+  });
+});
+
+describe('assertInPlan', () => {
+  /** Which plans include each module, written out from SPEC §9's table. */
+  const INCLUDED: Record<Module, Plan[]> = {
+    crm: ['STARTER', 'PROFESSIONAL', 'ENTERPRISE'],
+    reports: ['PROFESSIONAL', 'ENTERPRISE'],
+    csv: ['PROFESSIONAL', 'ENTERPRISE'],
+    audit: ['ENTERPRISE'],
+  };
+  const refusal = (plan: Plan, action: Action): CliError | undefined => {
+    try {
+      assertInPlan(plan, action);
+      return undefined;
+    } catch (error) {
+      return error as CliError;
+    }
+  };
+
+  it.each(ACTIONS.flatMap((action) => PLANS.map((plan) => [action, plan] as const)))('should follow the plans for %s on %s', (action, plan) => {
+    const error = refusal(plan, action);
+    const included = INCLUDED[DOCUMENTED_MODULES[action]];
+    if (included.includes(plan)) {
+      expect(error).toBeUndefined();
+      return;
+    }
+    expect(error).toBeInstanceOf(CliError);
+    expect(exitCodeFor((error as CliError).code)).toBe(4);
+    // One line that names the plan refused and every plan that has the module.
+    expect((error as CliError).message).not.toContain('\n');
+    expect((error as CliError).message).toMatch(new RegExp(`^the ${plan} plan does not include .+: ${included.join(' and ')} (do|does)$`));
+  });
+
+  it('should say which plans include the module, in the words of the refusal', () => {
+    expect(refusal('STARTER', 'report.read')?.message).toBe('the STARTER plan does not include reports: PROFESSIONAL and ENTERPRISE do');
+    expect(refusal('STARTER', 'csv.import')?.message).toBe('the STARTER plan does not include CSV import and export: PROFESSIONAL and ENTERPRISE do');
+    expect(refusal('PROFESSIONAL', 'audit.read')?.message).toBe('the PROFESSIONAL plan does not include the audit trail: ENTERPRISE does');
+  });
+
+  it('should refuse whatever the role: the plan is checked apart from the role', () => {
+    // assertInPlan takes no actor: even MANAGEMENT, who may read the audit trail, is refused it on STARTER.
+    expect(ruleFor('audit.read', 'MANAGEMENT')).toBe('any');
+    expect(refusal('STARTER', 'audit.read')?.code).toBe('forbidden');
+  });
+});
+
 describe('docs/permissions.md', () => {
   it('should be what `npm run docs:permissions` generates from the matrix (run it after changing the matrix)', () => {
     const committed = fs.readFileSync(path.join(__dirname, '../../docs/permissions.md'), 'utf8');
@@ -138,6 +225,20 @@ describe('docs/permissions.md', () => {
       .split('\n')
       .filter((line) => /\(`[a-z-]+\.[a-z-]+`\)/.test(line));
     expect(rows).toHaveLength(ACTIONS.length);
-    for (const row of rows) expect(row.split(' | ')).toHaveLength(ROLES.length + 1);
+    // action, a cell per role, module, plans
+    for (const row of rows) expect(row.split(' | ')).toHaveLength(ROLES.length + 3);
+  });
+
+  it("should show each action's module and the plans that include it", () => {
+    const doc = renderPermissionsDoc();
+    expect(doc).toContain('| read the audit trail (`audit.read`) | yes | no | no | audit | ENTERPRISE |');
+    expect(doc).toContain('| see the report dashboard (`report.read`) | yes | yes | yes | reports | PROFESSIONAL, ENTERPRISE |');
+    expect(doc).toContain('| read clients (`client.read`) | yes | yes | yes | crm | all |');
+  });
+
+  it('should list the plans with their limits and modules', () => {
+    const doc = renderPermissionsDoc();
+    expect(doc).toContain('| `STARTER` | 5 | 1,000 | crm |');
+    expect(doc).toContain('| `ENTERPRISE` | no limit | no limit | crm, reports, csv, audit |');
   });
 });

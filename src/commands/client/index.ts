@@ -100,7 +100,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
       'epicevents client export --csv | epicevents client import -',
     ],
     auth: 'session',
-    action: 'client.create',
+    action: 'csv.import',
     load: async () => (await import('./import')).run,
   },
   {
@@ -109,7 +109,7 @@ export const CLIENT_COMMANDS: CommandSpec[] = [
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents client export --csv > clients.csv', 'epicevents client export --mine --csv > my-clients.csv', 'epicevents client export --search startup --csv'],
     auth: 'session',
-    action: 'client.read',
+    action: 'csv.export',
     parse: parseClientExport,
     load: async () => (await import('./export')).run,
   },

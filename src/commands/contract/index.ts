@@ -120,7 +120,7 @@ export const CONTRACT_COMMANDS: CommandSpec[] = [
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents contract export --csv > contracts.csv', 'epicevents contract export --signed --unpaid --csv', 'epicevents contract export --mine --unsigned --csv > pipeline.csv'],
     auth: 'session',
-    action: 'contract.read',
+    action: 'csv.export',
     parse: parseContractExport,
     load: async () => (await import('./export')).run,
   },

@@ -112,7 +112,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     options: [...LIST_FILTERS, CSV_OPTION],
     examples: ['epicevents event export --csv > events.csv', 'epicevents event export --from 2026-06-01 --to 2026-07-01 --csv', 'epicevents event export --no-support --csv'],
     auth: 'session',
-    action: 'event.read',
+    action: 'csv.export',
     parse: parseEventExport,
     load: async () => (await import('./export')).run,
   },

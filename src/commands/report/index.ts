@@ -7,6 +7,7 @@ export const REPORT_COMMANDS: CommandSpec[] = [
     options: [{ flags: '--ascii', description: 'draw with plain ASCII (automatic when the locale is not UTF-8)' }],
     examples: ['epicevents report', 'epicevents report --ascii', 'epicevents report --json'],
     auth: 'session',
+    action: 'report.read',
     load: async () => (await import('./report')).run,
   },
 ];
