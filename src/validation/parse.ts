@@ -44,6 +44,9 @@ export function parseText(value: unknown, field: FieldLabel, max: number, option
   const text = String(value ?? '').trim();
   if (!options.allowEmpty && text.length === 0) throw validationError([field, ` cannot be empty`]);
   if (text.includes('\u0000')) throw validationError([field, ` cannot contain a NUL character`]);
+  // What a terminal, a file or a request decoded from bytes that were not UTF-8 (a Latin-1 é typed
+  // at a prompt, say): stored, the text would be lost for good.
+  if (text.includes('\uFFFD')) throw validationError([field, ` is not valid UTF-8 text: it holds U+FFFD (\uFFFD), the mark of bytes in another encoding`]);
   if (Array.from(text).length > max) throw validationError([field, ` must be at most ${max} characters (got ${Array.from(text).length})`]);
   return text;
 }

@@ -69,6 +69,20 @@ withTerminal('ending a prompt on a real terminal', () => {
     expect(await db.query("SELECT full_name FROM clients WHERE email = 'ann@lee.io'")).toEqual([{ full_name: 'Ann lee' }]);
   });
 
+  it('should refuse text typed in another encoding at the prompt (a Latin-1 byte), ask again, and store what is typed next', async () => {
+    const { code } = await answer(['client', 'create', '--company', 'Cool Startup LLC'], sales, /Full name/, async (tty) => {
+      tty.send('Ch', 'hex:e9', 'teau Lee', 'Enter');
+      await tty.waitFor(/not valid UTF-8 text/);
+      tty.send('C-u', 'Ann Château', 'Enter');
+      await tty.waitFor(/Email/);
+      tty.send('ann@chateau.io', 'Enter');
+      await tty.waitFor(/Phone/);
+      tty.send('06 12 34 56 79', 'Enter');
+    });
+    expect(code).toBe(0);
+    expect(await db.query("SELECT full_name FROM clients WHERE email = 'ann@chateau.io'")).toEqual([{ full_name: 'Ann Château' }]);
+  });
+
   it('should name the client in the delete confirmation, and on a no say "nothing deleted", exit 0 and keep it', async () => {
     const { code, screen } = await answer(['client', 'delete', String(clientId)], manager, /\(y\/N\)/, (tty) => tty.send('n', 'Enter'));
     const oneLine = screen.replace(/\s*\n\s*/g, ' ');

@@ -24,7 +24,7 @@ export const tmuxAvailable = (() => {
 export interface TerminalSession {
   /** Waits until the screen matches, then returns it. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** tmux key names or literal text, e.g. ['Kevin Casey', 'Enter'] or ['Down', 'Enter']. */
+  /** tmux key names, literal text or raw bytes, e.g. ['Kevin Casey', 'Enter'], ['Down', 'Enter'] or ['hex:e9'] (a Latin-1 é). */
   send(...keys: string[]): void;
   /** Every byte the command has written to the terminal so far, escape sequences included (what the screen was told, not what it shows). */
   rawOutput(): Buffer;
@@ -83,7 +83,9 @@ export async function startInTerminal(args: string[], env: Record<string, string
     waitFor: (pattern, timeoutMs = 15000) => poll(() => (pattern.test(screen()) ? screen() : undefined), timeoutMs, String(pattern)),
     send: (...keys) => {
       for (const key of keys) {
-        if (/^(Enter|Up|Down|Left|Right|Tab|Escape|C-[a-z]|BSpace|Space)$/.test(key)) tmux('send-keys', '-t', 'cli', key);
+        const bytes = /^hex:([0-9a-f]{2}(?: [0-9a-f]{2})*)$/.exec(key)?.[1];
+        if (bytes) tmux('send-keys', '-t', 'cli', '-H', ...bytes.split(' '));
+        else if (/^(Enter|Up|Down|Left|Right|Tab|Escape|C-[a-z]|BSpace|Space)$/.test(key)) tmux('send-keys', '-t', 'cli', key);
         else tmux('send-keys', '-t', 'cli', '-l', key);
       }
     },

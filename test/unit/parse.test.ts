@@ -1,5 +1,5 @@
 import { CliError } from '../../src/errors/cli-error';
-import { parseAmount, parseDateTime, parseEmail, parseId, parsePhone } from '../../src/validation/parse';
+import { parseAmount, parseDateTime, parseEmail, parseId, parsePhone, parseText } from '../../src/validation/parse';
 
 function refusal(parse: () => unknown): CliError {
   try {
@@ -145,4 +145,20 @@ describe('parseId', () => {
       expect(error.message).toContain('client id');
     },
   );
+});
+
+describe('parseText', () => {
+  it('should keep accents, emoji and scripts of every kind when the text is UTF-8', () => {
+    expect(parseText('  Château 🎉 東京 ', 'location', 200)).toBe('Château 🎉 東京');
+  });
+
+  it.each([
+    ['Ch\uFFFDteau', /location is not valid UTF-8 text/],
+    ['a\u0000b', /location cannot contain a NUL character/],
+    ['   ', /location cannot be empty/],
+  ])('should refuse %p naming the field when it cannot be stored as typed', (input, message) => {
+    const error = refusal(() => parseText(input, 'location', 200));
+    expect(error.code).toBe('validation');
+    expect(error.message).toMatch(message);
+  });
 });
