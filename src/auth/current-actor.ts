@@ -63,12 +63,13 @@ export { assertNoPasswordChangeDue } from './actor';
 
 /**
  * The employee as the database says now; a deactivated or deleted account ends the session.
- * With `lock`, the row is share-locked until the transaction ends: a deactivation or a role
- * change waits for it, and one committed before is seen.
+ * With `lock`, the row is held FOR KEY SHARE until the transaction ends: a deactivation, a
+ * deletion or a role change (which lock the row FOR UPDATE) waits for it, and one committed before
+ * is seen; a change of the employee's other details (FOR NO KEY UPDATE) does not wait.
  */
 export async function loadActiveEmployee(manager: EntityManager, id: number, options: { lock?: boolean } = {}): Promise<Actor> {
   const rows: ActorRow[] = await manager.query(
-    `SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1${options.lock ? ' FOR SHARE' : ''}`,
+    `SELECT id, first_name, last_name, email, role, is_active, must_change_password FROM employees WHERE id = $1${options.lock ? ' FOR KEY SHARE' : ''}`,
     [id],
   );
   const row = rows[0];

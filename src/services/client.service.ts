@@ -280,8 +280,9 @@ export async function assertAllowedOnClient(manager: EntityManager, actor: Actor
  * (exit 3), which says more than "employee N not found".
  */
 export async function assertActiveSales(manager: EntityManager, employeeId: number, caller?: Actor): Promise<void> {
-  // FOR SHARE: the new owner cannot be deactivated or deleted until this transaction ends.
-  const owner = await manager.findOne(Employee, { where: { id: employeeId }, lock: { mode: 'pessimistic_read' } });
+  // FOR KEY SHARE: the new owner cannot be deactivated, deleted or moved to another role until this
+  // transaction ends (those lock the row FOR UPDATE); a change of their phone need not wait.
+  const owner = await manager.findOne(Employee, { where: { id: employeeId }, lock: { mode: 'for_key_share' } });
   if (!owner) throw caller?.id === employeeId ? sessionAccountGone() : notFound('employee', employeeId);
   if (owner.role !== 'SALES') throw conflict(`employee ${employeeId} is ${owner.role}; a client's owner must be a SALES employee`);
   if (!owner.isActive) throw conflict(`employee ${employeeId} is deactivated; a client's owner must be an active SALES employee`);

@@ -161,7 +161,7 @@ export async function updateEmployee(db: SqlRunner, actor: Actor, id: number, in
   }
   return db.transaction(async (manager) => {
     const activeManagers = changes.role !== undefined ? await lockActiveManagers(manager) : [];
-    const before = await lockEmployee(manager, id);
+    const before = await lockEmployee(manager, id, changes.role !== undefined ? 'authority' : 'details');
     if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
       throw conflict(`employee ${id} was changed by someone else; show it again and retry`, `it is at version ${before.version}, not ${input.expectedVersion}`);
     }
@@ -188,7 +188,7 @@ export async function deactivateEmployee(db: SqlRunner, actor: Actor, id: number
   if (id === actor.id) throw conflict('you cannot deactivate yourself', 'ask another manager to do it');
   return db.transaction(async (manager) => {
     const activeManagers = await lockActiveManagers(manager);
-    const before = await lockEmployee(manager, id);
+    const before = await lockEmployee(manager, id, 'authority');
     if (!before.isActive) throw conflict(`employee ${id} is already deactivated`);
     assertAnotherActiveManager(before, activeManagers, 'deactivated');
     await manager.update(Employee, { id }, { isActive: false, ...CHANGED });
@@ -216,7 +216,7 @@ export async function ownedRecords(db: SqlRunner, id: number): Promise<OwnedReco
 export async function reactivateEmployee(db: SqlRunner, actor: Actor, id: number): Promise<EmployeeRecord> {
   assertAllowed(actor, 'employee.deactivate');
   return db.transaction(async (manager) => {
-    const before = await lockEmployee(manager, id);
+    const before = await lockEmployee(manager, id, 'details');
     if (before.isActive) throw conflict(`employee ${id} is already active`);
     await manager.update(Employee, { id }, { isActive: true, ...CHANGED });
     const after = await loadEmployee(manager, id);
@@ -241,7 +241,7 @@ export async function resetEmployeePassword(db: SqlRunner, actor: Actor, id: num
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   return db.transaction(async (manager) => {
-    const before = await lockEmployee(manager, id);
+    const before = await lockEmployee(manager, id, 'details');
     await manager.update(
       Employee,
       { id },
@@ -271,13 +271,13 @@ export async function deleteEmployee(db: SqlRunner, actor: Actor, id: number, op
   if (options.reassignTo === id) throw usageError(fieldText`{reassignTo} must name another employee`);
   return db.transaction(async (manager) => {
     const activeManagers = await lockActiveManagers(manager);
-    const employee = await lockEmployee(manager, id);
+    const employee = await lockEmployee(manager, id, 'authority');
     assertAnotherActiveManager(employee, activeManagers, 'deleted');
     const owned = await countOwned(manager, id);
     const total = owned.clients + owned.contracts + owned.events;
     let reassignedTo: EmployeeRecord | undefined;
     if (options.reassignTo !== undefined) {
-      reassignedTo = await lockEmployee(manager, options.reassignTo);
+      reassignedTo = await lockEmployee(manager, options.reassignTo, 'kept');
       if (!reassignedTo.isActive) throw conflict(`employee ${reassignedTo.id} is deactivated and cannot receive records`);
       if (reassignedTo.role !== employee.role) {
         throw conflict(`employee ${reassignedTo.id} is ${reassignedTo.role}; records of a ${employee.role} employee go to another ${employee.role} employee`);
@@ -314,9 +314,20 @@ async function loadEmployee(manager: EntityManager, id: number): Promise<Employe
   return toRecord(employee);
 }
 
+/**
+ * How a command holds an employee's row until its transaction ends (PostgreSQL's row-lock levels):
+ * - 'authority' (deactivation, deletion, a role change): FOR UPDATE, which waits for the writes in
+ *   flight that this employee authored, each holding its author FOR KEY SHARE (assertActorCurrent);
+ * - 'details' (any other change): FOR NO KEY UPDATE, which lets the employee's own writes go on,
+ *   so that two managers who update each other at once do not wait on each other;
+ * - 'kept' (an employee who receives records and must stay active meanwhile): FOR KEY SHARE.
+ */
+type EmployeeLock = 'authority' | 'details' | 'kept';
+const LOCK_MODES = { authority: 'pessimistic_write', details: 'for_no_key_update', kept: 'for_key_share' } as const;
+
 /** Reads the employee and locks the row until the transaction ends, so checks and write agree. */
-async function lockEmployee(manager: EntityManager, id: number): Promise<EmployeeRecord> {
-  const employee = await manager.findOne(Employee, { where: { id }, lock: { mode: 'pessimistic_write' } });
+async function lockEmployee(manager: EntityManager, id: number, lock: EmployeeLock): Promise<EmployeeRecord> {
+  const employee = await manager.findOne(Employee, { where: { id }, lock: { mode: LOCK_MODES[lock] } });
   if (!employee) throw notFound('employee', id);
   return toRecord(employee);
 }
@@ -332,7 +343,9 @@ async function assertEmailFree(manager: EntityManager, email: string, exceptId?:
  * last two managers serialise here: the second sees the first one's change and is refused.
  */
 async function lockActiveManagers(manager: EntityManager): Promise<number[]> {
-  const rows: { id: number }[] = await manager.query(`SELECT id FROM employees WHERE role = 'MANAGEMENT' AND is_active ORDER BY id FOR UPDATE`);
+  // NO KEY UPDATE, not UPDATE: a manager's own writes in flight (their author holds FOR KEY SHARE)
+  // go on; the next deactivation, deletion or role change waits here.
+  const rows: { id: number }[] = await manager.query(`SELECT id FROM employees WHERE role = 'MANAGEMENT' AND is_active ORDER BY id FOR NO KEY UPDATE`);
   return rows.map((row) => Number(row.id));
 }
 

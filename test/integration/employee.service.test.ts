@@ -538,3 +538,24 @@ describe('employee list', () => {
     expect([...seen].sort((x, y) => x - y)).toEqual(seen);
   });
 });
+
+describe('employee changes running at the same time', () => {
+  // A manager's update of a colleague takes the colleague's row, then (writing the audit entry)
+  // share-locks its own author; a deactivation used to lock every active manager first. Crossed,
+  // the two waited on each other until PostgreSQL broke the deadlock and refused one (exit 6).
+  it('should let a manager update a colleague while another deactivates someone, neither refused, when both run at once', async () => {
+    if (!sdb.server) return; // one connection on the embedded engine: nothing runs at once
+    const ann = await employee({ role: 'MANAGEMENT' });
+    const bob = await employee({ role: 'MANAGEMENT' });
+    const cid = await employee({ role: 'MANAGEMENT' });
+    const seller = await employee({ role: 'SALES' });
+    for (let round = 0; round < 30; round += 1) {
+      const results = await Promise.allSettled([
+        updateEmployee(sdb.db, actorFor(ann), bob.id, { phone: `+3361234${String(5000 + round)}` }),
+        updateEmployee(sdb.db, actorFor(bob), ann.id, { phone: `+3361235${String(5000 + round)}` }),
+        round % 2 === 0 ? deactivateEmployee(sdb.db, actorFor(cid), seller.id) : reactivateEmployee(sdb.db, actorFor(cid), seller.id),
+      ]);
+      expect(results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason))).toEqual([]);
+    }
+  });
+});
