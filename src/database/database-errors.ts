@@ -36,6 +36,7 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   clients_email_lower_key: 'a client with this email already exists',
   contracts_amount_due_within_total: 'the amount due cannot exceed the total amount',
   events_end_after_start: 'the event must end after it starts',
+  events_dates_in_range: 'an event must start and end between the years 1900 and 9999',
 };
 
 /**

@@ -173,6 +173,8 @@ const CASES: Case[] = [
   // events
   { name: 'an event ending when it starts', sqlstate: CHECK, constraint: 'events_end_after_start', write: () => insert('events', eventRow(fixture.signedContract, { end_at: '2026-06-04T13:00:00+02:00' })) },
   { name: 'an event ending before it starts', sqlstate: CHECK, constraint: 'events_end_after_start', write: () => insert('events', eventRow(fixture.signedContract, { end_at: '2026-06-03T13:00:00+02:00' })) },
+  { name: 'an event starting before 1900', sqlstate: CHECK, constraint: 'events_dates_in_range', write: () => insert('events', eventRow(fixture.signedContract, { start_at: '1899-12-31T23:00:00Z' })) },
+  { name: 'an event ending in the year 10000', sqlstate: CHECK, constraint: 'events_dates_in_range', write: () => insert('events', eventRow(fixture.signedContract, { end_at: '10000-01-01T00:00:00Z' })) },
   { name: 'a negative number of attendees', sqlstate: CHECK, constraint: 'events_attendees_check', write: () => insert('events', eventRow(fixture.signedContract, { attendees: -1 })) },
   { name: 'a blank event name', sqlstate: CHECK, constraint: 'events_name_check', write: () => insert('events', eventRow(fixture.signedContract, { name: '  ' })) },
   { name: 'a blank location', sqlstate: CHECK, constraint: 'events_location_check', write: () => insert('events', eventRow(fixture.signedContract, { location: '' })) },
