@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { APPEND_ONLY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES } from '../../src/database/roles-sql';
 import { type CliResult, runCli, tempHome } from '../support/cli';
+import { programRuns } from '../support/programs';
 import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
@@ -11,14 +12,7 @@ import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
  * story then runs through the real binary connected as the application role, which cannot change
  * the schema or rewrite the audit trail. Server only: the embedded engine has no roles.
  */
-const psqlAvailable = (() => {
-  try {
-    execFileSync('psql', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const psqlAvailable = programRuns('psql', ['--version']);
 if (process.env.CI && serverUrl() && !psqlAvailable) throw new Error('CI must have psql for the database-roles test');
 const onServer = serverUrl() && psqlAvailable ? describe : describe.skip;
 

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { rolesSql } from '../../src/database/roles-sql';
 import { type CliResult, runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { type PgBouncer, pgbouncerBinary, startPgBouncer } from '../support/pgbouncer';
+import { programRuns } from '../support/programs';
 import { type RunningServer, httpRequest, startServer } from '../support/server';
 import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD } from '../support/users';
@@ -15,14 +16,7 @@ import { TEST_PASSWORD } from '../support/users';
  * the server keeps nothing in a session (no named prepared statement, no startup parameter): the
  * CRM works, parallel payments lose nothing, and the statement limit comes from the role.
  */
-const psqlAvailable = (() => {
-  try {
-    execFileSync('psql', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const psqlAvailable = programRuns('psql', ['--version']);
 if (process.env.CI && serverUrl() && (!psqlAvailable || !pgbouncerBinary())) throw new Error('CI must have psql and pgbouncer for the pooler test');
 const onServer = serverUrl() && psqlAvailable && pgbouncerBinary() ? describe : describe.skip;
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runCli, TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { holdRowLock, waitForBlocked } from '../support/row-locks';
+import { programRuns } from '../support/programs';
 import { httpRequest, startServer } from '../support/server';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
@@ -117,14 +118,7 @@ onServer('serve on PostgreSQL', () => {
     }
   }, 90_000);
 
-  const opensslAvailable = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const opensslAvailable = programRuns('openssl', ['version']);
 
   (opensslAvailable ? it : it.skip)('should serve https with --tls-cert and --tls-key', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tls-'));

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TEST_JWT_SECRET } from './cli';
 import { releaseEmbedded } from './test-database';
+import { programRuns } from './programs';
 
 /**
  * Drives the real binary in a real pseudo-terminal (tmux), as a person would: wait for text on
@@ -12,14 +13,7 @@ import { releaseEmbedded } from './test-database';
  */
 const BIN = path.resolve(__dirname, '../../bin/epicevents.js');
 
-export const tmuxAvailable = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const tmuxAvailable = programRuns('tmux', ['-V']);
 
 export interface TerminalSession {
   /** Waits until the screen matches, then returns it. */
