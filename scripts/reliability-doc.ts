@@ -192,7 +192,7 @@ export function renderReliabilityDoc(reports: ReliabilityReports): string {
     '',
     'What the hostile-input, race and fault suites try against the real binary, and what they found.',
     'The suites fail on any crash or lost write; this page is the record of a run. To regenerate it:',
-    '`TEST_DATABASE_URL=postgres://… npm run test:integration` (or the three files alone), then',
+    "`TEST_DATABASE_URL=postgres://… npm test -- --selectProjects integration 'server mode'` (or the three files alone), then",
     '`npm run docs:reliability`.',
     '',
     '| found | count |',
