@@ -127,12 +127,16 @@ export class ServerConnection {
       const connectTimer = setTimeout(() => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), ANSWER_TIMEOUT_MS);
       if (request.prompt) {
         // The timer runs until the answer, unless the server shows it lives.
+        const probe = new AbortController();
         const probeTimer = setTimeout(() => {
-          void this.alive(ANSWER_TIMEOUT_MS - PROBE_AFTER_MS).then((alive) => {
+          void this.alive(ANSWER_TIMEOUT_MS - PROBE_AFTER_MS, probe.signal).then((alive) => {
             if (alive) clearTimeout(connectTimer);
           });
         }, PROBE_AFTER_MS);
-        const stopProbe = () => clearTimeout(probeTimer);
+        const stopProbe = () => {
+          clearTimeout(probeTimer);
+          probe.abort();
+        };
         outgoing.once('response', stopProbe);
         outgoing.once('close', stopProbe);
       }
@@ -156,12 +160,15 @@ export class ServerConnection {
     });
   }
 
-  /** Whether the server's `GET /healthz` answers 200 within `timeoutMs`, on a connection of its own (the command's is busy). */
-  private alive(timeoutMs: number): Promise<boolean> {
+  /**
+   * Whether the server's `GET /healthz` answers 200 within `timeoutMs`, on a connection of its own
+   * (the command's is busy); false as well once `signal` aborts it (the answer it waited for came).
+   */
+  private alive(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     const url = new URL('/healthz', this.server.url);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
-      const probe = client.get(url, { agent: false, timeout: timeoutMs }, (response) => {
+      const probe = client.get(url, { agent: false, timeout: timeoutMs, signal }, (response) => {
         response.resume();
         resolve(response.statusCode === 200);
       });
