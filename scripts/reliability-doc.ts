@@ -114,9 +114,9 @@ function hostileSection(report: HostileReport | undefined, throughServer: Hostil
     '',
     ...(throughServer
       ? [
-          `Through a real \`epicevents serve\` (the \`server mode\` test project), ${when(throughServer.finishedAt)}, ${seconds(throughServer.durationMs)}: ${throughServer.runs} runs,`,
-          `${throughServer.crashes} crashes, ${throughServer.changedAfterRefusal} refused runs that changed the database, ${throughServer.roundTripMismatches} of ${throughServer.roundTrips} accepted values not read back;`,
-          `exit codes ${exitCodes(throughServer.exitCodes)}.`,
+          `Through a real \`epicevents serve\` (the \`server mode\` test project), ${when(throughServer.finishedAt)}, ${seconds(throughServer.durationMs)}:`,
+          `${throughServer.runs} runs, ${throughServer.crashes} crashes, ${throughServer.changedAfterRefusal} refused runs that changed the database,`,
+          `${throughServer.roundTripMismatches} of ${throughServer.roundTrips} accepted values not read back; exit codes ${exitCodes(throughServer.exitCodes)}.`,
           '',
         ]
       : []),
@@ -147,8 +147,8 @@ function raceSection(report: RaceReport | undefined, throughServer: RaceReport |
     'released together.',
     ...(throughServer
       ? [
-          `The last column is the run through real \`epicevents serve\` processes (the \`server mode\` test project), ${when(throughServer.finishedAt)},`,
-          `${seconds(throughServer.durationMs)}; "direct only" marks a race whose subject is direct mode itself.`,
+          'The last column is the run through real `epicevents serve` processes (the `server mode` test',
+          `project), ${when(throughServer.finishedAt)}, ${seconds(throughServer.durationMs)}; "direct only" marks a race whose subject is direct mode itself.`,
         ]
       : []),
     '',

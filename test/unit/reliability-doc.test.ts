@@ -49,7 +49,7 @@ describe('renderReliabilityDoc', () => {
     const doc = renderReliabilityDoc({ hostile, races: withEmbedded, faults, hostileThroughServer, racesThroughServer });
     expect(doc).toContain('| crashes (exit 1, stack trace, hang, control character on the terminal, value not read back) | 1 |');
     expect(doc).toContain('| data lost or half-written (a refusal that wrote, a broken race invariant, a fault that left a trace) | 3 |');
-    expect(doc).toMatch(/: 12 runs,\n1 crashes, 0 refused runs that changed the database, 0 of 3 accepted values not read back;\nexit codes 0: 3, 2: 9\./);
+    expect(doc).toMatch(/:\n12 runs, 1 crashes, 0 refused runs that changed the database,\n0 of 3 accepted values not read back; exit codes 0: 3, 2: 9\./);
     expect(doc).toContain('| contract pay | 4 | 20 | never below zero | 1 | 2 |');
     expect(doc).toContain('| embedded folder | 3 | 4 | kept | 0 | direct only |');
   });
