@@ -141,7 +141,7 @@ export class ServerConnection {
         outgoing.once('close', stopProbe);
       }
       outgoing.on('socket', (socket) => {
-        if (request.prompt) return;
+        if (request.prompt) return; // the timer runs until the answer, or until /healthz answers
         const connected = () => clearTimeout(connectTimer);
         // A kept-alive socket is connected already; a new one says so once TCP (and TLS) are up.
         if (!socket.connecting) connected();

@@ -48,7 +48,7 @@ export function parseText(value: unknown, field: FieldLabel, max: number, option
   return text;
 }
 
-/** The longest search text (`--search`, `?search=`): longer than any name, email or company it could match. */
+/** The longest search text (`--search`, `?search=`): as long as the longest full name or company name it could match. */
 export const MAX_SEARCH_LENGTH = 150;
 
 /**
