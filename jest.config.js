@@ -16,7 +16,19 @@ const integration = {
  * `epicevents serve` (test/support/test-database.ts), with the same expectations. Only against a
  * PostgreSQL server: the embedded engine admits one process, and the tests query it too.
  */
-const BOTH_MODES = ['story', 'employee-client-cli', 'contract-event-cli', 'csv-cli', 'cli-permissions'];
+const BOTH_MODES = [
+  'story',
+  'employee-client-cli',
+  'contract-event-cli',
+  'csv-cli',
+  'cli-permissions',
+  'contract-event-prompts',
+  'employee-client-prompts',
+  'terminal-prompts',
+  'terminal-answers',
+  'hostile-input',
+  'races',
+];
 
 module.exports = {
   // Integration tests start real processes and databases; unit tests finish long before this.

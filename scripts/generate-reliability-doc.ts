@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type FaultReport, type HostileReport, type RaceReport, type ReliabilityReports, renderReliabilityDoc } from './reliability-doc';
+import { type FaultReport, type HostileReport, type RaceReport, type ReliabilityReport, type ReliabilityReports, renderReliabilityDoc, reportFileName } from './reliability-doc';
 import { projectRoot } from './project-root';
 
 /** Writes docs/reliability.md from test/reports/*.json (`npm run docs:reliability`, after the suites ran). */
 
-function readReport<T>(dir: string, suite: string): T | undefined {
-  const file = path.join(dir, `${suite}.json`);
+function readReport<T>(dir: string, suite: ReliabilityReport['suite'], mode: 'direct' | 'server' = 'direct'): T | undefined {
+  const file = path.join(dir, reportFileName(suite, mode));
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;
 }
 
@@ -16,6 +16,8 @@ const reports: ReliabilityReports = {
   hostile: readReport<HostileReport>(reportsDir, 'hostile-input'),
   races: readReport<RaceReport>(reportsDir, 'races'),
   faults: readReport<FaultReport>(reportsDir, 'faults'),
+  hostileThroughServer: readReport<HostileReport>(reportsDir, 'hostile-input', 'server'),
+  racesThroughServer: readReport<RaceReport>(reportsDir, 'races', 'server'),
 };
 if (!reports.hostile && !reports.races && !reports.faults) {
   process.stderr.write(`no reports in ${path.relative(process.cwd(), reportsDir) || reportsDir}: run the hostile-input, races and faults suites first\n`);

@@ -51,6 +51,17 @@ export interface ReliabilityReports {
   hostile?: HostileReport;
   races?: RaceReport;
   faults?: FaultReport;
+  /** The same suites run again with every command through a real `epicevents serve` (the `server mode` project). */
+  hostileThroughServer?: HostileReport;
+  racesThroughServer?: RaceReport;
+}
+
+/**
+ * The file of a suite's report in test/reports/: the `server mode` project's run of a suite has a
+ * file of its own, so that it does not overwrite the direct run's.
+ */
+export function reportFileName(suite: ReliabilityReport['suite'], mode: 'direct' | 'server'): string {
+  return mode === 'server' ? `${suite}.server-mode.json` : `${suite}.json`;
 }
 
 /** What the campaign, the roles test and the review turned up; the runs above are after the fixes. */
@@ -79,7 +90,7 @@ function rank(code: string): number {
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
-function hostileSection(report: HostileReport | undefined): string[] {
+function hostileSection(report: HostileReport | undefined, throughServer: HostileReport | undefined): string[] {
   if (!report) return ['## Hostile input', '', '_No report: run `test/integration/hostile-input.test.ts`._', ''];
   const commands = Object.entries(report.byCommand).sort(([a], [b]) => a.localeCompare(b));
   const classes = Object.entries(report.byClass).sort(([a], [b]) => a.localeCompare(b));
@@ -101,6 +112,14 @@ function hostileSection(report: HostileReport | undefined): string[] {
     '',
     `Exit codes over all runs: ${exitCodes(report.exitCodes)}.`,
     '',
+    ...(throughServer
+      ? [
+          `Through a real \`epicevents serve\` (the \`server mode\` test project), ${when(throughServer.finishedAt)}, ${seconds(throughServer.durationMs)}:`,
+          `${throughServer.runs} runs, ${throughServer.crashes} crashes, ${throughServer.changedAfterRefusal} refused runs that changed the database,`,
+          `${throughServer.roundTripMismatches} of ${throughServer.roundTrips} accepted values not read back; exit codes ${exitCodes(throughServer.exitCodes)}.`,
+          '',
+        ]
+      : []),
     '### By command',
     '',
     '| command | arguments tried | runs | exit codes |',
@@ -118,7 +137,7 @@ function hostileSection(report: HostileReport | undefined): string[] {
   ];
 }
 
-function raceSection(report: RaceReport | undefined): string[] {
+function raceSection(report: RaceReport | undefined, throughServer: RaceReport | undefined): string[] {
   if (!report) return ['## Races', '', '_No report: `test/integration/races.test.ts` runs on a server only (TEST_DATABASE_URL)._', ''];
   return [
     '## Races',
@@ -126,10 +145,20 @@ function raceSection(report: RaceReport | undefined): string[] {
     `\`test/integration/races.test.ts\`, ${report.database}, ${when(report.finishedAt)}, ${seconds(report.durationMs)}. Each contender is`,
     'a separate `epicevents` process; where it matters, all of them are held on the same row lock and',
     'released together.',
+    ...(throughServer
+      ? [
+          'The last column is the run through real `epicevents serve` processes (the `server mode` test',
+          `project), ${when(throughServer.finishedAt)}, ${seconds(throughServer.durationMs)}; "direct only" marks a race whose subject is direct mode itself.`,
+        ]
+      : []),
     '',
-    '| race | rounds | contenders per round | what must hold | rounds that broke it |',
-    '| --- | ---: | ---: | --- | ---: |',
-    ...report.races.map((r) => `| ${r.name} | ${r.rounds} | ${r.contenders} | ${r.outcome} | ${r.violations} |`),
+    `| race | rounds | contenders per round | what must hold | rounds that broke it |${throughServer ? ' … through a server |' : ''}`,
+    `| --- | ---: | ---: | --- | ---: |${throughServer ? ' ---: |' : ''}`,
+    ...report.races.map((r) => {
+      const served = throughServer?.races.find((s) => s.name === r.name);
+      const column = throughServer ? ` ${served ? served.violations : 'direct only'} |` : '';
+      return `| ${r.name} | ${r.rounds} | ${r.contenders} | ${r.outcome} | ${r.violations} |${column}`;
+    }),
     '',
   ];
 }
@@ -150,10 +179,11 @@ function faultSection(report: FaultReport | undefined): string[] {
 
 export function renderReliabilityDoc(reports: ReliabilityReports): string {
   const hostile = reports.hostile;
-  const crashes = (hostile?.crashes ?? 0) + (hostile?.roundTripMismatches ?? 0);
+  const hostileRuns = [hostile, reports.hostileThroughServer];
+  const crashes = hostileRuns.reduce((sum, run) => sum + (run?.crashes ?? 0) + (run?.roundTripMismatches ?? 0), 0);
   const lost =
-    (hostile?.changedAfterRefusal ?? 0) +
-    (reports.races?.races.reduce((sum, r) => sum + r.violations, 0) ?? 0) +
+    hostileRuns.reduce((sum, run) => sum + (run?.changedAfterRefusal ?? 0), 0) +
+    [reports.races, reports.racesThroughServer].reduce((sum, run) => sum + (run?.races.reduce((total, r) => total + r.violations, 0) ?? 0), 0) +
     (reports.faults?.faults.reduce((sum, f) => sum + f.halfWritten, 0) ?? 0);
   return [
     '# Reliability',
@@ -162,7 +192,7 @@ export function renderReliabilityDoc(reports: ReliabilityReports): string {
     '',
     'What the hostile-input, race and fault suites try against the real binary, and what they found.',
     'The suites fail on any crash or lost write; this page is the record of a run. To regenerate it:',
-    '`TEST_DATABASE_URL=postgres://… npm run test:integration` (or the three files alone), then',
+    "`TEST_DATABASE_URL=postgres://… npm test -- --selectProjects integration 'server mode'` (or the three files alone), then",
     '`npm run docs:reliability`.',
     '',
     '| found | count |',
@@ -170,8 +200,8 @@ export function renderReliabilityDoc(reports: ReliabilityReports): string {
     `| crashes (exit 1, stack trace, hang, control character on the terminal, value not read back) | ${crashes} |`,
     `| data lost or half-written (a refusal that wrote, a broken race invariant, a fault that left a trace) | ${lost} |`,
     '',
-    ...hostileSection(hostile),
-    ...raceSection(reports.races),
+    ...hostileSection(hostile, reports.hostileThroughServer),
+    ...raceSection(reports.races, reports.racesThroughServer),
     ...faultSection(reports.faults),
     '## Bugs found while building these suites (all fixed before the run above)',
     '',

@@ -16,10 +16,12 @@ const { postgresBinDir, startCluster } = require('../test/support/postgres-clust
 
 const ROOT = path.resolve(__dirname, '..');
 
-// What the first line announces, for a 2-core machine. On a server: whole runs took 6.7 minutes.
+// What the first line announces, for a 2-core machine. On a server: whole runs took 6.7 minutes
+// before hostile-input, races and the prompt suites also ran in server mode, which adds about 3
+// minutes by per-file timings (hostile-input as long as its direct run, races about 1.5 minutes).
 // Embedded: an estimate from per-file timings (the CLI files run 6 to 8 times faster in process);
 // to be replaced by a whole run's time measured on an otherwise idle machine.
-const EXPECTED = { server: '7 minutes', cluster: '7 minutes', embedded: '10 minutes' };
+const EXPECTED = { server: '10 minutes', cluster: '10 minutes', embedded: '10 minutes' };
 
 function chooseEngine() {
   const asked = process.env.EPICEVENTS_TEST_ENGINE;

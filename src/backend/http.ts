@@ -3,6 +3,7 @@ import { ServerConnection } from '../client/connection';
 import { errorFromProblem } from '../client/problem-error';
 import { readStreamedItems } from '../client/streamed-items';
 import { unavailable } from '../errors/cli-error';
+import { parseSearch } from '../validation/parse';
 import { type Backend, type ClientImportOptions, type ClientsApi, type ImportRejection, type ImportSummary, type Page, type PageRequest } from './backend';
 import { HttpSession, type HttpSessionEnvironment } from './http-session';
 
@@ -47,6 +48,9 @@ export class HttpBackend implements Backend {
 
   private async call(route: JsonRoute<Noun, never>, args: unknown[]): Promise<unknown> {
     const wire = (route.encode as (...values: unknown[]) => WireRequest)(...args);
+    // A search text travels in the URL: checked by the services' own rule first, so that one no
+    // server would take is the one-line refusal naming it, as in direct mode, not a URL refused as too long.
+    if (wire.query.search !== undefined) parseSearch(wire.query.search);
     const limit = largePageLimit(route, args);
     if (limit !== undefined) return this.callInPages(route, args, limit);
     const json = await this.connection.json<unknown>({

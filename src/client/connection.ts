@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { CliError, unavailable } from '../errors/cli-error';
+import { CliError, unavailable, usageError } from '../errors/cli-error';
 import { errorFromProblem } from './problem-error';
 import { type ServerAddress } from './server-url';
 
@@ -10,6 +10,13 @@ import { type ServerAddress } from './server-url';
  * that does not answer ends the command with exit 7 within 5 s of its start.
  */
 export const ANSWER_TIMEOUT_MS = 4000;
+/**
+ * How long a session request waits for its answer before the command asks the server's
+ * `GET /healthz`, on a connection of its own, whether the process lives. One that answers is busy
+ * (the request waits on a row other commands hold, say): the request then waits like any other,
+ * up to IDLE_TIMEOUT_MS of silence. One that does not answer either is exit 7 at ANSWER_TIMEOUT_MS.
+ */
+export const PROBE_AFTER_MS = 1000;
 /**
  * How long a connection may stay silent once a request is under way: longer than the server's
  * own limit on one statement (30 s), after which it answers 503 itself.
@@ -118,8 +125,23 @@ export class ServerConnection {
         resolve(response);
       });
       const connectTimer = setTimeout(() => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), ANSWER_TIMEOUT_MS);
+      if (request.prompt) {
+        // The timer runs until the answer, unless the server shows it lives.
+        const probe = new AbortController();
+        const probeTimer = setTimeout(() => {
+          void this.alive(ANSWER_TIMEOUT_MS - PROBE_AFTER_MS, probe.signal).then((alive) => {
+            if (alive) clearTimeout(connectTimer);
+          });
+        }, PROBE_AFTER_MS);
+        const stopProbe = () => {
+          clearTimeout(probeTimer);
+          probe.abort();
+        };
+        outgoing.once('response', stopProbe);
+        outgoing.once('close', stopProbe);
+      }
       outgoing.on('socket', (socket) => {
-        if (request.prompt) return; // the timer runs until the answer
+        if (request.prompt) return; // the timer runs until the answer, or until /healthz answers
         const connected = () => clearTimeout(connectTimer);
         // A kept-alive socket is connected already; a new one says so once TCP (and TLS) are up.
         if (!socket.connecting) connected();
@@ -138,6 +160,23 @@ export class ServerConnection {
     });
   }
 
+  /**
+   * Whether the server's `GET /healthz` answers 200 within `timeoutMs`, on a connection of its own
+   * (the command's is busy); false as well once `signal` aborts it (the answer it waited for came).
+   */
+  private alive(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    const url = new URL('/healthz', this.server.url);
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve) => {
+      const probe = client.get(url, { agent: false, timeout: timeoutMs, signal }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      probe.on('timeout', () => probe.destroy());
+      probe.on('error', () => resolve(false));
+    });
+  }
+
   /** A refusal: the problem document as the services' error, or exit 7 when the answer is not one. */
   private async failure(response: http.IncomingMessage): Promise<CliError> {
     const status = response.statusCode ?? 0;
@@ -145,6 +184,10 @@ export class ServerConnection {
     if (/^application\/problem\+json\b/.test(response.headers['content-type'] ?? '')) {
       const error = errorFromProblem(text);
       if (error) return error;
+    }
+    // The request line or headers too long for the server: what the command was given is too long, not the server's fault.
+    if (status === 414 || status === 431) {
+      return usageError(`the request is too long for the server at ${this.server.origin} (${status} ${http.STATUS_CODES[status]})`, 'give shorter values');
     }
     return unavailable(
       `the server at ${this.server.origin} answered ${status} ${http.STATUS_CODES[status] ?? ''}`.trimEnd(),

@@ -9,7 +9,7 @@ import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { type Action, ruleFor } from '../permissions/permission-matrix';
 import { parseClientFullName, parseCompanyName } from '../validation/client-fields';
-import { parseEmail, parsePhone, parseText } from '../validation/parse';
+import { parseEmail, parsePhone, parseSearch } from '../validation/parse';
 import { changedFields, recordAudit } from './audit.service';
 import { moveContracts } from './hand-over';
 import { type Page, type PageRequest, toPage } from './pagination';
@@ -123,7 +123,7 @@ export function clientSearchCondition(alias: string, pattern = ':pattern'): stri
 
 /** The `:pattern` parameter of a `--search` text: checked like any text, `%` and `_` literal. */
 export function searchPattern(search: string): string {
-  return likePattern(parseText(search, { field: 'search' }, 150));
+  return likePattern(parseSearch(search));
 }
 
 export async function listClients(db: SqlRunner, actor: Actor, filters: ClientFilters, page: PageRequest): Promise<Page<ClientRecord>> {

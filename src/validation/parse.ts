@@ -51,6 +51,18 @@ export function parseText(value: unknown, field: FieldLabel, max: number, option
   return text;
 }
 
+/** The longest search text (`--search`, `?search=`): as long as the longest full name or company name it could match. */
+export const MAX_SEARCH_LENGTH = 150;
+
+/**
+ * A search text, as the services and the HTTP client check it: trimmed, not blank, at most
+ * MAX_SEARCH_LENGTH characters. The client checks it before the text goes into a URL, so a
+ * search no server would take is this one-line refusal, as in direct mode.
+ */
+export function parseSearch(value: unknown, field: FieldLabel = { field: 'search' }): string {
+  return parseText(value, field, MAX_SEARCH_LENGTH);
+}
+
 const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 // Control characters (ESC, BEL, …) and invisible formatting (right-to-left overrides, zero-width

@@ -378,6 +378,8 @@ describe('--search on contracts and events', () => {
     expect(exported.code).toBe(0);
     expect(exportedIds(exported)).toEqual([c1.id, c2.id]);
     expectOneLineError(await manager.run(['contract', 'list', '--search', '   ']), 2, /--search/);
+    // In server mode too: refused by the same rule before it is put in a URL, not a request the server finds too long.
+    expectOneLineError(await manager.run(['contract', 'list', '--search', 'z'.repeat(10_000)]), 2, /^error: --search must be at most 150 characters \(got 10000\)/);
   });
 
   it("should find events by their name or location, or their client's details, in list and export", async () => {

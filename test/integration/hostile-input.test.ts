@@ -19,7 +19,8 @@ import { initManager, login, type TestUser, userFor } from '../support/users';
  * On a server the runs go through four lanes, each with a database of its own, so the
  * before/after fingerprint of each run is exact although four commands run at a time. The
  * embedded engine (one process per data folder, about a second per command) gets every fortieth
- * case in one lane: the parsers are the same code either way.
+ * case in one lane: the parsers are the same code either way. In the `server mode` project each
+ * lane's commands go through the real `epicevents serve` of its database, started once with it.
  */
 const SERVER = Boolean(serverUrl());
 const LANES = SERVER ? 4 : 1;

@@ -6,7 +6,7 @@ import { type CliOptions, type CliResult, runCli, tempHome } from '../support/cl
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { type RaceReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
-import { adminQuery, createTestDatabase, serverUrl, type TestDatabase, withDatabase } from '../support/test-database';
+import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 /**
@@ -19,7 +19,15 @@ import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../su
  * nothing can interleave there, except processes that reach the folder by two paths (the last
  * describe, which always runs). (auth.test.ts has one round of racing inits and the refresh replay
  * in one process; contract-event-concurrency.test.ts races the services in-process.)
+ *
+ * In the `server mode` project every contender goes through a real `epicevents serve`, with
+ * servers enough that the race is the database's: a pool of connections larger than the number of
+ * contenders, a server per contender where a server remembers something in memory (the reminders it
+ * posted, the failed logins it counted), and servers with the settings a race needs (1 s tokens).
  */
+const SERVER_MODE = cliMode() === 'server';
+/** Connections of a server that serves a race: every contender blocked on the row at once, and the test's own. */
+const RACE_POOL = { env: { EPICEVENTS_DB_POOL: '40' } };
 const onServer = serverUrl() ? describe : describe.skip;
 const RACE_TIMEOUT_MS = 180_000;
 const report: RaceReport = { suite: 'races', database: 'server', finishedAt: '', durationMs: 0, races: [] };
@@ -42,12 +50,19 @@ afterAll(() => {
   writeReliabilityReport(report);
 });
 
+/** An access token of the person, as a script gets one (`login --print-token`), for EPICEVENTS_TOKEN. */
+async function printedToken(user: TestUser, password: string): Promise<string> {
+  const result = await user.run(['login', '--email', user.email, '--password-stdin', '--print-token'], { stdin: `${password}\n` });
+  if (result.code !== 0) throw new Error(`login --print-token of ${user.email} failed (${result.code}): ${result.stderr}`);
+  return result.stdout.trim();
+}
+
 const codes = (results: CliResult[]) => results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
 const noStackTrace = (results: CliResult[]) => results.every((r) => !/\n\s+at /.test(r.stderr));
 
 onServer('races on a server', () => {
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ server: RACE_POOL });
     manager = await initManager(db);
     await insertEmployee(db, { role: 'MANAGEMENT', email: 'grace@epic.events' });
     otherManager = userFor(db, 'grace@epic.events');
@@ -65,27 +80,24 @@ onServer('races on a server', () => {
       const rounds = 5;
       const violations: string[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        const name = `epicevents_init_race_${process.pid}_${round}_${Date.now()}`;
-        await adminQuery(`CREATE DATABASE ${name}`);
+        // Direct mode: a database without even the schema, which the inits create as they race. Server
+        // mode: a server of its own each round, on a migrated database (its administrator migrates it).
+        const raceDb = SERVER_MODE ? await createTestDatabase() : await createEmptyTestDatabase();
         try {
-          const url = withDatabase(serverUrl()!, name);
           const results = await Promise.all(
             [1, 2, 3, 4].map((i) =>
               runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
-                env: { DATABASE_URL: url, EPICEVENTS_HOME: tempHome() },
+                env: { ...raceDb.env, EPICEVENTS_HOME: tempHome() },
                 stdin: `${TEST_PASSWORD}\n`,
               }),
             ),
           );
-          const raceDb = new Client({ connectionString: url });
-          await raceDb.connect();
-          const [{ n }] = (await raceDb.query('SELECT count(*)::int AS n FROM employees')).rows as { n: number }[];
-          await raceDb.end();
+          const [{ n }] = await raceDb.query<{ n: number }>('SELECT count(*)::int AS n FROM employees');
           if (JSON.stringify(codes(results)) !== '[0,6,6,6]' || n !== 1 || !noStackTrace(results)) {
             violations.push(`round ${round}: exits ${codes(results).join(',')}, ${n} employees: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
           }
         } finally {
-          await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await raceDb.close();
         }
       }
       record('init on an empty database', rounds, 4, 'one account created, the others exit 6', violations);
@@ -270,17 +282,25 @@ onServer('races on a server', () => {
       const rounds = 5;
       const contenders = 4;
       const violations: string[] = [];
+      const people = [manager, otherManager, sales, manager];
+      // A server posts the reminders at most once a minute: in server mode each contender comes to a
+      // fresh server of its own, with an access token of the person (tokens hold on every server).
+      const passwords = [TEST_PASSWORD, FACTORY_PASSWORD, FACTORY_PASSWORD, TEST_PASSWORD];
+      const tokens = SERVER_MODE ? await Promise.all(people.map((person, i) => printedToken(person, passwords[i]))) : [];
       for (let round = 0; round < rounds; round += 1) {
         const client = await insertClient(db, { salesContactId: sales.id });
         const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
         const event = await insertEvent(db, { contractId: contract.id, startAt: new Date(Date.now() + 2 * 86400_000) });
+        const servers = SERVER_MODE ? await Promise.all(people.map(() => db.addServer!())) : [];
         // SHARE mode lets every contender read that the reminder is missing, and holds back its
         // INSERT: all of them insert at once when it lets go, and the unique index decides.
         const gate = new Client({ connectionString: db.url });
         await gate.connect();
         await gate.query('BEGIN');
         await gate.query('LOCK TABLE notifications IN SHARE MODE');
-        const pending = [manager, otherManager, sales, manager].map((user) => user.run(['whoami', '--json'], { timeoutMs: 90_000 }));
+        const pending = people.map((user, i) =>
+          user.run(['whoami', '--json'], { timeoutMs: 90_000, env: SERVER_MODE ? { ...servers[i].env, EPICEVENTS_TOKEN: tokens[i] } : {} }),
+        );
         try {
           await waitForBlocked(db.url!, contenders, 60_000, watchRuns(pending));
         } finally {
@@ -288,6 +308,7 @@ onServer('races on a server', () => {
           await gate.end();
         }
         const results = await Promise.all(pending);
+        await Promise.all(servers.map((server) => server.stop()));
         const reminders = await db.query<{ recipient_id: number }>(`SELECT recipient_id FROM notifications WHERE kind = 'event_upcoming' AND entity_id = $1`, [event.id]);
         if (results.some((r) => r.code !== 0) || reminders.length !== 1 || reminders[0].recipient_id !== sales.id || !noStackTrace(results)) {
           violations.push(`round ${round}: exits ${codes(results).join(',')}, ${reminders.length} reminders: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
@@ -306,13 +327,15 @@ onServer('races on a server', () => {
       const contenders = 4;
       const violations: string[] = [];
       const support = await insertEmployee(db, { role: 'SUPPORT', email: 'rita@epic.events' });
+      // The access token's lifetime is the setting of whoever signs it: the CLI in direct mode, the server in server mode.
+      const shortTokens = SERVER_MODE ? (await db.addServer!({ env: { EPICEVENTS_ACCESS_TTL: '1s' } })).env : { EPICEVENTS_ACCESS_TTL: '1s' };
       for (let round = 0; round < rounds; round += 1) {
         // A session whose access token lives one second, copied to four machines.
-        const original = userFor(db, support.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+        const original = userFor(db, support.email, shortTokens);
         await login(original, FACTORY_PASSWORD);
         const credentials = fs.readFileSync(path.join(original.home, 'credentials.json'));
         const copies = Array.from({ length: contenders }, () => {
-          const copy = userFor(db, support.email, { EPICEVENTS_ACCESS_TTL: '1s' });
+          const copy = userFor(db, support.email, shortTokens);
           fs.writeFileSync(path.join(copy.home, 'credentials.json'), credentials, { mode: 0o600 });
           return copy;
         });
@@ -404,7 +427,10 @@ onServer('a command whose author is deactivated while it waits', () => {
  * it. With the lock keyed on the path given, each half took its own lock and PGlite's copies in
  * memory overwrote each other's files: commands exited 0 and their clients were gone.
  */
-describe('races on the embedded engine', () => {
+// The subject is the embedded engine's folder lock between direct-mode processes: nothing of it goes through a server.
+const directOnly = SERVER_MODE ? describe.skip : describe;
+
+directOnly('races on the embedded engine', () => {
   let folder: string;
   /** One folder for the session and, inside it, the embedded database. */
   const inFolder = (home: string) => ({ EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data'), DATABASE_URL: undefined });
@@ -542,12 +568,18 @@ onServer('lockout under parallel logins', () => {
       const violations: string[] = [];
       for (let round = 0; round < rounds; round += 1) {
         const target = await insertEmployee(lockoutDb, { role: 'SALES', email: `target${round}@epic.events` });
+        // Server mode: the server counts failed logins in memory too (per address and per email), and
+        // would refuse a second round, and the right password, before the account's lockout is read.
+        // The wrong logins go to a fresh server; the right password to another one, which knows only
+        // the lockout the first recorded in the database.
+        const [racing, checking] = SERVER_MODE ? await Promise.all([lockoutDb.addServer!(RACE_POOL), lockoutDb.addServer!()]) : [];
+        const loginEnv = (server: AddedServer | undefined) => ({ ...lockoutDb.env, ...server?.env, EPICEVENTS_HOME: tempHome() });
         // Every attempt reaches the employee row at the same moment: the failures that passed the
         // lock check before the lock was written are the ones that used to clear it.
         const lock = await holdRowLock(lockoutDb.url!, 'employees', 'id = $1', [target.id]);
         const pending = Array.from({ length: contenders }, (_, i) =>
           runCli(['login', '--email', target.email, '--password-stdin'], {
-            env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+            env: loginEnv(racing),
             stdin: `wrong-password-${round}-${i}\n`,
             timeoutMs: 120_000,
           }),
@@ -563,15 +595,16 @@ onServer('lockout under parallel logins', () => {
           [target.id],
         );
         const right = await runCli(['login', '--email', target.email, '--password-stdin'], {
-          env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+          env: loginEnv(checking),
           stdin: `${FACTORY_PASSWORD}\n`,
         });
         // The lock over (moved into the past), the right password works again.
         await lockoutDb.query("UPDATE employees SET locked_until = now() - interval '1 second' WHERE id = $1", [target.id]);
         const afterLock = await runCli(['login', '--email', target.email, '--password-stdin'], {
-          env: { ...lockoutDb.env, EPICEVENTS_HOME: tempHome() },
+          env: loginEnv(checking),
           stdin: `${FACTORY_PASSWORD}\n`,
         });
+        await Promise.all([racing?.stop(), checking?.stop()]);
         const problems = [
           results.some((r) => r.code !== 3) && `exits ${codes(results).join(',')}`,
           afterLock.code !== 0 && `the right password after the lock got exit ${afterLock.code}: ${afterLock.stderr.trim()}`,

@@ -265,6 +265,14 @@ interface SessionBody {
       const notAnObject = expectProblem(await post('/v1/auth/refresh', [1, 2]), 400, 'validation');
       expect(notAnObject.detail).toBe('the body must be object');
     });
+
+    it('should refuse a search text over 150 characters with 400 naming the query parameter as a JSON pointer', async () => {
+      await insertEmployee(db, { email: 'long-search@epic.events', role: 'MANAGEMENT' });
+      const session = await loginAs('long-search@epic.events');
+      const refused = expectProblem(await get(`/v1/clients?search=${'z'.repeat(151)}`, session.accessToken), 400, 'validation');
+      expect(refused).toMatchObject({ pointer: '/search' });
+      expect(refused.detail).toMatch(/search must be at most 150 characters \(got 151\)$/);
+    });
   });
 
   describe('the login throttle', () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -292,6 +293,48 @@ onServer('when the server is away', () => {
     } finally {
       for (const socket of accepted) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('should wait for the answer of a server that is busy but alive (its /healthz answers) rather than exit 7', async () => {
+    // Answers /healthz at once and the login only after longer than the client's answer timeout (4 s),
+    // as a server whose request waits on a row other commands hold.
+    const busy = http.createServer((request, response) => {
+      const refuse = () => {
+        response.writeHead(401, { 'content-type': 'application/problem+json' });
+        response.end(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, code: 'unauthenticated', detail: 'wrong email or password' }));
+      };
+      if (request.url === '/healthz') response.end(JSON.stringify({ status: 'ok' }));
+      else setTimeout(refuse, 5000);
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyUrl = `http://127.0.0.1:${(busy.address() as net.AddressInfo).port}`;
+    try {
+      const env = { EPICEVENTS_HOME: tempHome(), DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+      const waited = await runCli(['login', '--server', busyUrl, '--email', 'a@epic.events', '--password-stdin'], { env, stdin: 'x\n', timeoutMs: 20_000 });
+      expectOneLineError(waited, 3, /^error: wrong email or password/);
+    } finally {
+      busy.closeAllConnections();
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
+  it('should end with exit 2 in one line when the server finds the request too long (414, 431)', async () => {
+    const statuses = [414, 431];
+    const strict = http.createServer((_request, response) => {
+      response.writeHead(statuses.shift() ?? 500, { connection: 'close' });
+      response.end();
+    });
+    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+    const strictUrl = `http://127.0.0.1:${(strict.address() as net.AddressInfo).port}`;
+    try {
+      const env = { EPICEVENTS_HOME: tempHome(), DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+      for (const status of ['414 URI Too Long', '431 Request Header Fields Too Large']) {
+        const refused = await runCli(['login', '--server', strictUrl, '--email', 'a@epic.events', '--password-stdin'], { env, stdin: 'x\n', timeoutMs: 10_000 });
+        expectOneLineError(refused, 2, new RegExp(`^error: the request is too long for the server at ${strictUrl} \\(${status}\\)`));
+      }
+    } finally {
+      await new Promise((resolve) => strict.close(resolve));
     }
   });
 });

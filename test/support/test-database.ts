@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { type DatabaseLender } from '../../src/cli/context';
 import { Database } from '../../src/database/database';
+import type { RunningServer, ServerOptions } from './server';
 
 /**
  * A database of its own for one test file, cloned from the run's migrated template:
@@ -20,6 +21,24 @@ export interface TestDatabase {
   dataDir?: string;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
+  /**
+   * In server mode: one more `epicevents serve` over this database, for a test whose commands
+   * must meet on several server processes (what a server keeps in memory) or on a server with
+   * settings of its own. Stopped by its stop(), or by close().
+   */
+  addServer?(options?: ServerOptions): Promise<AddedServer>;
+}
+
+export interface AddedServer {
+  url: string;
+  /** The CLI's environment that names this server (to lay over the test database's `env`). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface TestDatabaseOptions {
+  /** In server mode: how the server that serves the database is started (its settings, e.g. EPICEVENTS_DB_POOL). */
+  server?: ServerOptions;
 }
 
 export const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
@@ -51,14 +70,14 @@ export async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const template = process.env.EPICEVENTS_TEST_TEMPLATE;
   if (!template) throw new Error('integration tests need the global setup (run them through jest)');
   const url = serverUrl();
   if (url) {
     const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
     const db = await serverDatabase(url, name, `CREATE DATABASE ${name} TEMPLATE ${template}`);
-    return cliMode() === 'server' ? throughServer(db) : db;
+    return cliMode() === 'server' ? throughServer(db, options.server) : db;
   }
   return embeddedDatabase((dataDir) => fs.cpSync(template, dataDir, { recursive: true }));
 }
@@ -76,15 +95,29 @@ export async function createEmptyTestDatabase(): Promise<TestDatabase> {
   return embeddedDatabase();
 }
 
-/** The database behind a real `epicevents serve`: the CLI's environment names the server only; close() stops it. */
-async function throughServer(db: TestDatabase): Promise<TestDatabase> {
+/** The database behind a real `epicevents serve`: the CLI's environment names the server only; close() stops it (and any added one). */
+async function throughServer(db: TestDatabase, options?: ServerOptions): Promise<TestDatabase> {
   const { startServer } = await import('./server');
-  const server = await startServer(db);
+  const servers = new Set<RunningServer>();
+  const addServer = async (serverOptions?: ServerOptions): Promise<AddedServer> => {
+    const server = await startServer(db, serverOptions);
+    servers.add(server);
+    return {
+      url: server.url,
+      env: { EPICEVENTS_SERVER: server.url, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' },
+      stop: async () => {
+        servers.delete(server);
+        await server.stop();
+      },
+    };
+  };
+  const first = await addServer(options);
   return {
     ...db,
-    env: { EPICEVENTS_SERVER: server.url, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' },
+    env: first.env,
+    addServer,
     close: async () => {
-      await server.stop();
+      await Promise.all([...servers].map((server) => server.stop()));
       await db.close();
     },
   };

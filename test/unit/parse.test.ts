@@ -1,5 +1,5 @@
 import { CliError } from '../../src/errors/cli-error';
-import { parseAmount, parseDateTime, parseEmail, parseId, parsePhone, parseText } from '../../src/validation/parse';
+import { parseAmount, parseDateTime, parseEmail, parseId, parsePhone, parseSearch, parseText } from '../../src/validation/parse';
 
 function refusal(parse: () => unknown): CliError {
   try {
@@ -160,5 +160,23 @@ describe('parseText', () => {
     const error = refusal(() => parseText(input, 'location', 200));
     expect(error.code).toBe('validation');
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('parseSearch', () => {
+  it('should keep a search text of up to 150 characters, trimmed, % and _ as they are', () => {
+    expect(parseSearch('  100%_done ')).toBe('100%_done');
+    expect(parseSearch('é'.repeat(150))).toBe('é'.repeat(150));
+  });
+
+  it.each([
+    ['z'.repeat(151), /^\{search\} must be at most 150 characters \(got 151\)$/],
+    ['z'.repeat(10_000), /^\{search\} must be at most 150 characters \(got 10000\)$/],
+    ['   ', /^\{search\} cannot be empty$/],
+  ])('should refuse %#: blank or longer than 150 characters, naming the search field', (input, message) => {
+    const error = refusal(() => parseSearch(input));
+    expect(error.code).toBe('validation');
+    expect(error.field).toBe('search');
+    expect(error.render((field) => `{${field}}`).message).toMatch(message);
   });
 });

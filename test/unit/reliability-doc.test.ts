@@ -42,6 +42,18 @@ describe('renderReliabilityDoc', () => {
     expect(doc).toContain('| Sentry unreachable | 1 | exit 0 | 0 | `sentry.test.ts` |');
   });
 
+  it('should add the runs through a server beside the direct ones, and count what they found', () => {
+    const hostileThroughServer = { ...hostile, runs: 12, crashes: 1, exitCodes: { '2': 9, '0': 3 } };
+    const racesThroughServer: RaceReport = { ...races, races: [{ ...races.races[0], violations: 2 }] };
+    const withEmbedded: RaceReport = { ...races, races: [...races.races, { name: 'embedded folder', rounds: 3, contenders: 4, outcome: 'kept', violations: 0 }] };
+    const doc = renderReliabilityDoc({ hostile, races: withEmbedded, faults, hostileThroughServer, racesThroughServer });
+    expect(doc).toContain('| crashes (exit 1, stack trace, hang, control character on the terminal, value not read back) | 1 |');
+    expect(doc).toContain('| data lost or half-written (a refusal that wrote, a broken race invariant, a fault that left a trace) | 3 |');
+    expect(doc).toMatch(/:\n12 runs, 1 crashes, 0 refused runs that changed the database,\n0 of 3 accepted values not read back; exit codes 0: 3, 2: 9\./);
+    expect(doc).toContain('| contract pay | 4 | 20 | never below zero | 1 | 2 |');
+    expect(doc).toContain('| embedded folder | 3 | 4 | kept | 0 | direct only |');
+  });
+
   it('should say which report is missing when a suite did not run', () => {
     expect(renderReliabilityDoc({ hostile })).toMatch(/_No report: `test\/integration\/races.test.ts` runs on a server only/);
   });
