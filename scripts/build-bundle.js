@@ -11,10 +11,9 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'dist', 'bundle');
 
 // Native code, WebAssembly and packages loaded only on some paths stay ordinary node_modules
-// packages: argon2 and keytar (native), PGlite (WebAssembly files beside its code; typeorm-pglite
-// shares its instance), Sentry and inquirer (loaded only when used), Fastify and its plugins (only
-// `serve`), pg-native (optional, absent).
-const EXTERNAL = ['argon2', 'keytar', '@electric-sql/*', 'typeorm-pglite', 'typeorm-pglite/*', '@sentry/node', 'inquirer', 'fastify', '@fastify/*', 'pg-native'];
+// packages: argon2 and keytar (native), PGlite (WebAssembly files beside its code), Sentry and
+// inquirer (loaded only when used), Fastify and its plugins (only `serve`), pg-native (optional, absent).
+const EXTERNAL = ['argon2', 'keytar', '@electric-sql/*', '@sentry/node', 'inquirer', 'fastify', '@fastify/*', 'pg-native'];
 
 /**
  * pg asks whether it runs in a Cloudflare Worker by constructing a `Response`; on Node 20 that

@@ -16,11 +16,12 @@ const { postgresBinDir, startCluster } = require('../test/support/postgres-clust
 
 const ROOT = path.resolve(__dirname, '..');
 
-// What the first line announces, for a 2-core machine. On a server: whole runs took 6.7 minutes
-// before hostile-input, races and the prompt suites also ran in server mode, which adds about 3
-// minutes by per-file timings (hostile-input as long as its direct run, races about 1.5 minutes).
-// Embedded: an estimate from per-file timings (the CLI files run 6 to 8 times faster in process);
-// to be replaced by a whole run's time measured on an otherwise idle machine.
+// What the first line announces, for a 2-core machine. On a server: a whole run (hostile-input,
+// races and the prompt suites in server mode too) took 17 minutes on a machine shared with other
+// work (load average 4 to 16), about 10 on a quieter one by per-file timings. Embedded: a whole run
+// took 13.3 minutes, build included, on a shared machine (load average 6 to 15); the files changed
+// after it took 3.5 minutes off their times in that run. To be replaced by whole runs on an
+// otherwise idle machine.
 const EXPECTED = { server: '10 minutes', cluster: '10 minutes', embedded: '10 minutes' };
 
 function chooseEngine() {

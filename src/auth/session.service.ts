@@ -218,6 +218,8 @@ export async function assertNotInitialised(manager: EntityManager): Promise<void
 export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): Promise<Actor> {
   const policy = passwordPolicyError(input.password);
   if (policy) throw passwordRuleError(policy, 'password');
+  // Refused at once when it is over: the hash (deliberately slow) is made only for an account that may be created.
+  await assertNotInitialised(db.manager);
   const hash = await hashPassword(input.password);
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');

@@ -16,7 +16,7 @@ export async function main(argv: string[], runtime: RunEnvironment): Promise<num
   const { version } = require('../../../package.json') as { version: string };
   try {
     loadDotEnv();
-    const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code));
+    const program = buildProgram(NOUNS, specsFor(argv, CATALOG), version, runtime, (code) => (exitCode = code), argv);
     const bare = bareCommand(program, argv);
     if (bare) {
       bare.outputHelp();

@@ -21,6 +21,7 @@ export function buildProgram(
   version: string,
   runtime: RunEnvironment,
   setExitCode: (code: number) => void,
+  argv: string[],
 ): Command {
   const program = new Command('epicevents')
     .description('Epic Events CRM: clients, contracts and events from the terminal')
@@ -32,7 +33,7 @@ export function buildProgram(
   program.configureOutput({
     writeOut: (text) => runtime.streams.stdout.write(text),
     writeErr: (text) => runtime.streams.stderr.write(text),
-    outputError: (text) => reportParseError(text, runtime),
+    outputError: (text) => reportParseError(text, runtime, argv),
   });
   program.addHelpText(
     'after',
@@ -122,9 +123,10 @@ export function exitCodeTable(): string {
   return `${EXIT_CODES.map((row) => `${String(row.code).padStart(3)}  ${row.meaning}`).join('\n')}\n`;
 }
 
-function reportParseError(text: string, runtime: RunEnvironment): void {
+/** `argv` is the one being parsed (main's, not necessarily this process's): --json may not be parsed yet. */
+function reportParseError(text: string, runtime: RunEnvironment, argv: string[]): void {
   const message = text.trim().replace(/^error:\s*/, '');
-  const json = process.argv.includes('--json');
+  const json = argv.includes('--json');
   new Output(runtime.streams, { json, color: false }).error(usageError(message, 'see --help for the flags and examples'));
 }
 

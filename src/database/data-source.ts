@@ -74,14 +74,14 @@ export function createDataSource(target: DatabaseTarget): DataSource {
   }
   // Loaded only for the embedded engine: PGlite is the heaviest module the CLI can pull in.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  const { pgliteDriver } = require('./pglite-pool') as typeof import('./pglite-pool');
   ensurePrivateDir(target.dataDir);
   // PGlite cannot start in a folder reached through a symbolic link: it gets the real path.
   const dataDir = fs.realpathSync(target.dataDir);
   return withoutServerProbe(
     new DataSource({
       ...common,
-      driver: new PGliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }).driver,
+      driver: pgliteDriver({ dataDir, extensions: embeddedExtensions(), startParams: embeddedStartParams() }),
     } as DataSourceOptions),
     // PGlite's one database.
     'postgres',

@@ -245,15 +245,10 @@ export class Database implements SqlRunner {
     try {
       if (!this.dataSource.isInitialized) return;
       try {
+        // Closes the pool: on the embedded engine, the DataSource's own PGlite (pglite-pool.ts).
         await this.dataSource.destroy();
       } catch {
         // Closing a connection the server already dropped is not the user's problem.
-      }
-      if (this.embedded) {
-        // typeorm-pglite keeps one process-wide PGlite instance; close it so the process can exit.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { PGliteInstance } = require('typeorm-pglite/dist/pglite-instance') as { PGliteInstance: { close(): Promise<void> } };
-        await PGliteInstance.close();
       }
     } finally {
       // Only once PGlite has written everything back may the next process open the folder.

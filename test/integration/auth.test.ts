@@ -5,12 +5,12 @@ import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
-import { TEST_JWT_SECRET, tempHome, runCommandsAsProcesses } from '../support/cli';
+import { TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
-// The subject is the process: inits and session renewals racing between processes, the credential files they leave.
-runCommandsAsProcesses();
+// The races between processes (inits, session renewals) run the real binary (`process: true`);
+// the other commands run in this process on the embedded engine, as in most files.
 
 let db: TestDatabase;
 let manager: TestUser;
@@ -64,6 +64,7 @@ describe('init', () => {
           return user.run(['init', '--first-name', 'M', '--last-name', String(i), '--email', user.email, '--password-stdin'], {
             stdin: `${TEST_PASSWORD}\n`,
             timeoutMs: 120_000,
+            process: true,
           });
         }),
       );
@@ -304,7 +305,7 @@ describe('sessions', () => {
     await login(user);
     const before = readCredentials(user);
     await new Promise((r) => setTimeout(r, 2100));
-    const results = await Promise.all([1, 2, 3, 4].map(() => user.run(['whoami', '--json'], { timeoutMs: 60_000 })));
+    const results = await Promise.all([1, 2, 3, 4].map(() => user.run(['whoami', '--json'], { timeoutMs: 60_000, process: true })));
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     const [family] = await db.query<{ revoked_at: Date | null }>(
       'SELECT f.revoked_at FROM session_families f JOIN refresh_tokens t ON t.family_id = f.id WHERE t.token_hash = $1',

@@ -27,12 +27,9 @@ afterAll(async () => db.close());
 const readCredentials = (home: string) => fs.readFileSync(path.join(home, 'credentials.json'), 'utf8');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The environment naming `dir` as the config folder (on the embedded engine without moving the database). */
+/** The environment naming `dir` as the config folder (the session only: the embedded database stays where db.env puts it). */
 function configFolderEnv(dir: string): Record<string, string> {
-  if (db.url) return { ...db.env, EPICEVENTS_HOME: dir };
-  const parent = tempHome();
-  fs.symlinkSync(dir, path.join(parent, 'epicevents'));
-  return { ...db.env, XDG_CONFIG_HOME: parent };
+  return { ...db.env, EPICEVENTS_HOME: dir };
 }
 
 async function familyRevokedReason(refreshToken: string): Promise<string | null> {

@@ -3,19 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvParser } from '../../src/csv/csv-parser';
-import { TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
+import { TEST_JWT_SECRET } from '../support/cli';
 import { insertClient, insertContract, insertEvent } from '../support/factories';
 import { createTestDatabase, releaseEmbedded, type TestDatabase } from '../support/test-database';
 import { initManager, loggedIn, type TestUser } from '../support/users';
 import { expectOneLineError } from '../support/assertions';
 
-// The subject is the process: imports on a terminal (script(1)) and fresh databases made by the binary.
-runCommandsAsProcesses();
-
 /**
- * `client import` and `client|contract|event export --csv` through the real binary: what a user
- * sees, what is written (and that nothing is when a file is refused), and a round trip from one
- * database to another.
+ * `client import` and `client|contract|event export --csv` through the CLI (on a terminal, the real
+ * binary under script(1)): what a user sees, what is written (and that nothing is when a file is
+ * refused), and a round trip from one database to another (on the embedded engine, two folders
+ * open in this process at once).
  */
 let db: TestDatabase;
 let manager: TestUser;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, tempHome } from '../support/cli';
+import { emptyEmbeddedFolder } from '../support/test-database';
 import { TEST_PASSWORD } from '../support/users';
 
 /**
@@ -18,12 +19,18 @@ describe('the embedded data folder', () => {
     folders.push(dir);
     return dir;
   };
+  /** A data home whose database exists without the schema (creating one costs seconds: emptyEmbeddedFolder). */
+  const dataHome = () => {
+    const dir = folder();
+    emptyEmbeddedFolder(path.join(dir, 'epicevents', 'data'));
+    return dir;
+  };
   const embedded = (env: Record<string, string>) => ({ DATABASE_URL: undefined, XDG_DATA_HOME: shared, XDG_CONFIG_HOME: folder(), ...env });
   const login = (env: Record<string, string | undefined>) =>
     runCli(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n`, timeoutMs: EMBEDDED_TIMEOUT_MS });
 
   beforeAll(async () => {
-    shared = folder();
+    shared = dataHome();
     const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@epic.events', '--password-stdin'], {
       env: embedded({}),
       stdin: `${TEST_PASSWORD}\n`,
@@ -54,6 +61,7 @@ describe('the embedded data folder', () => {
     'should say that an empty embedded database has no employee and name `init`, not "invalid email or password" (exit 3)',
     async () => {
       const empty = path.join(folder(), 'data');
+      emptyEmbeddedFolder(empty);
       const result = await login(embedded({ EPICEVENTS_DATA_DIR: empty }));
       expect(result.code).toBe(3);
       expect(result.stderr.trim().split('\n')).toEqual([
@@ -68,13 +76,14 @@ describe('the embedded data folder', () => {
     async () => {
       const home = folder();
       const earlier = path.join(home, 'data');
+      emptyEmbeddedFolder(earlier);
       const init = await runCli(['init', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@epic.events', '--password-stdin'], {
         env: embedded({ EPICEVENTS_DATA_DIR: earlier }),
         stdin: `${TEST_PASSWORD}\n`,
         timeoutMs: EMBEDDED_TIMEOUT_MS,
       });
       expect(init.code).toBe(0);
-      const elsewhere = embedded({ EPICEVENTS_HOME: home, XDG_DATA_HOME: folder() });
+      const elsewhere = embedded({ EPICEVENTS_HOME: home, XDG_DATA_HOME: dataHome() });
       const refused = await login(elsewhere);
       expect(refused.code).toBe(3);
       expect(refused.stderr).toContain(`an earlier version kept it in ${earlier}: set EPICEVENTS_DATA_DIR=${earlier} to use that one`);

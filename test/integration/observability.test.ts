@@ -1,13 +1,9 @@
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { initManager, loggedIn, login, type TestUser, userFor } from '../support/users';
-import { runCommandsAsProcesses } from '../support/cli';
-
-// The subject is the process: what a process writes on stderr and in its log, from start to exit.
-runCommandsAsProcesses();
 
 /**
- * The audit trail and notifications through the real binary: one entry per successful write, in
+ * The audit trail and notifications through the CLI: one entry per successful write, in
  * the same transaction (none for a refused command); notifications for the right people only.
  */
 let db: TestDatabase;

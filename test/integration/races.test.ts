@@ -6,7 +6,7 @@ import { type CliOptions, type CliResult, runCli, tempHome } from '../support/cl
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { type RaceReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
-import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, emptyEmbeddedFolder, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 /**
@@ -439,6 +439,7 @@ directOnly('races on the embedded engine', () => {
 
   beforeAll(async () => {
     folder = tempHome();
+    emptyEmbeddedFolder(path.join(folder, 'data'));
     const env = inFolder(folder);
     const init = await runBinary(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });
     const adaLogin = await runBinary(['login', '--email', 'ada@epic.events', '--password-stdin'], { env, stdin: `${TEST_PASSWORD}\n` });

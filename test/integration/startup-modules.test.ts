@@ -165,7 +165,7 @@ describe('modules loaded at start-up', () => {
       });
       afterAll(async () => server?.stop());
 
-      const DATABASE_AND_KEYS = ['typeorm', 'pg', 'typeorm-pglite', 'jsonwebtoken', 'reflect-metadata'];
+      const DATABASE_AND_KEYS = ['typeorm', 'pg', 'jsonwebtoken', 'reflect-metadata'];
 
       it.each([[['whoami']], [['whoami', '--json']], [['client', 'list', '--json']], [['contract', 'list', '--unpaid', '--json']], [['event', 'list', '--mine', '--json']], [['notification', 'list']]])(
         'should load no database driver, ORM, PGlite, argon2 or token library when %p runs',

@@ -102,7 +102,10 @@ async function runInProcess(args: string[], options: CliOptions): Promise<CliRes
     });
   const streams = { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) };
   const stdin = Readable.from([Buffer.from(options.stdin ?? '')]);
-  const code = await main(['node', 'epicevents', ...args], { streams, stdin, env: processEnv(options.env), databases: embeddedLender }).catch((error: unknown) => {
+  // A process's arguments are text whatever the test passed: an id read back from the embedded
+  // engine is a number where pg gives a string (int8), and spawn would have made it text.
+  const argv = ['node', 'epicevents', ...args.map(String)];
+  const code = await main(argv, { streams, stdin, env: processEnv(options.env), databases: embeddedLender }).catch((error: unknown) => {
     stderr += `error: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`;
     return 1;
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Database } from '../../src/database/database';
 import { describeServer } from '../../src/database/database-errors';
-import { serverUrl, withDatabase } from './test-database';
+import { embeddedEmptyTemplate, serverUrl, withDatabase } from './test-database';
 
 /** Creates and migrates one template database per run; each test file clones it. */
 export default async function globalSetup(): Promise<void> {
@@ -26,6 +26,10 @@ export default async function globalSetup(): Promise<void> {
   }
   process.stdout.write('\nintegration tests: embedded PGlite (set TEST_DATABASE_URL to use a server)\n');
   const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-tpl-')), 'data');
+  // Creating a data folder (PostgreSQL's initdb) costs seconds, many under load: it is done once
+  // here, and the folder copied before the migrations is the run's empty database (test-database.ts).
+  await (await Database.open({ dataDir })).close();
+  fs.cpSync(dataDir, embeddedEmptyTemplate(dataDir), { recursive: true });
   const db = await Database.open({ dataDir });
   await db.migrate();
   await db.close();

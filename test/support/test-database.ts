@@ -84,7 +84,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
 
 /**
  * A database with nothing in it, not even the schema: on a server a new database, on the embedded
- * engine a data folder that does not exist yet (the CLI creates it).
+ * engine a copy of the run's empty data folder (emptyEmbeddedFolder).
  */
 export async function createEmptyTestDatabase(): Promise<TestDatabase> {
   const url = serverUrl();
@@ -92,7 +92,25 @@ export async function createEmptyTestDatabase(): Promise<TestDatabase> {
     const name = `epicevents_empty_${process.pid}_${randomBytes(4).toString('hex')}`;
     return serverDatabase(url, name, `CREATE DATABASE ${name}`);
   }
-  return embeddedDatabase();
+  return embeddedDatabase(emptyEmbeddedFolder);
+}
+
+/** Beside the embedded template (a data folder), the same folder before its migrations. */
+export function embeddedEmptyTemplate(template: string): string {
+  return path.join(path.dirname(template), 'empty');
+}
+
+/**
+ * Makes `dataDir` an embedded database without the schema, as a new server database is: a copy of
+ * the one the global setup created, since creating a data folder (PostgreSQL's initdb) costs
+ * seconds, tens of them on a loaded machine, which a command that waits its turn for the folder
+ * then waits too. On a server run there is no embedded template: the folder is left for the CLI
+ * to create.
+ */
+export function emptyEmbeddedFolder(dataDir: string): void {
+  const template = process.env.EPICEVENTS_TEST_TEMPLATE;
+  if (!template || serverUrl()) return;
+  fs.cpSync(embeddedEmptyTemplate(template), dataDir, { recursive: true });
 }
 
 /** The database behind a real `epicevents serve`: the CLI's environment names the server only; close() stops it (and any added one). */
@@ -140,11 +158,11 @@ async function serverDatabase(url: string, name: string, createSql: string): Pro
   };
 }
 
-/** An embedded data folder in a temporary data home, filled by `fill` or left for the CLI to create. */
-function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
+/** An embedded data folder in a temporary data home, filled by `fill`. */
+function embeddedDatabase(fill: (dataDir: string) => void): TestDatabase {
   const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-data-'));
   const dataDir = path.join(dataHome, 'epicevents', 'data');
-  fill?.(dataDir);
+  fill(dataDir);
   return {
     env: { XDG_DATA_HOME: dataHome },
     dataDir,
