@@ -162,7 +162,9 @@ async function prepare(kind, scale) {
     fresh = !fs.existsSync(path.join(home, 'seeded'));
     if (fresh) fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    env = { EPICEVENTS_HOME: home };
+    // The config folder and, inside it, the embedded data (EPICEVENTS_DATA_DIR: otherwise the data
+    // folder is this user's own, under ~/.local/share).
+    env = { EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data') };
   }
   let seedSeconds;
   if (fresh) {
@@ -214,7 +216,7 @@ async function removeCreatedClients(kind, setup) {
     const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm');
     PGlite.create({ dataDir: process.argv[1], extensions: { pg_trgm } })
       .then(async (db) => { await db.query(${JSON.stringify(sql)}); await db.close(); });`;
-  const result = spawnSync(process.execPath, ['-e', script, path.join(setup.env.EPICEVENTS_HOME, 'data')], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', script, setup.env.EPICEVENTS_DATA_DIR], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`removing the bench's clients failed: ${result.stderr}`);
 }
 
