@@ -53,6 +53,25 @@ const jwtVersionChecks = {
   },
 };
 
+/**
+ * commander loads node:child_process when it loads (7 ms of a command's start, with what it pulls
+ * in), for the git-style subcommands that run as separate executables, which the CLI has none of:
+ * it is required on first use instead. A file that does not look as expected is left alone.
+ */
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) return undefined;
+      const lazy = "const childProcess = { spawn: (...spawnArgs) => require('node:child_process').spawn(...spawnArgs) };";
+      if (/childProcess\.(?!spawn\()/.test(source)) return undefined; // uses more than spawn: leave it
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const versionOf = (text) => [...text.split('.').map(Number), 0, 0].slice(0, 3);
 const compare = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 
@@ -105,7 +124,7 @@ async function main() {
     format: 'cjs',
     target: 'node20',
     external: EXTERNAL,
-    plugins: [notCloudflare, jwtVersionChecks, stringWidthFastPath],
+    plugins: [notCloudflare, jwtVersionChecks, stringWidthFastPath, commanderLazyChildProcess],
     // Comments and blank space out: a smaller file to read. TypeORM names metadata after entity
     // classes, so class and function names stay.
     minifyWhitespace: true,
