@@ -3,6 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { MAX_ACCESS_TTL, MAX_REFRESH_TTL, parseDuration } from './duration';
 import { type CliError, unavailable } from '../errors/cli-error';
+import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
 
 export interface Config {
   databaseUrl?: string;
@@ -16,6 +17,8 @@ export interface Config {
   debug: boolean;
   /** Connections `serve` keeps to a PostgreSQL server (EPICEVENTS_DB_POOL). */
   dbPoolSize: number;
+  /** The tenant (its slug) of direct mode and the embedded database: EPICEVENTS_TENANT, else `default`. */
+  tenant: string;
 }
 
 let envLoaded = false;
@@ -91,7 +94,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, { database = tr
     sentryDsn: env.SENTRY_DSN?.trim() || undefined,
     debug: env.EPICEVENTS_DEBUG === '1',
     dbPoolSize: poolSizeSetting(env.EPICEVENTS_DB_POOL),
+    tenant: tenantSetting(env.EPICEVENTS_TENANT),
   };
+}
+
+function tenantSetting(value: string | undefined): string {
+  const slug = value?.trim() || DEFAULT_TENANT;
+  if (!isTenantSlug(slug)) {
+    throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${slug.slice(0, 40)}")`);
+  }
+  return slug;
 }
 
 /**

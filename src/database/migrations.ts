@@ -5,6 +5,7 @@ import { EmployeeVersion1795600000000 } from '../../migrations/1795600000000-Emp
 import { AuditTimeFromDatabase1795700000000 } from '../../migrations/1795700000000-AuditTimeFromDatabase';
 import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-EventSearchIndexes';
 import { SupportScheduleIndex1795900000000 } from '../../migrations/1795900000000-SupportScheduleIndex';
+import { Tenants1796000000000 } from '../../migrations/1796000000000-Tenants';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditTimeFromDatabase1795700000000,
   EventSearchIndexes1795800000000,
   SupportScheduleIndex1795900000000,
+  Tenants1796000000000,
 ];

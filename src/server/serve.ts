@@ -35,7 +35,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(options: ServeOptions): Promise<void> {
   const { config } = options;
   const database = requestDatabase(
-    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: STATEMENT_TIMEOUT_MS, longLived: true }),
+    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: STATEMENT_TIMEOUT_MS, longLived: true, scope: {} }),
   );
   let app: FastifyInstance | undefined;
   try {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { type DatabaseLender } from '../../src/cli/context';
 import { Database } from '../../src/database/database';
+import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 
 /**
  * A database of its own for one test file, cloned from the run's migrated template:
@@ -90,11 +91,26 @@ async function throughServer(db: TestDatabase): Promise<TestDatabase> {
   };
 }
 
-/** A server database made by `createSql`, with one connection of its own; dropped by close(). */
+/** The id of the tenant `default` in a database the migrations made (the first tenant). */
+export const DEFAULT_TENANT_ID = 1;
+
+/**
+ * A superuser connection for a test's raw SQL beside the CLI's: row security does not hold it, and
+ * what it inserts belongs to the tenant `default` (the tenant_id column's default reads the setting).
+ */
+export function superuserClient(url: string | undefined): Client {
+  return new Client({ connectionString: url, options: `-c app.tenant_id=${DEFAULT_TENANT_ID}` });
+}
+
+/**
+ * A server database made by `createSql`, with one connection of its own; dropped by close(). That
+ * connection is the superuser's, which row security does not hold: it sees every tenant's rows,
+ * and the rows it inserts belong to the tenant `default` (the column's default reads the setting).
+ */
 async function serverDatabase(url: string, name: string, createSql: string): Promise<TestDatabase> {
   await adminQuery(createSql);
   const dbUrl = withDatabase(url, name);
-  const client = new Client({ connectionString: dbUrl });
+  const client = superuserClient(dbUrl);
   await client.connect();
   return {
     env: { DATABASE_URL: dbUrl },
@@ -153,7 +169,7 @@ export function holdEmbedded(dataDir: string): Promise<Database> {
   let db = held.get(key);
   if (!db) {
     // longLived: the run keeps V8's optimising compiler, which a one-command process turns off.
-    db = Database.open({ dataDir: key, longLived: true });
+    db = Database.open({ dataDir: key, longLived: true, scope: { tenant: DEFAULT_TENANT } });
     held.set(key, db);
     db.catch(() => held.delete(key));
   }

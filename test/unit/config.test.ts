@@ -86,6 +86,7 @@ describe('readConfig', () => {
       sentryDsn: undefined,
       debug: false,
       dbPoolSize: 10,
+      tenant: 'default',
     });
   });
 
@@ -101,6 +102,7 @@ describe('readConfig', () => {
       SENTRY_DSN: 'http://key@127.0.0.1:9/1',
       EPICEVENTS_DEBUG: '1',
       EPICEVENTS_DB_POOL: ' 32 ',
+      EPICEVENTS_TENANT: ' acme-events ',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://app@db.internal:5433/epic',
@@ -112,6 +114,7 @@ describe('readConfig', () => {
       sentryDsn: 'http://key@127.0.0.1:9/1',
       debug: true,
       dbPoolSize: 32,
+      tenant: 'acme-events',
     });
   });
 
@@ -123,6 +126,7 @@ describe('readConfig', () => {
     [{ DATABASE_URL: 'mysql://root@localhost/epic' }, /DATABASE_URL must start with postgres/],
     [{ EPICEVENTS_ACCESS_TTL: '15 minutes' }, /EPICEVENTS_ACCESS_TTL/],
     [{ EPICEVENTS_REFRESH_TTL: '0' }, /EPICEVENTS_REFRESH_TTL/],
+    [{ EPICEVENTS_TENANT: 'Acme Events' }, /EPICEVENTS_TENANT must be a tenant's slug/],
     [{ EPICEVENTS_KEYCHAIN: 'maybe' }, /EPICEVENTS_KEYCHAIN/],
     [{ EPICEVENTS_DB_POOL: '0' }, /EPICEVENTS_DB_POOL must be a whole number of connections from 1 to 1000 \(got "0"\)/],
     [{ EPICEVENTS_DB_POOL: '2.5' }, /EPICEVENTS_DB_POOL/],

@@ -15,6 +15,7 @@ const SETTINGS = [
   'SENTRY_DSN',
   'EPICEVENTS_DEBUG',
   'EPICEVENTS_DB_POOL',
+  'EPICEVENTS_TENANT',
 ];
 
 const read = (file: string) => fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');
