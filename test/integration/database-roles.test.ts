@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
-import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES } from '../../src/database/roles-sql';
+import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES, TENANT_USER_ROLE } from '../../src/database/roles-sql';
 import { type CliResult, runCli, tempHome } from '../support/cli';
 import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
@@ -97,6 +97,20 @@ onServer('least-privilege database roles', () => {
     // Every table the migrations create has its rights in the script: a new table must be added there.
     const tables = (await queryAs(withDatabase(serverUrl()!, database), "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) as { t: string }[];
     expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES].sort());
+    // The role a superuser session switches to has exactly the application role's rights.
+    const rights = async (role: string) =>
+      queryAs(
+        withDatabase(serverUrl()!, database),
+        `SELECT c.relname AS object, p.privilege, has_table_privilege('${role}', c.oid, p.privilege) AS granted
+           FROM pg_class c CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
+          WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S') AND (c.relkind = 'r' OR p.privilege = 'SELECT')
+         UNION ALL
+         SELECT p.oid::regprocedure::text, 'EXECUTE', has_function_privilege('${role}', p.oid, 'EXECUTE')
+           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant')
+          ORDER BY 1, 2`,
+        null,
+      );
+    expect(await rights(TENANT_USER_ROLE)).toEqual(await rights(app));
 
     const appEnv = { DATABASE_URL: urlAs(app, 'app-pass-2031') };
     const as = (email: string): TestUser => userFor({ env: appEnv, url: appEnv.DATABASE_URL, query: async () => [], close: async () => undefined }, email);

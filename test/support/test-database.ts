@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { type DatabaseLender } from '../../src/cli/context';
 import { Database } from '../../src/database/database';
+import { scopeSql } from '../../src/database/tenant-scope';
 import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 
 /**
@@ -133,7 +134,7 @@ function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
     dataDir,
     query: async (sql, params) => {
       try {
-        return await whileHeld(dataDir, async (db) => db.query(sql, params));
+        return await whileHeld(dataDir, (db) => asSuperuser(db, () => db.query(sql, params)));
       } catch (error) {
         // TypeORM wraps PGlite's error: the tests read PostgreSQL's fields on it, as pg gives them.
         const cause = (error as { driverError?: Record<string, unknown> }).driverError;
@@ -147,6 +148,20 @@ function embeddedDatabase(fill?: (dataDir: string) => void): TestDatabase {
       fs.rmSync(dataHome, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test's own SQL on the embedded engine runs as its superuser, as the server's test connection
+ * does (row security does not hold it; its inserts go to the tenant `default`, still set); the
+ * session is scoped again for the commands that share it.
+ */
+async function asSuperuser<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  await db.query('RESET ROLE');
+  try {
+    return await work();
+  } finally {
+    await db.query(scopeSql(DEFAULT_TENANT));
+  }
 }
 
 /**
