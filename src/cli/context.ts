@@ -80,7 +80,7 @@ export class CommandContext {
 
   private async openBackend(): Promise<Backend> {
     const { chooseServer } = await import('../client/server-choice');
-    const server = this.placement.directOnly ? undefined : await chooseServer(this.env, this.placement.server, this.placement.tenant);
+    const server = this.placement.directOnly ? undefined : await chooseServer(this.env, this.placement.server, this.commandName === 'login' ? { tenant: this.placement.tenant } : undefined);
     const warn = (message: string) => this.output.warn(message);
     if (server) {
       const { HttpBackend } = await import('../backend/http');

@@ -17,8 +17,8 @@ export interface ServerChoice {
   source: 'login' | 'environment' | 'remembered' | 'embedded';
   /**
    * The tenant (slug) the session is of: `login --tenant`, else EPICEVENTS_TENANT, else (but for
-   * `login --server`) the one remembered with the server, else `default`. The CLI keeps one
-   * session per server and tenant.
+   * `login`) the one remembered with the server, else `default`. The CLI keeps one session per
+   * server and tenant.
    */
   tenant: string;
 }
@@ -32,11 +32,11 @@ const REMEMBERED_FILE = 'server.json';
  * DATABASE_URL, the server that holds the embedded database right now; else nowhere (direct mode).
  * Nothing here reads DATABASE_URL's value or loads the database layer.
  */
-export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string, loginTenant?: string): Promise<ServerChoice | undefined> {
+export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string, login?: { tenant?: string }): Promise<ServerChoice | undefined> {
   const remembered = rememberedServer(configHome(env));
   // A login names its tenant or goes to EPICEVENTS_TENANT's, else `default`; later commands stay where it went.
   const fromEnvTenant = env.EPICEVENTS_TENANT?.trim() || undefined;
-  const tenant = loginServer !== undefined ? (loginTenant ?? fromEnvTenant ?? DEFAULT_TENANT) : (loginTenant ?? fromEnvTenant ?? remembered?.tenant ?? DEFAULT_TENANT);
+  const tenant = login ? (login.tenant ?? fromEnvTenant ?? DEFAULT_TENANT) : (fromEnvTenant ?? remembered?.tenant ?? DEFAULT_TENANT);
   if (!isTenantSlug(tenant)) throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug (got "${tenant.slice(0, 40)}")`);
   if (loginServer !== undefined) return { address: parseServerUrl(loginServer, '--server'), source: 'login', tenant };
   const fromEnv = env.EPICEVENTS_SERVER?.trim();
