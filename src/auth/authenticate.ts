@@ -1,7 +1,7 @@
 import { type Config } from '../config/config';
 import { type Database } from '../database/database';
 import { type Actor } from './actor';
-import { CredentialStore, type StoreKind } from './credential-store';
+import { CredentialStore, directSessionKey, type StoreKind } from './credential-store';
 import { jwtSecret } from './jwt-secret';
 import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
@@ -31,7 +31,7 @@ export interface AuthenticatedSession {
 }
 
 export function credentialStoreFor(ctx: SessionEnvironment): CredentialStore {
-  return new CredentialStore({ homeDir: ctx.config.homeDir, keychain: ctx.config.keychain, warn: (m) => ctx.warn(m) });
+  return new CredentialStore({ homeDir: ctx.config.homeDir, keychain: ctx.config.keychain, warn: (m) => ctx.warn(m), server: directSessionKey(ctx.config.tenant) });
 }
 
 export function tokenSettings(ctx: Pick<SessionEnvironment, 'config' | 'env'>): TokenSettings {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
+import { DEFAULT_TENANT } from '../domain/tenancy';
 import { CliError, unauthenticated } from '../errors/cli-error';
 
 export interface StoredSession {
@@ -19,8 +20,16 @@ export interface CredentialStoreOptions {
   keychain: 'auto' | 'off';
   warn: (message: string) => void;
   timeoutMs?: number;
-  /** The origin of the server the session belongs to (server mode); undefined for direct mode's. */
+  /**
+   * The server and tenant the session belongs to (`sessionKey` in server mode, `directSessionKey`
+   * in direct mode); undefined for direct mode's session in the tenant `default`.
+   */
   server?: string;
+}
+
+/** Direct mode keeps one session per tenant too: `default`'s where it always was, another's beside the servers'. */
+export function directSessionKey(tenant: string): string | undefined {
+  return tenant === DEFAULT_TENANT ? undefined : `direct tenant=${tenant}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type EntityManager } from 'typeorm';
-import { type Database } from '../database/database';
+import { type SqlRunner } from '../database/sql-runner';
 import { prepared } from '../database/prepared-statements';
 import type { StartQuery, StartRow } from '../database/start-query';
 import { forbidden, unauthenticated } from '../errors/cli-error';
@@ -17,7 +17,12 @@ interface SessionRow extends ActorRow {
   family_found: boolean;
 }
 
-/** The employee and their login, by placeholders for the employee id and the session family id. */
+/**
+ * The employee and their login, by placeholders for the employee id and the session family id.
+ * Row security shows only the employees of the tenant set (the token's on the server, the
+ * session's in direct mode): an employee of another tenant is not found. The text names no
+ * tenant column, so that `db revert` still finds its caller on a schema from before tenants.
+ */
 function callerSql(employeeId: string, familyId: string): string {
   return `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
                  f.revoked_at, f.id IS NOT NULL AS family_found
@@ -36,8 +41,8 @@ const CALLER_SQL = prepared(callerSql('$1', '$2'));
  * (`authenticate`, where the re-read rides with the schema check) and the server's bearer hook
  * both resolve their caller here.
  */
-export async function callerFromClaims(db: Database, claims: TokenClaims): Promise<Actor> {
-  const rows: SessionRow[] = await db.dataSource.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
+export async function callerFromClaims(db: Pick<SqlRunner, 'query'>, claims: TokenClaims): Promise<Actor> {
+  const rows: SessionRow[] = await db.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
   return checkedCaller(rows[0]);
 }
 

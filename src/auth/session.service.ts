@@ -23,6 +23,8 @@ export interface TokenSettings {
 
 export interface Session {
   actor: Actor;
+  /** The tenant of the login (the tokens' `tid`). */
+  tenantId: number;
   access: IssuedToken;
   refresh: IssuedToken;
   familyId: string;
@@ -39,7 +41,7 @@ interface EmployeeRow extends ActorRow {
  * same message as a wrong password; 5 wrong passwords in a row lock the account for 15 minutes.
  */
 export async function login(db: SqlRunner, email: string, password: string, settings: TokenSettings, now = new Date()): Promise<Session> {
-  const row = await findByEmail(db.manager, email);
+  const row = await findByEmail(db, email);
   if (!row) {
     await verifyPassword(DUMMY_PASSWORD_HASH, password);
     throw unauthenticated(BAD_CREDENTIALS);
@@ -57,6 +59,16 @@ export async function login(db: SqlRunner, email: string, password: string, sett
     await recordAudit(manager, { actor, action: 'session.login', entityType: 'employee', entityId: actor.id });
     return session;
   });
+}
+
+/**
+ * A login to a tenant that does not exist: refused as a wrong password is, after as long (a
+ * password checked against the dummy hash), so that neither the answer nor its time tells which
+ * tenants exist, nor which tenant an email belongs to.
+ */
+export async function refuseLoginToUnknownTenant(password: string): Promise<never> {
+  await verifyPassword(DUMMY_PASSWORD_HASH, password);
+  throw unauthenticated(BAD_CREDENTIALS);
 }
 
 interface PasswordAttempt {
@@ -105,8 +117,8 @@ function lockedError(until: Date, now: Date) {
   return unauthenticated(`too many wrong passwords: the account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`);
 }
 
-async function findByEmail(manager: EntityManager, email: string): Promise<EmployeeRow | undefined> {
-  const rows: EmployeeRow[] = await manager.query(
+async function findByEmail(db: SqlRunner, email: string): Promise<EmployeeRow | undefined> {
+  const rows: EmployeeRow[] = await db.query(
     `SELECT id, first_name, last_name, email, role, is_active, must_change_password, password_hash, failed_login_count, locked_until
        FROM employees WHERE lower(email) = lower($1)`,
     [email],
@@ -116,20 +128,22 @@ async function findByEmail(manager: EntityManager, email: string): Promise<Emplo
 
 async function startSession(manager: EntityManager, actor: Actor, settings: TokenSettings, now: Date): Promise<Session> {
   const familyId = randomUUID();
-  await manager.query('INSERT INTO session_families (id, employee_id) VALUES ($1, $2)', [familyId, actor.id]);
-  return issueTokens(manager, actor, familyId, settings, now);
+  // The login's tenant is the transaction's, which the row's default records.
+  const [family]: { tenant_id: string }[] = await manager.query('INSERT INTO session_families (id, employee_id) VALUES ($1, $2) RETURNING tenant_id', [familyId, actor.id]);
+  return issueTokens(manager, actor, Number(family.tenant_id), familyId, settings, now);
 }
 
-async function issueTokens(manager: EntityManager, actor: Actor, familyId: string, settings: TokenSettings, now: Date): Promise<Session> {
-  const access = signToken(settings.secret, 'access', actor, familyId, settings.accessTtlSeconds, now);
-  const refresh = signToken(settings.secret, 'refresh', actor, familyId, settings.refreshTtlSeconds, now);
+async function issueTokens(manager: EntityManager, actor: Actor, tenantId: number, familyId: string, settings: TokenSettings, now: Date): Promise<Session> {
+  const subject = { id: actor.id, role: actor.role, tenantId };
+  const access = signToken(settings.secret, 'access', subject, familyId, settings.accessTtlSeconds, now);
+  const refresh = signToken(settings.secret, 'refresh', subject, familyId, settings.refreshTtlSeconds, now);
   await manager.query('INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
     refresh.jti,
     familyId,
     hashToken(refresh.token),
     refresh.expiresAt,
   ]);
-  return { actor, access, refresh, familyId };
+  return { actor, tenantId, access, refresh, familyId };
 }
 
 /**
@@ -150,8 +164,8 @@ export async function refreshSession(
 ): Promise<Session> {
   const claims = verifyOrExpired(settings.secret, refreshToken, now);
   const outcome = await db.transaction(async (manager) => {
-    const rows: { family_id: string; used_at: Date | null; revoked_at: Date | null }[] = await manager.query(
-      `SELECT t.family_id, t.used_at, f.revoked_at
+    const rows: { family_id: string; tenant_id: string; used_at: Date | null; revoked_at: Date | null }[] = await manager.query(
+      `SELECT t.family_id, t.tenant_id, t.used_at, f.revoked_at
          FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id
         WHERE t.token_hash = $1
         FOR UPDATE OF t, f`,
@@ -165,7 +179,7 @@ export async function refreshSession(
     }
     await manager.query('UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1', [hashToken(refreshToken)]);
     const employee = await loadActiveEmployee(manager, Number(claims.sub));
-    const session = await issueTokens(manager, employee, token.family_id, settings, now);
+    const session = await issueTokens(manager, employee, Number(token.tenant_id), token.family_id, settings, now);
     await keep(session);
     return { kind: 'rotated' as const, session };
   });
@@ -174,6 +188,14 @@ export async function refreshSession(
     throw unauthenticated('this session was revoked: a refresh token was used twice, which means it was copied', 'log in again with `epicevents login`');
   }
   throw unauthenticated('the session has ended', 'log in again with `epicevents login`');
+}
+
+/**
+ * The tenant of a refresh token (its `tid`), verified as `refreshSession` verifies it: the server
+ * sets it for the renewal's transactions, since the token's row is visible only in its tenant.
+ */
+export function refreshTokenTenant(secret: string, refreshToken: string, now = new Date()): number {
+  return verifyOrExpired(secret, refreshToken, now).tid;
 }
 
 function verifyOrExpired(secret: string, token: string, now: Date) {

@@ -15,6 +15,8 @@ export interface TokenClaims {
   jti: string;
   /** The login (refresh-token family) the token belongs to. */
   sid: string;
+  /** The tenant the login belongs to (its id): every request of the token works in it, and only in it. */
+  tid: number;
   iat: number;
   exp: number;
   iss: string;
@@ -31,10 +33,16 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-export function signToken(secret: string, type: TokenType, subject: { id: number; role: Role }, familyId: string, ttlSeconds: number, now = new Date()): IssuedToken {
+export interface TokenSubject {
+  id: number;
+  role: Role;
+  tenantId: number;
+}
+
+export function signToken(secret: string, type: TokenType, subject: TokenSubject, familyId: string, ttlSeconds: number, now = new Date()): IssuedToken {
   const jti = randomUUID();
   const iat = Math.floor(now.getTime() / 1000);
-  const token = jwt().sign({ role: subject.role, typ: type, sid: familyId, iat }, secret, {
+  const token = jwt().sign({ role: subject.role, typ: type, sid: familyId, tid: subject.tenantId, iat }, secret, {
     algorithm: 'HS256',
     subject: String(subject.id),
     jwtid: jti,
@@ -80,7 +88,8 @@ const invalid = (expected: TokenType) => unauthenticated(`the session token is n
 /**
  * Verifies signature (HS256 only: `none` and every other algorithm are refused), expiry, issuer,
  * audience, and that the token is of the expected type with every claim present and within range:
- * an employee id the database can hold, an issue time not ahead of this clock (beyond
+ * an employee id the database can hold, a tenant id (a token from before tenants has none and is
+ * refused: its holder logs in again), an issue time not ahead of this clock (beyond
  * CLOCK_SKEW_SECONDS), a lifetime no longer than the settings allow. A header naming critical
  * extensions (`crit`) is refused: this verifier implements none of them.
  */
@@ -110,6 +119,8 @@ export function verifyToken(secret: string, token: string, expected: TokenType, 
     typeof c.jti === 'string' &&
     typeof c.sid === 'string' &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.sid) &&
+    Number.isSafeInteger(c.tid) &&
+    (c.tid as number) >= 1 &&
     Number.isSafeInteger(c.iat) &&
     Number.isSafeInteger(c.exp) &&
     (c.iat as number) <= clock + CLOCK_SKEW_SECONDS &&

@@ -87,6 +87,8 @@ export type {
 /** The employee a command runs as, and the session that says so. */
 export interface Caller {
   actor: Actor;
+  /** The slug of the tenant the session works in. */
+  tenant: string;
   tokenExpiresAt: Date;
   credentialStore: StoreKind;
   /** The server the command goes through (its origin), in server mode; undefined in direct mode. */

@@ -1,9 +1,9 @@
 import { type Actor, assertNoPasswordChangeDue } from '../auth/actor';
-import { CredentialStore, type StoreKind } from '../auth/credential-store';
+import { CredentialStore, directSessionKey, type StoreKind } from '../auth/credential-store';
 import { alreadyInitialised, environmentTokenExpired, notLoggedIn, renewStoredSession } from '../auth/session-renewal';
 import { stillValid } from '../client/access-token';
 import { type ServerConnection } from '../client/connection';
-import { forgetServer, rememberServer, type ServerChoice } from '../client/server-choice';
+import { forgetServer, rememberServer, type ServerChoice, sessionKey } from '../client/server-choice';
 import { type Config } from '../config/config';
 import { CliError } from '../errors/cli-error';
 import { type Caller, type LoginResult, type SessionApi } from './backend';
@@ -18,6 +18,7 @@ interface SessionBody {
 }
 
 interface WhoamiBody extends Actor {
+  tenant: string;
   tokenExpiresAt: string;
   unreadNotifications: number;
 }
@@ -49,7 +50,7 @@ export class HttpSession implements SessionApi {
       keychain: config.keychain,
       warn: (message) => environment.warn(message),
       // The embedded database's own server keeps direct mode's session: same database, same key.
-      server: server.source === 'embedded' ? undefined : server.address.origin,
+      server: server.source === 'embedded' ? directSessionKey(server.tenant) : sessionKey(server),
     });
   }
 
@@ -65,12 +66,13 @@ export class HttpSession implements SessionApi {
   };
 
   login = async (email: string, password: string, { keep }: { keep: boolean }): Promise<LoginResult> => {
-    const session = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/login', json: { email, password }, prompt: true });
+    const { tenant } = this.environment.server;
+    const session = await this.connection.json<SessionBody>({ method: 'POST', path: '/v1/auth/login', json: { email, password, tenant }, prompt: true });
     const result = { actor: toActor(session.employee), accessToken: session.accessToken, accessExpiresAt: new Date(session.accessExpiresAt) };
     if (!keep) return result;
     const credentialStore = await this.credentials.save({ accessToken: session.accessToken, refreshToken: session.refreshToken });
     const { server, config } = this.environment;
-    if (server.source === 'login') rememberServer(config.homeDir, server.address.origin);
+    if (server.source === 'login') rememberServer(config.homeDir, server.address.origin, server.tenant);
     return { ...result, credentialStore, unreadNotifications: session.unreadNotifications };
   };
 
@@ -119,6 +121,7 @@ export class HttpSession implements SessionApi {
       const body = await this.connection.json<WhoamiBody>({ method: 'GET', path: '/v1/auth/whoami', token: token.accessToken, prompt: true });
       const caller: Caller = {
         actor: toActor(body),
+        tenant: body.tenant,
         tokenExpiresAt: new Date(body.tokenExpiresAt),
         credentialStore: token.store,
         server: this.environment.server.address.origin,

@@ -94,7 +94,7 @@ export class InProcessBackend implements Backend {
     caller: async ({ allowPendingPasswordChange }): Promise<Caller> => {
       const session = await this.authenticated();
       if (!allowPendingPasswordChange) assertNoPasswordChangeDue(session.actor);
-      return { actor: session.actor, tokenExpiresAt: session.accessExpiresAt, credentialStore: session.store };
+      return { actor: session.actor, tenant: this.environment.config.tenant, tokenExpiresAt: session.accessExpiresAt, credentialStore: session.store };
     },
 
     login: async (email, password, { keep }) => {

@@ -3,6 +3,7 @@ import { type Config, readConfig } from '../config/config';
 import { type Database } from '../database/database';
 import { type DatabaseTarget } from '../database/data-source';
 import { type StartQuery } from '../database/start-query';
+import { usageError } from '../errors/cli-error';
 import { type Output } from '../output/output';
 import { type Prompter } from './prompter';
 
@@ -18,6 +19,8 @@ export interface BackendPlacement {
   directOnly?: boolean;
   /** `login --server URL`. */
   server?: string;
+  /** `login --tenant SLUG`. */
+  tenant?: string;
 }
 
 /**
@@ -77,7 +80,7 @@ export class CommandContext {
 
   private async openBackend(): Promise<Backend> {
     const { chooseServer } = await import('../client/server-choice');
-    const server = this.placement.directOnly ? undefined : await chooseServer(this.env, this.placement.server);
+    const server = this.placement.directOnly ? undefined : await chooseServer(this.env, this.placement.server, this.commandName === 'login' ? { tenant: this.placement.tenant } : undefined);
     const warn = (message: string) => this.output.warn(message);
     if (server) {
       const { HttpBackend } = await import('../backend/http');
@@ -86,6 +89,13 @@ export class CommandContext {
       return backend;
     }
     const { InProcessBackend } = await import('../backend/in-process');
+    if (this.placement.tenant !== undefined && this.placement.tenant !== this.config.tenant) {
+      // Direct mode's sessions are all in the tenant the database was opened in.
+      throw usageError(
+        `--tenant ${this.placement.tenant}: this command opens the database itself, in the tenant "${this.config.tenant}" (EPICEVENTS_TENANT)`,
+        `set EPICEVENTS_TENANT=${this.placement.tenant}, or log in to a server with --server`,
+      );
+    }
     return new InProcessBackend({ config: this.config, env: this.env, warn, db: (start) => this.db(start), rawDb: () => this.rawDb() });
   }
 
@@ -119,6 +129,8 @@ export class CommandContext {
       databaseUrl: this.config.databaseUrl,
       dataDir: this.config.dataDir,
       transactionPooler: this.config.transactionPooler,
+      // Direct mode works in one tenant, for the whole session: the process is one person's.
+      scope: { tenant: this.config.tenant },
       onWait: () => this.output.note('the embedded database is in use by another epicevents process; waiting for it to finish'),
     };
   }

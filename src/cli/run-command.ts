@@ -24,7 +24,8 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
   const output = new Output(runtime.streams, { json: globals.json, color: globals.color, wide: input.options.wide === true }, runtime.env);
   const interactive = Boolean(runtime.stdin.isTTY && runtime.streams.stdout.isTTY);
   const server = typeof input.options.server === 'string' ? input.options.server : undefined;
-  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server }, runtime.databases);
+  const tenant = typeof input.options.tenant === 'string' ? input.options.tenant : undefined;
+  const ctx = new CommandContext(spec.name, globals, output, new TerminalPrompter(interactive), runtime.env, runtime.stdin, { directOnly: spec.directOnly, server, tenant }, runtime.databases);
   try {
     // Flags first: a bad or missing one is exit 2 before any login is looked up or database opened.
     const parsed = spec.parse ? spec.parse(input, { globals, interactive }) : input;

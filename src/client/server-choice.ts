@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configHome, dataHome, ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
 import { runningEmbeddedServer } from '../config/embedded-server';
+import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
 import { unavailable } from '../errors/cli-error';
 import { parseServerUrl, type ServerAddress } from './server-url';
 
@@ -14,6 +15,12 @@ import { parseServerUrl, type ServerAddress } from './server-url';
 export interface ServerChoice {
   address: ServerAddress;
   source: 'login' | 'environment' | 'remembered' | 'embedded';
+  /**
+   * The tenant (slug) the session is of: `login --tenant`, else EPICEVENTS_TENANT, else (but for
+   * `login`) the one remembered with the server, else `default`. The CLI keeps one session per
+   * server and tenant.
+   */
+  tenant: string;
 }
 
 /** Beside the session in the config folder: the server `login --server` chose, until `logout`. */
@@ -25,34 +32,46 @@ const REMEMBERED_FILE = 'server.json';
  * DATABASE_URL, the server that holds the embedded database right now; else nowhere (direct mode).
  * Nothing here reads DATABASE_URL's value or loads the database layer.
  */
-export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string): Promise<ServerChoice | undefined> {
-  if (loginServer !== undefined) return { address: parseServerUrl(loginServer, '--server'), source: 'login' };
-  const fromEnv = env.EPICEVENTS_SERVER?.trim();
-  if (fromEnv) return { address: parseServerUrl(fromEnv, 'EPICEVENTS_SERVER'), source: 'environment' };
+export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string, login?: { tenant?: string }): Promise<ServerChoice | undefined> {
   const remembered = rememberedServer(configHome(env));
-  if (remembered) return { address: parseServerUrl(remembered, 'the server of `epicevents login --server`'), source: 'remembered' };
+  // A login names its tenant or goes to EPICEVENTS_TENANT's, else `default`; later commands stay where it went.
+  const fromEnvTenant = env.EPICEVENTS_TENANT?.trim() || undefined;
+  const tenant = login ? (login.tenant ?? fromEnvTenant ?? DEFAULT_TENANT) : (fromEnvTenant ?? remembered?.tenant ?? DEFAULT_TENANT);
+  if (!isTenantSlug(tenant)) throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug (got "${tenant.slice(0, 40)}")`);
+  if (loginServer !== undefined) return { address: parseServerUrl(loginServer, '--server'), source: 'login', tenant };
+  const fromEnv = env.EPICEVENTS_SERVER?.trim();
+  if (fromEnv) return { address: parseServerUrl(fromEnv, 'EPICEVENTS_SERVER'), source: 'environment', tenant };
+  if (remembered) return { address: parseServerUrl(remembered.url, 'the server of `epicevents login --server`'), source: 'remembered', tenant };
   if (env.DATABASE_URL?.trim()) return undefined;
   const embedded = await runningEmbeddedServer(dataHome(env));
-  return embedded ? { address: parseServerUrl(embedded, 'the embedded database\'s server'), source: 'embedded' } : undefined;
+  return embedded ? { address: parseServerUrl(embedded, 'the embedded database\'s server'), source: 'embedded', tenant } : undefined;
 }
 
-function rememberedServer(homeDir: string): string | undefined {
+function rememberedServer(homeDir: string): { url: string; tenant?: string } | undefined {
   const file = path.join(homeDir, REMEMBERED_FILE);
   const read = readRegularFile(file);
   if (!read) return undefined;
   try {
-    const { url } = JSON.parse(read.content) as { url?: unknown };
-    if (typeof url === 'string') return url;
+    const { url, tenant } = JSON.parse(read.content) as { url?: unknown; tenant?: unknown };
+    if (typeof url === 'string' && (tenant === undefined || (typeof tenant === 'string' && isTenantSlug(tenant)))) return { url, tenant };
   } catch {
     // reported below
   }
   throw unavailable(`${file} is damaged`, `remove it (\`rm ${file}\`) and log in again with \`epicevents login --server URL\``);
 }
 
-/** After `login --server URL`: the next commands go to that server. */
-export function rememberServer(homeDir: string, origin: string): void {
+/** After `login --server URL [--tenant SLUG]`: the next commands go to that server, in that tenant. */
+export function rememberServer(homeDir: string, origin: string, tenant: string): void {
   ensurePrivateDir(homeDir);
-  writePrivateFile(path.join(homeDir, REMEMBERED_FILE), JSON.stringify({ url: origin }));
+  writePrivateFile(path.join(homeDir, REMEMBERED_FILE), JSON.stringify({ url: origin, tenant }));
+}
+
+/**
+ * The key of a server's session in the credential store: the origin for the tenant `default`
+ * (as before tenants), the origin and the slug for another.
+ */
+export function sessionKey(server: ServerChoice): string {
+  return server.tenant === DEFAULT_TENANT ? server.address.origin : `${server.address.origin} tenant=${server.tenant}`;
 }
 
 /** After `logout`: back to EPICEVENTS_SERVER or direct mode. */

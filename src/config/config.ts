@@ -3,6 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { MAX_ACCESS_TTL, MAX_REFRESH_TTL, parseDuration } from './duration';
 import { type CliError, unavailable } from '../errors/cli-error';
+import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
 
 export interface Config {
   databaseUrl?: string;
@@ -22,6 +23,8 @@ export interface Config {
    * different server sessions, so nothing may outlive a transaction there.
    */
   transactionPooler: boolean;
+  /** The tenant (its slug) of direct mode and the embedded database: EPICEVENTS_TENANT, else `default`. */
+  tenant: string;
 }
 
 /**
@@ -104,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, { database = tr
     debug: env.EPICEVENTS_DEBUG === '1',
     dbPoolSize: poolSizeSetting(env.EPICEVENTS_DB_POOL),
     transactionPooler: poolerSetting(env.EPICEVENTS_DB_POOLER),
+    tenant: tenantSetting(env.EPICEVENTS_TENANT),
   };
 }
 
@@ -114,6 +118,14 @@ function poolerSetting(raw: string | undefined): boolean {
     throw unavailable(`EPICEVENTS_DB_POOLER must be "transaction" or unset (got "${text.slice(0, 40)}")`, 'set it to transaction only when the server reaches PostgreSQL through PgBouncer (or another pooler) in transaction mode');
   }
   return true;
+}
+
+function tenantSetting(value: string | undefined): string {
+  const slug = value?.trim() || DEFAULT_TENANT;
+  if (!isTenantSlug(slug)) {
+    throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${slug.slice(0, 40)}")`);
+  }
+  return slug;
 }
 
 /**

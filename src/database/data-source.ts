@@ -27,14 +27,25 @@ export interface DatabaseTarget {
    * (`db roles --print` sets it).
    */
   transactionPooler?: boolean;
+  /**
+   * Holds the sessions to row security (src/database/tenant-scope.ts): a superuser session becomes
+   * the tenant role, and with `tenant` (a slug) that tenant is set for the whole session (direct
+   * mode). Without `scope` the sessions stay as they connected: for migrating a template, say.
+   */
+  scope?: { tenant?: string };
 }
 
 const COMMAND_POOL_SIZE = 4;
 
 const SERVER_CONNECT_TIMEOUT_MS = 3000;
 
-/** Builds (does not open) the DataSource for a server URL or for the embedded PGlite folder. */
-export function createDataSource(target: DatabaseTarget): DataSource {
+/**
+ * Builds (does not open) the DataSource for a server URL or for the embedded PGlite folder. Each
+ * new connection to a server first runs the statement `sessionSetup` gives at that moment, if any
+ * (the tenant scope, src/database/tenant-scope.ts); the embedded engine's one session is set up by
+ * its opener.
+ */
+export function createDataSource(target: DatabaseTarget, sessionSetup: () => string | undefined = () => undefined): DataSource {
   const common = {
     type: 'postgres',
     entities: ENTITIES,
@@ -58,10 +69,9 @@ export function createDataSource(target: DatabaseTarget): DataSource {
       connectTimeoutMS: target.statementTimeoutMs ?? SERVER_CONNECT_TIMEOUT_MS,
       extra: {
         max: target.poolSize ?? COMMAND_POOL_SIZE,
+        Client: preparingClient(sessionSetup, !target.transactionPooler),
         application_name: 'epicevents',
-        ...(target.transactionPooler
-          ? {}
-          : { Client: preparingClient(), ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}) }),
+        ...(!target.transactionPooler && target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
       },
     } as DataSourceOptions));
   }
@@ -108,15 +118,38 @@ function withoutServerProbe(dataSource: DataSource, database?: string): DataSour
 }
 
 /**
- * pg's client, except that the texts marked by `prepared()` run as named statements: parsed and
- * planned once per connection (TypeORM passes every query as a text and its values).
+ * pg's client, except that the texts marked by `prepared()` run as named statements when
+ * `prepareStatements`: parsed and planned once per connection (TypeORM passes every query as a
+ * text and its values), and that a new connection runs `sessionSetup`'s statement before the pool
+ * hands it out.
  */
-function preparingClient(): typeof import('pg').Client {
+type ConnectCallback = Parameters<InstanceType<typeof import('pg').Client>['connect']>[0];
+
+function preparingClient(sessionSetup: () => string | undefined, prepareStatements: boolean): typeof import('pg').Client {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('pg') as typeof import('pg');
   return class PreparingClient extends Client {
+    // pg-pool connects with a callback; a caller may also await the promise.
+    override connect(callback?: ConnectCallback): never {
+      const setup = sessionSetup();
+      const connected = (super.connect() as Promise<unknown>).then(async () => {
+        if (!setup) return;
+        try {
+          await super.query(setup);
+        } catch (error) {
+          // The pool drops a connection whose connect failed; closing it is this client's part.
+          await this.end().catch(() => undefined);
+          throw error;
+        }
+      });
+      if (!callback) return connected.then(() => this) as never;
+      const done = callback as (error: Error | null, client?: unknown) => void;
+      connected.then(() => done(null, this), (error: Error) => done(error));
+      return undefined as never;
+    }
+
     override query(config: unknown, values?: unknown, callback?: unknown): never {
-      const name = typeof config === 'string' && Array.isArray(values) ? preparedName(config) : undefined;
+      const name = prepareStatements && typeof config === 'string' && Array.isArray(values) ? preparedName(config) : undefined;
       return (super.query as (...args: unknown[]) => never)(name ? { name, text: config } : config, values, callback);
     }
   } as typeof Client;

@@ -1,4 +1,6 @@
 import { CliError, conflict, unavailable } from '../errors/cli-error';
+import { DEFAULT_TENANT } from '../domain/tenancy';
+import { UNKNOWN_TENANT_SQLSTATE } from './tenant-scope';
 
 interface DriverError {
   code?: string;
@@ -109,6 +111,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (code === '57014') {
     // query_canceled: `serve` cancels statements that run too long (statement_timeout), or an administrator did.
     return unavailable(`${describeServer(databaseUrl)} cancelled a statement that ran too long`, 'try again in a moment; if it keeps happening, tell the administrator');
+  }
+  if (code === UNKNOWN_TENANT_SQLSTATE) {
+    // The scope statement of a session (src/database/tenant-scope.ts): EPICEVENTS_TENANT names no tenant.
+    return unavailable(`${firstLine(inner.message)} (EPICEVENTS_TENANT)`, `unset EPICEVENTS_TENANT to work in the tenant "${DEFAULT_TENANT}", or name an existing tenant`);
   }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');

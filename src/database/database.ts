@@ -8,6 +8,7 @@ import { describeServer, translateConnectError, translateDatabaseError } from '.
 import { MIGRATIONS } from './migrations';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
 import { type StartQuery, type StartRow } from './start-query';
+import { scopeSql, UNSCOPE_SQL } from './tenant-scope';
 
 /** Arbitrary constant naming the advisory lock that guards migrations. */
 const MIGRATION_LOCK_KEY = 7_120_826_401;
@@ -34,6 +35,7 @@ export class Database implements SqlRunner {
   private constructor(
     readonly dataSource: DataSource,
     readonly target: DatabaseTarget,
+    private readonly scoping: Scoping,
     private readonly folderLock?: ProcessLock,
   ) {}
 
@@ -48,7 +50,8 @@ export class Database implements SqlRunner {
   static async open(target: DatabaseTarget): Promise<Database> {
     const folderLock = target.databaseUrl ? undefined : await lockEmbedded(target);
     try {
-      const dataSource = createDataSource(target);
+      const scoping: Scoping = { on: target.scope !== undefined };
+      const dataSource = createDataSource(target, () => (scoping.on ? scopeSql(target.scope?.tenant) : undefined));
       try {
         await dataSource.initialize();
       } catch (error) {
@@ -56,11 +59,62 @@ export class Database implements SqlRunner {
         if (!target.databaseUrl) assertFolderWritable(target.dataDir);
         throw translateConnectError(error, target.databaseUrl);
       }
-      return new Database(dataSource, target, folderLock);
+      const db = new Database(dataSource, target, scoping, folderLock);
+      try {
+        // The embedded engine is one session: scoped once, here. A server's connections scope themselves.
+        if (db.embedded && scoping.on) await db.runScoping();
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+      return db;
     } catch (error) {
       await folderLock?.release();
       throw error;
     }
+  }
+
+  /** Runs the scope statement on the embedded engine's session (see `DatabaseTarget.scope`). */
+  private async runScoping(): Promise<void> {
+    try {
+      await this.dataSource.query(scopeSql(this.target.scope?.tenant));
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /**
+   * Runs `work` (migrations) in sessions as they connected, not scoped: the schema's owner or a
+   * superuser changes the schema, never the tenant role. The embedded session is unscoped and
+   * scoped again; a server's pool is reopened, so that no connection keeps the other state.
+   */
+  private async unscoped<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.scoping.on) return work();
+    await this.rescope(false);
+    try {
+      return await work();
+    } finally {
+      await this.rescope(true);
+    }
+  }
+
+  private async rescope(on: boolean): Promise<void> {
+    this.scoping.on = on;
+    if (this.embedded) {
+      if (on) await this.runScoping();
+      else for (const sql of UNSCOPE_SQL) await this.dataSource.query(sql);
+      return;
+    }
+    await this.dataSource.destroy();
+    try {
+      await this.dataSource.initialize();
+    } catch (error) {
+      throw translateConnectError(error, this.target.databaseUrl);
+    }
+  }
+
+  private translate(error: unknown): unknown {
+    return translateDatabaseError(error, this.target.databaseUrl);
   }
 
   /**
@@ -112,7 +166,7 @@ export class Database implements SqlRunner {
       return { applied: row.applied, row };
     } catch (error) {
       const code = (error as { driverError?: { code?: string } }).driverError?.code;
-      if (code !== '42P01' && code !== '42703') throw translateDatabaseError(error, this.target.databaseUrl);
+      if (code !== '42P01' && code !== '42703') throw this.translate(error);
       const states = await this.migrationStates();
       if (states.every((m) => m.applied)) throw translateDatabaseError(error, this.target.databaseUrl);
       return { applied: states.filter((m) => m.applied).map((m) => m.name) };
@@ -142,7 +196,7 @@ export class Database implements SqlRunner {
     try {
       return await (isolation ? this.dataSource.transaction(isolation, work) : this.dataSource.transaction(work));
     } catch (error) {
-      throw translateDatabaseError(error, this.target.databaseUrl);
+      throw this.translate(error);
     }
   }
 
@@ -161,7 +215,8 @@ export class Database implements SqlRunner {
 
   /** Applies every pending migration, each in its own transaction; returns their names. */
   async migrate(): Promise<string[]> {
-    return this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name));
+    if ((await this.migrationStates()).every((m) => m.applied)) return [];
+    return this.unscoped(() => this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name)));
   }
 
   /**
@@ -170,7 +225,7 @@ export class Database implements SqlRunner {
    * afterwards, each with its row count. Nothing is kept; undefined at zero.
    */
   async revertPlan(): Promise<RevertPlan | undefined> {
-    return this.withMigrationLock(async () => {
+    return this.unscoped(() => this.withMigrationLock(async () => {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
       const migration = applied[applied.length - 1].name;
@@ -193,7 +248,7 @@ export class Database implements SqlRunner {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
         await runner.release();
       }
-    });
+    }));
   }
 
   /**
@@ -203,7 +258,7 @@ export class Database implements SqlRunner {
    * confirmed is what is reverted.
    */
   async revert(expected?: string): Promise<string | undefined> {
-    return this.withMigrationLock(async () => {
+    return this.unscoped(() => this.withMigrationLock(async () => {
       const applied = (await this.migrationStates()).filter((m) => m.applied);
       if (applied.length === 0) return undefined;
       const newest = applied[applied.length - 1].name;
@@ -213,7 +268,7 @@ export class Database implements SqlRunner {
       await this.dataSource.undoLastMigration({ transaction: 'each' });
       if (applied.length === 1) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
-    });
+    }));
   }
 
   /**
@@ -255,6 +310,11 @@ export class Database implements SqlRunner {
       await this.folderLock?.release();
     }
   }
+}
+
+/** Whether the sessions are scoped now (see `DatabaseTarget.scope`); off while migrations run. */
+interface Scoping {
+  on: boolean;
 }
 
 /** The tables of the public schema. */

@@ -6,6 +6,7 @@ import { AuditTimeFromDatabase1795700000000 } from '../../migrations/17957000000
 import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-EventSearchIndexes';
 import { SupportScheduleIndex1795900000000 } from '../../migrations/1795900000000-SupportScheduleIndex';
 import { EventDateRange1795950000000 } from '../../migrations/1795950000000-EventDateRange';
+import { Tenants1796000000000 } from '../../migrations/1796000000000-Tenants';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EventSearchIndexes1795800000000,
   SupportScheduleIndex1795900000000,
   EventDateRange1795950000000,
+  Tenants1796000000000,
 ];

@@ -9,6 +9,12 @@ import { validationError } from '../errors/cli-error';
  *   drop anything, and has no large objects.
  * Identity columns need no sequence privilege for an INSERT; USAGE on the id sequences is granted
  * because `db seed` draws ids in bulk (nextval) before inserting rows that refer to each other.
+ * Both roles are held to row security (docs/tenancy.md): neither is a superuser nor bypasses it,
+ * the application role owns nothing, and it reads tenants and plans only through TENANT_FUNCTIONS.
+ * The script also creates, without login, the two roles of the tenants migration: the tenant role
+ * (what a superuser session switches to) and the owner of the tenant functions; the owner role,
+ * which migrates without the right to create roles, gets the latter's membership to hand it the
+ * functions.
  */
 export interface RoleNames {
   database: string;
@@ -25,6 +31,13 @@ export const READ_WRITE_TABLES = ['employees', 'clients', 'contracts', 'events',
 export const APPEND_ONLY_TABLES = ['audit_log'] as const;
 /** Read-only for the application: TypeORM's record of applied migrations. */
 export const READ_ONLY_TABLES = ['migrations'] as const;
+/** Neither read nor written by the application, which goes through TENANT_FUNCTIONS. */
+export const DIRECTORY_TABLES = ['plans', 'tenants'] as const;
+/** SECURITY DEFINER functions, the application's only way to tenants and plans. */
+export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()'] as const;
+/** Created by the tenants migration when it may, else by this script (the names are the migration's). */
+export const TENANT_USER_ROLE = 'epicevents_tenant_user';
+export const TENANT_DIRECTORY_ROLE = 'epicevents_tenant_directory';
 /**
  * PostgreSQL lets every role (PUBLIC) create, write and read large objects: storage outside every
  * table, grant and audit. The CLI uses none, so nobody connected to this database gets them.
@@ -103,6 +116,13 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${app}') THEN`,
     `    CREATE ROLE ${app} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
     '  END IF;',
+    '  -- Without login: the tenant role, and the owner of the tenant functions (docs/tenancy.md).',
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TENANT_USER_ROLE}') THEN`,
+    `    CREATE ROLE ${TENANT_USER_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
+    '  END IF;',
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TENANT_DIRECTORY_ROLE}') THEN`,
+    `    CREATE ROLE ${TENANT_DIRECTORY_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
+    '  END IF;',
     'END $roles$;',
     '',
     `-- A statement of ${app} that runs longer is cancelled, whichever session runs it: a server behind`,
@@ -124,21 +144,26 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     'REVOKE ALL ON SCHEMA public FROM PUBLIC;',
     `-- USAGE only: ${app} may use what is in the schema, never CREATE in it (no DDL).`,
     `GRANT USAGE ON SCHEMA public TO ${app};`,
+    `-- The migration hands ${TENANT_DIRECTORY_ROLE} the tenant functions: ${owner} must be able to.`,
+    `GRANT ${TENANT_DIRECTORY_ROLE} TO ${owner};`,
+    `GRANT CREATE ON SCHEMA public TO ${TENANT_DIRECTORY_ROLE};`,
     '-- No large objects: by default every role may create and write them, outside any table grant.',
     `REVOKE EXECUTE ON FUNCTION ${LARGE_OBJECT_FUNCTIONS.join(', ')} FROM PUBLIC, ${app};`,
     '',
     '-- Rights on the tables, once the migrations have created them.',
     'DO $roles$',
     'BEGIN',
-    "  IF to_regclass('public.audit_log') IS NULL THEN",
-    `    RAISE NOTICE 'no tables yet: run "epicevents db migrate" as ${owner}, then this script again';`,
+    "  IF to_regclass('public.tenants') IS NULL THEN",
+    `    RAISE NOTICE 'no tables yet, or not the current schema: run "epicevents db migrate" as ${owner}, then this script again';`,
     '    RETURN;',
     '  END IF;',
-    `  REVOKE ALL ON ${[...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES].join(', ')} FROM ${app};`,
+    `  REVOKE ALL ON ${[...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES].join(', ')} FROM ${app};`,
     `  GRANT SELECT, INSERT, UPDATE, DELETE ON ${READ_WRITE_TABLES.join(', ')} TO ${app};`,
     '  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE, whatever its triggers say.',
     `  GRANT SELECT, INSERT ON ${APPEND_ONLY_TABLES.join(', ')} TO ${app};`,
     `  GRANT SELECT ON ${READ_ONLY_TABLES.join(', ')} TO ${app};`,
+    `  -- Tenants and plans only through these functions (${TENANT_DIRECTORY_ROLE}'s, SECURITY DEFINER).`,
+    `  GRANT EXECUTE ON FUNCTION ${TENANT_FUNCTIONS.join(', ')} TO ${app};`,
     '  -- nextval on the id sequences: `db seed` draws ids in bulk (an INSERT alone needs no right on them).',
     `  REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app};`,
     `  GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};`,

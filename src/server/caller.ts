@@ -4,6 +4,8 @@ import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-act
 import { ExpiredTokenError, verifyToken } from '../auth/tokens';
 import { unauthenticated } from '../errors/cli-error';
 import { notifyUpcomingEvents } from '../services/notification.service';
+import { joinTransaction } from '../database/sql-runner';
+import { inTenant } from '../database/tenant-scope';
 import { type RequestDatabase } from './request-database';
 
 /**
@@ -17,6 +19,8 @@ const REMINDER_INTERVAL_MS = 60_000;
 /** The employee behind a request's access token, as the database says now. */
 export interface Caller {
   actor: Actor;
+  /** The tenant of the token (`tid`), which every transaction of the request sets first. */
+  tenantId: number;
   /** The login (refresh-token family) of the token. */
   familyId: string;
   accessExpiresAt: Date;
@@ -45,19 +49,21 @@ declare module 'fastify' {
 export function installBearerAuthentication(app: FastifyInstance, database: RequestDatabase, secret: string): void {
   app.decorateRequest('caller', undefined);
   app.decorateRequest('actorId', undefined);
-  let remindersPostedAt = 0;
+  // By tenant: each company's reminders are its own rows.
+  const remindersPostedAt = new Map<number, number>();
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.is404 || config.public) return;
     const claims = verifiedClaims(request, secret);
-    const actor = await database.use((db) => callerFromClaims(db, claims));
-    if (Date.now() - remindersPostedAt >= REMINDER_INTERVAL_MS) {
-      remindersPostedAt = Date.now();
-      await database.use((db) => notifyUpcomingEvents(db));
+    // In the token's tenant, never one the request names: the employee is visible only there.
+    const actor = await database.use((db) => callerFromClaims(inTenant(db, claims.tid), claims));
+    if (Date.now() - (remindersPostedAt.get(claims.tid) ?? 0) >= REMINDER_INTERVAL_MS) {
+      remindersPostedAt.set(claims.tid, Date.now());
+      await database.use((db) => inTenant(db, claims.tid).transaction((manager) => notifyUpcomingEvents(joinTransaction(manager))));
     }
     request.actorId = actor.id;
     if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
-    request.caller = { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
+    request.caller = { actor, tenantId: claims.tid, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
   });
 }
 

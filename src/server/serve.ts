@@ -33,7 +33,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(options: ServeOptions): Promise<void> {
   const { config } = options;
   const database = requestDatabase(
-    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: SERVER_STATEMENT_TIMEOUT_MS, transactionPooler: config.transactionPooler, longLived: true }),
+    await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: SERVER_STATEMENT_TIMEOUT_MS, transactionPooler: config.transactionPooler, longLived: true, scope: {} }),
   );
   let app: FastifyInstance | undefined;
   try {

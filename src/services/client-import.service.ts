@@ -212,7 +212,7 @@ async function insertBatch(
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id)
        SELECT t.full_name, t.email, t.phone, t.company_name, $5
        FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[]) AS t(full_name, email, phone, company_name)
-       ON CONFLICT ((lower(email))) DO NOTHING
+       ON CONFLICT (tenant_id, (lower(email))) DO NOTHING
        RETURNING email`,
       [unique.map((r) => r.fullName), unique.map((r) => r.email), unique.map((r) => r.phone), unique.map((r) => r.companyName), ownerId],
     );

@@ -130,7 +130,7 @@ export async function announceUpcomingEvents(db: SqlRunner, eventIds: number[]):
        JOIN contracts k ON k.id = e.contract_id
        JOIN clients c ON c.id = k.client_id
       WHERE e.id = ANY($1::integer[])
-     ON CONFLICT (kind, entity_id, recipient_id) WHERE kind = 'event_upcoming' DO NOTHING`,
+     ON CONFLICT (tenant_id, kind, entity_id, recipient_id) WHERE kind = 'event_upcoming' DO NOTHING`,
     [eventIds.map(Number)],
   );
 }

@@ -223,7 +223,10 @@ async function upcomingEventFigures(manager: EntityManager, clock: ReportClock):
   return { events: count(row.events), withoutSupport: count(row.without_support) };
 }
 
-/** Upcoming events per active SUPPORT employee, the busiest first (an idle one shows 0). */
+/**
+ * Upcoming events per active SUPPORT employee, the busiest first (an idle one shows 0). Grouped by
+ * the primary key (tenant_id, id), of which the name is functionally dependent.
+ */
 async function supportWorkload(manager: EntityManager, clock: ReportClock): Promise<Pick<ManagementReport, 'supportWorkload' | 'activeSupportCount'>> {
   const rows: Record<string, unknown>[] = await manager.query(
     `SELECT e.id, e.first_name || ' ' || e.last_name AS name,
@@ -233,7 +236,7 @@ async function supportWorkload(manager: EntityManager, clock: ReportClock): Prom
      FROM employees e
      LEFT JOIN events ev ON ev.support_contact_id = e.id AND ev.start_at >= $1
      WHERE e.role = 'SUPPORT' AND e.is_active
-     GROUP BY e.id
+     GROUP BY e.tenant_id, e.id
      ORDER BY upcoming DESC, next_30_days DESC, e.last_name, e.first_name, e.id
      LIMIT ${WORKLOAD_LIMIT}`,
     [clock.now],

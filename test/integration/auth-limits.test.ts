@@ -1,10 +1,9 @@
 import jwt from 'jsonwebtoken';
-import { Client } from 'pg';
 import { ARGON2_OPTIONS } from '../../src/auth/passwords';
 import { TEST_JWT_SECRET, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { waitForBlocked, watchRuns } from '../support/row-locks';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, serverUrl, superuserClient, type TestDatabase } from '../support/test-database';
 import { initManager, login, type TestUser, userFor } from '../support/users';
 
 // The subject is the process: the login throttle between concurrent processes.
@@ -189,7 +188,7 @@ describe('token claims and durations out of range', () => {
   it('should end `client create` with exit 3 (the session account is gone), not exit 5 on an employee', async () => {
     const sales = await loggedInSales('leaving@epic.events');
     // A manager's deletion, written but not committed, when the salesperson's command starts.
-    const deletion = new Client({ connectionString: db.url });
+    const deletion = superuserClient(db.url);
     await deletion.connect();
     await deletion.query('BEGIN');
     await deletion.query('DELETE FROM employees WHERE id = $1', [sales.id]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { hashPassword } from '../../src/auth/passwords';
 import { Database } from '../../src/database/database';
+import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 import { login as loginService, LOCKOUT_MS, refreshSession } from '../../src/auth/session.service';
 import { TEST_JWT_SECRET, tempHome } from '../support/cli';
 import { createEmptyTestDatabase, createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
@@ -174,7 +175,7 @@ describe('login', () => {
 });
 
 async function openDatabase(): Promise<Database> {
-  return Database.open({ databaseUrl: db.url, dataDir: db.dataDir ?? '' });
+  return Database.open({ databaseUrl: db.url, dataDir: db.dataDir ?? '', scope: { tenant: DEFAULT_TENANT } });
 }
 
 describe('tokens', () => {

@@ -74,6 +74,50 @@ async function refusal(write: () => Promise<unknown>): Promise<DatabaseErrorShap
   throw new Error('the database accepted a write it must refuse');
 }
 
+let tenantNumber = 0;
+
+/** A tenant row with `overrides`; a new valid slug otherwise. */
+function insertTenant(overrides: Row): Promise<unknown> {
+  const row: Row = { slug: `tenant-${process.pid}-${++tenantNumber}`, name: 'Acme', plan: 'STARTER', status: 'TRIAL', ...overrides };
+  const columns = Object.keys(row);
+  return db.query(`INSERT INTO tenants (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => row[c]));
+}
+
+/** A new tenant in TRIAL taken through `statuses`, in one transaction that is rolled back whatever happens. */
+async function lifecycle(statuses: string[]): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    const [{ id }] = await db.query<{ id: string }>(`INSERT INTO tenants (slug, name, plan, status) VALUES ($1, 'Acme', 'STARTER', 'TRIAL') RETURNING id`, [
+      `lifecycle-${process.pid}-${++tenantNumber}`,
+    ]);
+    for (const status of statuses) await db.query('UPDATE tenants SET status = $1 WHERE id = $2', [status, id]);
+  } finally {
+    await db.query('ROLLBACK');
+  }
+}
+
+/**
+ * Moves a row of `table` to a tenant that does not exist, with every other foreign key from or to
+ * the table out of the way (dropped inside a transaction that is rolled back), so that the error is the
+ * tenant's foreign key's own.
+ */
+async function withoutTenantForeignKeysButOne(table: string): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    const others = await db.query<{ name: string; owner: string }>(
+      `SELECT conname AS name, conrelid::regclass::text AS owner FROM pg_constraint
+        WHERE (conrelid = $1::regclass OR confrelid = $1::regclass) AND contype = 'f' AND conname <> $2`,
+      [table, `${table}_tenant_id_fkey`],
+    );
+    for (const { name, owner } of others) await db.query(`ALTER TABLE ${owner} DROP CONSTRAINT ${name}`);
+    // A trigger of the audit trail refuses UPDATE: a new entry there; a row moved elsewhere.
+    if (table === 'audit_log') await db.query(`INSERT INTO audit_log (tenant_id, action, entity_type) VALUES (999999, 'create', 'client')`);
+    else await db.query(`UPDATE ${table} SET tenant_id = 999999 WHERE ctid = (SELECT min(ctid) FROM ${table})`);
+  } finally {
+    await db.query('ROLLBACK');
+  }
+}
+
 const fixture = { sales: 0, support: 0, client: 0, unsignedContract: 0, signedContract: 0, event: 0 };
 
 beforeAll(async () => {
@@ -225,6 +269,29 @@ const CASES: Case[] = [
       await insert('notifications', reminder);
     },
   },
+  // tenants and plans
+  ...(['employees', 'clients', 'contracts', 'events', 'session_families', 'refresh_tokens', 'notifications', 'audit_log'] as const).map(
+    (table): Case => ({
+      name: `a row of ${table} in a tenant that does not exist`,
+      sqlstate: FOREIGN_KEY,
+      constraint: `${table}_tenant_id_fkey`,
+      // The table's other foreign keys would refuse it too: deferred to the end of a transaction,
+      // this one is checked first only when alone. A copy of an existing row moved to tenant 999999.
+      write: () => withoutTenantForeignKeysButOne(table),
+    }),
+  ),
+  { name: 'a tenant with a slug of the wrong shape', sqlstate: CHECK, constraint: 'tenants_slug_check', write: () => insertTenant({ slug: 'Acme Corp' }) },
+  { name: 'a tenant with a slug longer than 40', sqlstate: CHECK, constraint: 'tenants_slug_check', write: () => insertTenant({ slug: 'a'.repeat(41) }) },
+  { name: 'a second tenant with the same slug', sqlstate: UNIQUE, constraint: 'tenants_slug_key', write: () => insertTenant({ slug: 'default' }) },
+  { name: 'a tenant with a blank name', sqlstate: CHECK, constraint: 'tenants_name_check', write: () => insertTenant({ name: ' ' }) },
+  { name: 'a tenant on a plan that does not exist', sqlstate: FOREIGN_KEY, constraint: 'tenants_plan_fkey', write: () => insertTenant({ plan: 'GOLD' }) },
+  { name: 'a tenant of an unknown status', sqlstate: CHECK, constraint: 'tenants_status_check', write: () => insertTenant({ status: 'PAUSED' }) },
+  { name: 'a cancelled tenant brought back', sqlstate: CHECK, message: /cannot go from CANCELLED to ACTIVE/, write: () => lifecycle(['CANCELLED', 'ACTIVE']) },
+  { name: 'a trial suspended', sqlstate: CHECK, message: /cannot go from TRIAL to SUSPENDED/, write: () => lifecycle(['SUSPENDED']) },
+  { name: 'an active tenant back on trial', sqlstate: CHECK, message: /cannot go from ACTIVE to TRIAL/, write: () => lifecycle(['ACTIVE', 'TRIAL']) },
+  { name: 'a plan with a code of the wrong shape', sqlstate: CHECK, constraint: 'plans_code_check', write: () => db.query(`INSERT INTO plans (code, modules) VALUES ('gold', '{crm}')`) },
+  { name: 'a plan limiting employees to none', sqlstate: CHECK, constraint: 'plans_max_active_employees_check', write: () => db.query(`INSERT INTO plans (code, max_active_employees, modules) VALUES ('TINY', 0, '{crm}')`) },
+  { name: 'a plan limiting clients to none', sqlstate: CHECK, constraint: 'plans_max_clients_check', write: () => db.query(`INSERT INTO plans (code, max_clients, modules) VALUES ('TINY', 0, '{crm}')`) },
   // audit trail
   { name: 'an audit entry with a blank action', sqlstate: CHECK, constraint: 'audit_log_action_check', write: () => insert('audit_log', { action: ' ', entity_type: 'client' }) },
   { name: 'an audit entry about an unknown kind of record', sqlstate: CHECK, constraint: 'audit_log_entity_type_check', write: () => insert('audit_log', { action: 'create', entity_type: 'invoice' }) },
@@ -288,7 +355,10 @@ describe('foreign keys on delete', () => {
     const rows = await db.query<{ name: string; on_delete: string }>(
       `SELECT conname AS name, confdeltype AS on_delete FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'f' ORDER BY conname`,
     );
+    const tenantKeys = ['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families'].map((t) => [`${t}_tenant_id_fkey`, 'r']);
     expect(Object.fromEntries(rows.map((r) => [r.name, r.on_delete]))).toEqual({
+      ...Object.fromEntries(tenantKeys),
+      tenants_plan_fkey: 'r',
       clients_sales_contact_id_fkey: 'r',
       contracts_client_id_fkey: 'r',
       contracts_sales_contact_id_fkey: 'r',

@@ -1,5 +1,6 @@
 import { type QueryRunner } from 'typeorm';
 import { Database } from '../../src/database/database';
+import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 import { CliError } from '../../src/errors/cli-error';
 import { recordPayment, signContract } from '../../src/services/contract.service';
 import { createEvent, updateEvent } from '../../src/services/event.service';
@@ -46,9 +47,10 @@ async function holdRowLock(table: 'contracts' | 'events', id: number): Promise<{
 async function waitForBlocked(count: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const [{ n }] = (await sdb.sql.query(
+    // As the superuser: the tenant role may not see what other sessions wait for.
+    const [{ n }] = await sdb.testDb.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    )) as { n: number }[];
+    );
     if (n >= count) return;
     if (Date.now() > deadline) throw new Error(`only ${n} of ${count} sessions reached the lock`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -70,7 +72,7 @@ onServer('concurrent writes on one contract or event', () => {
     const contract = await insertContract(sdb.sql, { clientId: client.id, salesContactId: salesRow.id, totalAmount: '1000.00', isSigned: true });
     // 20 payments from 50.07 to 126.07: together far more than the 1000.00 due.
     const amounts = Array.from({ length: 20 }, (_, i) => fromCents(5007n + BigInt(i) * 400n));
-    const connections = await Promise.all(amounts.map(() => Database.open({ databaseUrl: sdb.testDb.url, dataDir: '' })));
+    const connections = await Promise.all(amounts.map(() => Database.open({ databaseUrl: sdb.testDb.url, dataDir: '', scope: { tenant: DEFAULT_TENANT } })));
     try {
       const lock = await holdRowLock('contracts', contract.id);
       const results = amounts.map((amount, i) => outcome(recordPayment(connections[i], actorFor(managerRow), contract.id, amount)));

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
-import { APPEND_ONLY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES } from '../../src/database/roles-sql';
+import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES, TENANT_USER_ROLE } from '../../src/database/roles-sql';
 import { type CliResult, runCli, tempHome } from '../support/cli';
 import { programRuns } from '../support/programs';
-import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
+import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 /**
@@ -90,7 +90,21 @@ onServer('least-privilege database roles', () => {
     runPsql(sql); // again: grants on the tables the migrations created
     // Every table the migrations create has its rights in the script: a new table must be added there.
     const tables = (await queryAs(withDatabase(serverUrl()!, database), "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) as { t: string }[];
-    expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES].sort());
+    expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES].sort());
+    // The role a superuser session switches to has exactly the application role's rights.
+    const rights = async (role: string) =>
+      queryAs(
+        withDatabase(serverUrl()!, database),
+        `SELECT c.relname AS object, p.privilege, has_table_privilege('${role}', c.oid, p.privilege) AS granted
+           FROM pg_class c CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
+          WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S') AND (c.relkind = 'r' OR p.privilege = 'SELECT')
+         UNION ALL
+         SELECT p.oid::regprocedure::text, 'EXECUTE', has_function_privilege('${role}', p.oid, 'EXECUTE')
+           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant')
+          ORDER BY 1, 2`,
+        null,
+      );
+    expect(await rights(TENANT_USER_ROLE)).toEqual(await rights(app));
 
     const appEnv = { DATABASE_URL: urlAs(app, 'app-pass-2031') };
     const as = (email: string): TestUser => userFor({ env: appEnv, url: appEnv.DATABASE_URL, query: async () => [], close: async () => undefined }, email);
@@ -179,6 +193,9 @@ onServer('least-privilege database roles', () => {
     expectOk(await runCli(['db', 'seed', '--demo', '--scale', '5'], { env: appEnv }), 'db seed --demo as the application role');
     const [{ n }] = (await queryAs(appEnv.DATABASE_URL, 'SELECT count(*)::int AS n FROM clients')) as { n: number }[];
     expect(n).toBeGreaterThanOrEqual(5);
+    // Row security holds the application role: without a tenant it sees none of them.
+    expect(await queryAs(appEnv.DATABASE_URL, 'SELECT count(*)::int AS n FROM clients', null)).toEqual([{ n: 0 }]);
+    expect(await queryAs(appEnv.DATABASE_URL, `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`, null)).toEqual([{ rolsuper: false, rolbypassrls: false }]);
   });
 
   it('should stamp an entry with the database clock, whatever occurred_at the insert sent', async () => {
@@ -215,8 +232,9 @@ onServer('least-privilege database roles', () => {
   });
 });
 
-async function queryAs(url: string, sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: url });
+/** `sql` on a connection of its own, in the tenant `default` unless `tenant` says otherwise (null: none). */
+async function queryAs(url: string, sql: string, tenant: number | null = DEFAULT_TENANT_ID): Promise<unknown[]> {
+  const client = new Client({ connectionString: url, ...(tenant === null ? {} : { options: `-c app.tenant_id=${tenant}` }) });
   await client.connect();
   try {
     return (await client.query(sql)).rows;

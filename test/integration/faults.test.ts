@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { type CliResult, runCli, tempHome, runCommandsAsProcesses } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { changedTables, fingerprint } from '../support/fingerprint';
@@ -8,7 +7,7 @@ import { fillDisk, listTree, mountsAvailable, mountTmpfs, unmount } from '../sup
 import { type FaultReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, terminateBackends, waitForBlocked, watchRuns } from '../support/row-locks';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, serverUrl, superuserClient, type TestDatabase } from '../support/test-database';
 import { startThrowawayServer, throwawayServerAvailable } from '../support/throwaway-server';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
@@ -139,7 +138,7 @@ withThrowaway('the server stops while a command waits on a row lock', () => {
       const init = await owner.run(['init', '--first-name', 'Ada', '--last-name', 'L', '--email', 'ada@epic.events', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` });
       expect(init.code).toBe(0);
       await login(owner, FACTORY_PASSWORD);
-      const admin = new Client({ connectionString: server.url });
+      const admin = superuserClient(server.url);
       await admin.connect();
       const query = async (sql: string, params: unknown[] = []) => (await admin.query(sql, params)).rows as Record<string, unknown>[];
       const queryable = { query };
@@ -158,7 +157,7 @@ withThrowaway('the server stops while a command waits on a row lock', () => {
       expectOneLine(result, 7, /cannot reach PostgreSQL at 127\.0\.0\.1:\d+/);
 
       server.start();
-      const again = new Client({ connectionString: server.url });
+      const again = superuserClient(server.url);
       await again.connect();
       const after = await fingerprint({ query: async (sql: string) => (await again.query(sql)).rows });
       await again.end();

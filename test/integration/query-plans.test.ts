@@ -1,5 +1,6 @@
 import { type Logger } from 'typeorm';
 import { type Actor } from '../../src/auth/actor';
+import { TENANT_USER_ROLE } from '../../src/database/roles-sql';
 import { type Role } from '../../src/entities/employee.entity';
 import { listAudit } from '../../src/services/audit-query.service';
 import { listClients } from '../../src/services/client.service';
@@ -15,7 +16,9 @@ import { serverUrl } from '../support/test-database';
 /**
  * Every list filter of the README must be served by an index once the tables are large: the SQL each
  * service really sends (captured from TypeORM's logger) is planned with EXPLAIN against a seeded
- * data set, and a sequential scan of clients, contracts, events or the audit trail fails the test.
+ * data set, as the tenant role with row security on (every index leads with tenant_id, the
+ * policy's condition), and a sequential scan of clients, contracts, events or the audit trail
+ * fails the test.
  * Plans only, never timings (docs/performance.md has those).
  *
  * Server only: planning tens of thousands of rows is what the server does in production, and the
@@ -90,6 +93,10 @@ function sequentialScans(node: PlanNode): string[] {
     contractId = event.contract_id;
     supportId = actors.SUPPORT.id;
     salesId = actors.SALES.id;
+    // Planned as the application runs them: held to row security, in one tenant (docs/tenancy.md).
+    expect(await sdb.sql.query(`SELECT current_user AS role, ${BIG_TABLES.map((t) => `row_security_active('${t}')`).join(' AND ')} AS row_security`)).toEqual([
+      { role: TENANT_USER_ROLE, row_security: true },
+    ]);
     sdb.db.dataSource.logger = capturingLogger(captured);
   }, 300_000);
 

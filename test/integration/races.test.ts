@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { fromCents, toCents } from '../../src/validation/parse';
 import { type CliOptions, type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { type RaceReport, writeReliabilityReport } from '../support/reliability-report';
 import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
-import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, emptyEmbeddedFolder, serverUrl, type TestDatabase } from '../support/test-database';
+import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, emptyEmbeddedFolder, serverUrl, superuserClient, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
 /**
@@ -118,7 +117,7 @@ onServer('races on a server', () => {
         // back, all of them have passed the check before any inserts, so the unique index decides.
         // (Holding a lock they take before the check, as before, let a contender scheduled late run
         // the check after the winner's commit: the same exit 6, but the service's message.)
-        const gate = new Client({ connectionString: db.url });
+        const gate = superuserClient(db.url);
         await gate.connect();
         await gate.query('BEGIN');
         await gate.query(`INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Gate', $1, '+33612345678', 'Gate', $2)`, [
@@ -207,7 +206,7 @@ onServer('races on a server', () => {
         const client = await insertClient(db, { salesContactId: sales.id });
         const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
         // A manager's reassignment, written but not yet committed, when the old owner pays.
-        const reassignment = new Client({ connectionString: db.url });
+        const reassignment = superuserClient(db.url);
         await reassignment.connect();
         await reassignment.query('BEGIN');
         await reassignment.query('UPDATE clients SET sales_contact_id = $2, version = version + 1 WHERE id = $1', [client.id, other.id]);
@@ -294,7 +293,7 @@ onServer('races on a server', () => {
         const servers = SERVER_MODE ? await Promise.all(people.map(() => db.addServer!())) : [];
         // SHARE mode lets every contender read that the reminder is missing, and holds back its
         // INSERT: all of them insert at once when it lets go, and the unique index decides.
-        const gate = new Client({ connectionString: db.url });
+        const gate = superuserClient(db.url);
         await gate.connect();
         await gate.query('BEGIN');
         await gate.query('LOCK TABLE notifications IN SHARE MODE');

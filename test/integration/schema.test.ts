@@ -9,6 +9,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 /** Every migration, oldest first. */
 const NAMES = MIGRATIONS.map((m) => m.name);
 const TABLES = ['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families'];
+/** The tables of the Tenants migration, with the rows it puts in them (the plans, the tenant `default`). */
+const TENANT_TABLES = [
+  { table: 'plans', rows: 3 },
+  { table: 'tenants', rows: 1 },
+];
 
 interface StatusDocument {
   database: 'server' | 'embedded';
@@ -80,7 +85,7 @@ describe('migrations through the CLI', () => {
       migrations: NAMES.map((name) => ({ name, applied: true })),
       pending: 0,
     });
-    expect(await tables()).toEqual([...TABLES, 'migrations'].sort());
+    expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), 'migrations'].sort());
     migrated = await schemaSnapshot();
     expect(migrated.length).toBeGreaterThan(100);
   });
@@ -89,8 +94,9 @@ describe('migrations through the CLI', () => {
     for (const name of [...NAMES].reverse()) {
       const revert = await cli(['db', 'revert', '--json']);
       expect(revert.code).toBe(0);
-      // No employee: no login or --yes needed. Only the first migration drops tables (empty here).
-      expect(revert.json()).toEqual({ reverted: name, droppedTables: name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : [] });
+      // No employee: no login or --yes needed. Only the first migration and Tenants drop tables.
+      const dropped = name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : name === 'Tenants1796000000000' ? TENANT_TABLES : [];
+      expect(revert.json()).toEqual({ reverted: name, droppedTables: dropped });
     }
     expect(await tables()).toEqual([]);
     expect(await schemaSnapshot()).toEqual([]);
@@ -145,6 +151,8 @@ describe('docs/erd.md', () => {
     'timestamp with time zone': () => 'timestamptz',
     'character varying': (n) => `varchar(${n})`,
     character: (n) => `char(${n})`,
+    // Mermaid's attribute types are words: `text[]` is written text_array.
+    ARRAY: () => 'text_array',
   };
 
   function documented(): Map<string, string> {

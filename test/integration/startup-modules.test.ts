@@ -129,9 +129,11 @@ describe('modules loaded at start-up', () => {
       for (const heavy of HEAVY) expect(packages).not.toContain(heavy);
     });
 
-    // Round trips before a command's own query: the schema check, the caller re-read and the
-    // reminders due go in one statement, and TypeORM does not ask for what it is told.
-    it('should send two statements for `client list` in direct mode: the start check, then the list', async () => {
+    // Round trips before a command's own query: the session's tenant scope (once per connection:
+    // which tenant, and the tenant role for a superuser, cannot be known before connecting), then
+    // the schema check, the caller re-read and the reminders due in one statement; TypeORM does not
+    // ask for what it is told.
+    it('should send three statements for `client list` in direct mode: the tenant scope, the start check, then the list', async () => {
       const employee = await insertEmployee(db, { role: 'MANAGEMENT', email: 'round-trips@epic.events' });
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-round-trips-'));
       const env = { ...db.env, EPICEVENTS_HOME: home };
@@ -144,10 +146,11 @@ describe('modules loaded at start-up', () => {
       expect(result.code).toBe(0);
       const statements = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
       fs.rmSync(home, { recursive: true, force: true });
-      expect(statements).toHaveLength(2);
-      expect(statements[0]).toMatch(/^SELECT ARRAY\(SELECT name FROM migrations\) AS applied, \(SELECT row_to_json\(c\).* AS caller, \(ARRAY\(SELECT e\.id FROM events e .* AS upcoming$/);
+      expect(statements).toHaveLength(3);
+      expect(statements[0]).toMatch(/^DO \$scope\$ .*tenant_by_slug\('default'\)/);
+      expect(statements[1]).toMatch(/^SELECT ARRAY\(SELECT name FROM migrations\) AS applied, \(SELECT row_to_json\(c\).* AS caller, \(ARRAY\(SELECT e\.id FROM events e .* AS upcoming$/);
       // The clients page is plain SQL (not the query builder's aliases) since the server's CPU work.
-      expect(statements[1]).toMatch(/FROM clients c JOIN employees o /);
+      expect(statements[2]).toMatch(/FROM clients c JOIN employees o /);
     });
 
     // Server mode: the employee's machine holds no database and no key, and loads no code for them.

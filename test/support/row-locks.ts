@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { superuserClient } from './test-database';
 
 /**
  * Making races and faults deterministic on a server: another connection holds a row lock while
@@ -11,7 +11,7 @@ export interface HeldLock {
 
 /** `SELECT … FOR UPDATE` on rows of one table, in an open transaction, until `release()`. */
 export async function holdRowLock(url: string, table: string, where: string, params: unknown[]): Promise<HeldLock> {
-  const client = new Client({ connectionString: url });
+  const client = superuserClient(url);
   // A fault test may stop the server under this connection: that must not crash the test runner.
   client.on('error', () => undefined);
   await client.connect();
@@ -32,7 +32,7 @@ export async function holdRowLock(url: string, table: string, where: string, par
 
 /** Backends of the CLI (application_name `epicevents`) on this database that wait for a lock. */
 export async function blockedBackends(url: string): Promise<number[]> {
-  const client = new Client({ connectionString: url });
+  const client = superuserClient(url);
   await client.connect();
   try {
     const { rows } = await client.query<{ pid: number }>(
@@ -63,7 +63,7 @@ export async function waitForBlocked(url: string, count: number, timeoutMs = 30_
 
 /** Ends server backends as an administrator would (`pg_terminate_backend`). */
 export async function terminateBackends(url: string, pids: number[]): Promise<void> {
-  const client = new Client({ connectionString: url });
+  const client = superuserClient(url);
   await client.connect();
   try {
     await client.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
@@ -73,7 +73,7 @@ export async function terminateBackends(url: string, pids: number[]): Promise<vo
 }
 
 async function describeBackends(url: string): Promise<string> {
-  const client = new Client({ connectionString: url });
+  const client = superuserClient(url);
   await client.connect();
   try {
     const { rows } = await client.query<{ line: string }>(

@@ -1,4 +1,5 @@
 import { Database } from '../../src/database/database';
+import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 import { createTestDatabase, holdEmbedded, type TestDatabase } from './test-database';
 import { type Queryable, queryable } from './factories';
 
@@ -16,7 +17,7 @@ export interface ServiceDatabase {
 export async function openServiceDatabase(): Promise<ServiceDatabase> {
   const testDb = await createTestDatabase();
   // On the embedded engine, the folder's one opener is the test file's (test-database.ts).
-  const db = testDb.url ? await Database.open({ databaseUrl: testDb.url, dataDir: '' }) : await holdEmbedded(testDb.dataDir!);
+  const db = testDb.url ? await Database.open({ databaseUrl: testDb.url, dataDir: '', scope: { tenant: DEFAULT_TENANT } }) : await holdEmbedded(testDb.dataDir!);
   return {
     testDb,
     db,

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { type DatabaseLender } from '../../src/cli/context';
 import { Database } from '../../src/database/database';
+import { scopeSql } from '../../src/database/tenant-scope';
+import { DEFAULT_TENANT } from '../../src/domain/tenancy';
 import type { RunningServer, ServerOptions } from './server';
 
 /**
@@ -141,11 +143,26 @@ async function throughServer(db: TestDatabase, options?: ServerOptions): Promise
   };
 }
 
-/** A server database made by `createSql`, with one connection of its own; dropped by close(). */
+/** The id of the tenant `default` in a database the migrations made (the first tenant). */
+export const DEFAULT_TENANT_ID = 1;
+
+/**
+ * A superuser connection for a test's raw SQL beside the CLI's: row security does not hold it, and
+ * what it inserts belongs to the tenant `default` (the tenant_id column's default reads the setting).
+ */
+export function superuserClient(url: string | undefined): Client {
+  return new Client({ connectionString: url, options: `-c app.tenant_id=${DEFAULT_TENANT_ID}` });
+}
+
+/**
+ * A server database made by `createSql`, with one connection of its own; dropped by close(). That
+ * connection is the superuser's, which row security does not hold: it sees every tenant's rows,
+ * and the rows it inserts belong to the tenant `default` (the column's default reads the setting).
+ */
 async function serverDatabase(url: string, name: string, createSql: string): Promise<TestDatabase> {
   await adminQuery(createSql);
   const dbUrl = withDatabase(url, name);
-  const client = new Client({ connectionString: dbUrl });
+  const client = superuserClient(dbUrl);
   await client.connect();
   return {
     env: { DATABASE_URL: dbUrl },
@@ -168,7 +185,7 @@ function embeddedDatabase(fill: (dataDir: string) => void): TestDatabase {
     dataDir,
     query: async (sql, params) => {
       try {
-        return await whileHeld(dataDir, async (db) => db.query(sql, params));
+        return await whileHeld(dataDir, (db) => asSuperuser(db, () => db.query(sql, params)));
       } catch (error) {
         // TypeORM wraps PGlite's error: the tests read PostgreSQL's fields on it, as pg gives them.
         const cause = (error as { driverError?: Record<string, unknown> }).driverError;
@@ -182,6 +199,23 @@ function embeddedDatabase(fill: (dataDir: string) => void): TestDatabase {
       fs.rmSync(dataHome, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test's own SQL on the embedded engine runs as its superuser, as the server's test connection
+ * does (row security does not hold it; its inserts go to the tenant `default`, still set); the
+ * session is scoped again for the commands that share it.
+ */
+async function asSuperuser<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  // Inside a transaction a failed statement aborted (a test's BEGIN … ROLLBACK), these fail until
+  // the ROLLBACK, whose own call then scopes the session again: the test sees its statement's error.
+  const quietly = (sql: string) => db.query(sql).catch(() => undefined);
+  await quietly('RESET ROLE');
+  try {
+    return await work();
+  } finally {
+    await quietly(scopeSql(DEFAULT_TENANT));
+  }
 }
 
 /**
@@ -204,7 +238,7 @@ export function holdEmbedded(dataDir: string): Promise<Database> {
   let db = held.get(key);
   if (!db) {
     // longLived: the run keeps V8's optimising compiler, which a one-command process turns off.
-    db = Database.open({ dataDir: key, longLived: true });
+    db = Database.open({ dataDir: key, longLived: true, scope: { tenant: DEFAULT_TENANT } });
     held.set(key, db);
     db.catch(() => held.delete(key));
   }

@@ -87,6 +87,7 @@ describe('readConfig', () => {
       debug: false,
       dbPoolSize: 10,
       transactionPooler: false,
+      tenant: 'default',
     });
   });
 
@@ -103,6 +104,7 @@ describe('readConfig', () => {
       EPICEVENTS_DEBUG: '1',
       EPICEVENTS_DB_POOL: ' 32 ',
       EPICEVENTS_DB_POOLER: ' transaction ',
+      EPICEVENTS_TENANT: ' acme-events ',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://app@db.internal:5433/epic',
@@ -115,6 +117,7 @@ describe('readConfig', () => {
       debug: true,
       dbPoolSize: 32,
       transactionPooler: true,
+      tenant: 'acme-events',
     });
   });
 
@@ -127,6 +130,7 @@ describe('readConfig', () => {
     [{ EPICEVENTS_ACCESS_TTL: '15 minutes' }, /EPICEVENTS_ACCESS_TTL/],
     [{ EPICEVENTS_DB_POOLER: 'session' }, /EPICEVENTS_DB_POOLER must be "transaction" or unset \(got "session"\)/],
     [{ EPICEVENTS_REFRESH_TTL: '0' }, /EPICEVENTS_REFRESH_TTL/],
+    [{ EPICEVENTS_TENANT: 'Acme Events' }, /EPICEVENTS_TENANT must be a tenant's slug/],
     [{ EPICEVENTS_KEYCHAIN: 'maybe' }, /EPICEVENTS_KEYCHAIN/],
     [{ EPICEVENTS_DB_POOL: '0' }, /EPICEVENTS_DB_POOL must be a whole number of connections from 1 to 1000 \(got "0"\)/],
     [{ EPICEVENTS_DB_POOL: '2.5' }, /EPICEVENTS_DB_POOL/],

@@ -16,6 +16,7 @@ const SETTINGS = [
   'EPICEVENTS_DEBUG',
   'EPICEVENTS_DB_POOL',
   'EPICEVENTS_DB_POOLER',
+  'EPICEVENTS_TENANT',
 ];
 
 const read = (file: string) => fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');

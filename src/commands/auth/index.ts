@@ -27,10 +27,12 @@ export const AUTH_COMMANDS: CommandSpec[] = [
       { flags: '--password-stdin', description: 'read the password from the first line of stdin' },
       { flags: '--print-token', description: 'print an access token for EPICEVENTS_TOKEN instead of storing the session' },
       { flags: '--server <url>', description: 'log in to this epicevents server (https, or http on this machine) and use it for every command until logout' },
+      { flags: '--tenant <slug>', description: 'your company on that server (default: EPICEVENTS_TENANT, else "default")' },
     ],
     examples: [
       'epicevents login',
       'epicevents login --server https://crm.example.com',
+      'epicevents login --server https://crm.example.com --tenant acme-events',
       'export EPICEVENTS_TOKEN=$(printf \'%s\\n\' "$PASSWORD" | epicevents login --email ci@epic.events --password-stdin --print-token)', "printf '%s\\n' \"$PASSWORD\" | epicevents login --email ada@epic.events --password-stdin --json"],
     auth: 'none',
     parse: parseLogin,
@@ -45,7 +47,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'whoami',
-    summary: 'show who is logged in, the role, token expiry and credential store',
+    summary: 'show who is logged in, the tenant, the role, token expiry and credential store',
     examples: ['epicevents whoami', 'epicevents whoami --json'],
     auth: 'session',
     allowPendingPasswordChange: true,

@@ -1,6 +1,7 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { missingFlags } from '../../cli/prompter';
-import { usageError } from '../../errors/cli-error';
+import { isTenantSlug } from '../../domain/tenancy';
+import { usageError, validationError } from '../../errors/cli-error';
 import { parseFirstName, parseLastName } from '../../validation/employee-fields';
 import { parseEmail } from '../../validation/parse';
 import { flagString } from '../shared/flags';
@@ -16,6 +17,10 @@ export interface LoginInput {
 
 export function parseLogin({ options }: CommandInput, how: ParseContext): LoginInput {
   const email = flagString(options, 'email');
+  const tenant = flagString(options, 'tenant');
+  if (tenant !== undefined && !isTenantSlug(tenant)) {
+    throw validationError(`--tenant must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${tenant.slice(0, 40)}")`);
+  }
   const passwordStdin = options.passwordStdin === true;
   if (!how.interactive && (email === undefined || !passwordStdin)) {
     throw missingFlags([...(email === undefined ? ['--email'] : []), ...(passwordStdin ? [] : ['--password-stdin'])]);

@@ -1,7 +1,22 @@
 import { type FastifyInstance } from 'fastify';
 import { type Actor } from '../../auth/actor';
-import { bootstrapFirstManager, changePassword, isInitialised, login, logout, refreshSession, type Session, type TokenSettings } from '../../auth/session.service';
-import { CliError } from '../../errors/cli-error';
+import {
+  bootstrapFirstManager,
+  changePassword,
+  isInitialised,
+  login,
+  logout,
+  refreshSession,
+  refreshTokenTenant,
+  refuseLoginToUnknownTenant,
+  type Session,
+  type TokenSettings,
+} from '../../auth/session.service';
+import { type Database } from '../../database/database';
+import { joinTransaction } from '../../database/sql-runner';
+import { currentTenant, inTenant, tenantBySlug } from '../../database/tenant-scope';
+import { DEFAULT_TENANT } from '../../domain/tenancy';
+import { CliError, unavailable } from '../../errors/cli-error';
 import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
 import { parseEmail } from '../../validation/parse';
@@ -50,6 +65,7 @@ const TOKEN_SECURITY = [{ bearer: [] }];
 interface LoginBody {
   email: string;
   password: string;
+  tenant?: string;
 }
 interface RefreshBody {
   refreshToken: string;
@@ -77,7 +93,13 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
     employee: employeeBody(session.actor),
     unreadNotifications,
   });
-  const unread = (actorId: number) => database.use((db) => countUnread(db.dataSource.manager, actorId));
+  const unread = (tenantId: number, actorId: number) => database.use((db) => inTenant(db, tenantId).transaction((manager) => countUnread(manager, actorId)));
+  /** The tenant `default`: `init` creates its first account, and a login naming no tenant goes there. */
+  const defaultTenantId = async (db: Database): Promise<number> => {
+    const tenant = await tenantBySlug(db, DEFAULT_TENANT);
+    if (!tenant) throw unavailable(`the database has no tenant "${DEFAULT_TENANT}"`, 'run `epicevents db migrate` on the server');
+    return tenant.id;
+  };
 
   app.post<{ Body: LoginBody }>(
     '/v1/auth/login',
@@ -87,12 +109,16 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
         tags: ['authentication'],
         summary: 'Log in with email and password',
         description:
-          'Answers a new login: an access and a refresh token. 5 wrong passwords in a row lock the account for 15 minutes; besides, failed logins are limited per client address and per email (429 with Retry-After).',
+          'Answers a new login to one tenant (`default` unless named): an access and a refresh token, valid in that tenant only. An unknown tenant, or an email that is not of the tenant, is refused as a wrong password. 5 wrong passwords in a row lock the account for 15 minutes; besides, failed logins are limited per client address and per email (429 with Retry-After).',
         body: {
           type: 'object',
           required: ['email', 'password'],
           additionalProperties: false,
-          properties: { email: stringField('the employee\'s email'), password: stringField('the password') },
+          properties: {
+            email: stringField('the employee\'s email'),
+            password: stringField('the password'),
+            tenant: stringField(`the slug of the employee's company; "${DEFAULT_TENANT}" when absent`),
+          },
         },
         response: { 200: SESSION, ...errorResponses(400, 401, 429, 503) },
       },
@@ -106,13 +132,17 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       let session: Session;
       try {
         // Not inside a transaction of the request: a wrong password's count must stick although the login fails.
-        session = await database.use((db) => login(db, email, request.body.password, tokens));
+        session = await database.use(async (db) => {
+          const tenant = await tenantBySlug(db, request.body.tenant ?? DEFAULT_TENANT);
+          if (!tenant) return refuseLoginToUnknownTenant(request.body.password);
+          return login(inTenant(db, tenant.id), email, request.body.password, tokens);
+        });
       } catch (error) {
         if (error instanceof CliError && error.code === 'unauthenticated') throttle.recordFailure(request.ip, email);
         throw error;
       }
       request.actorId = session.actor.id;
-      return sessionBody(session, await unread(session.actor.id));
+      return sessionBody(session, await unread(session.tenantId, session.actor.id));
     },
   );
 
@@ -129,9 +159,10 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const session = await database.use((db) => refreshSession(db, request.body.refreshToken, tokens));
+      const tenantId = refreshTokenTenant(tokens.secret, request.body.refreshToken);
+      const session = await database.use((db) => refreshSession(inTenant(db, tenantId), request.body.refreshToken, tokens));
       request.actorId = session.actor.id;
-      return sessionBody(session, await unread(session.actor.id));
+      return sessionBody(session, await unread(session.tenantId, session.actor.id));
     },
   );
 
@@ -148,8 +179,8 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const { actor, familyId } = callerOf(request);
-      await database.use((db) => logout(db, actor, familyId));
+      const { actor, tenantId, familyId } = callerOf(request);
+      await database.use((db) => logout(inTenant(db, tenantId), actor, familyId));
       return { loggedOut: true };
     },
   );
@@ -165,16 +196,27 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
         response: {
           200: {
             type: 'object',
-            required: [...EMPLOYEE.required, 'tokenExpiresAt', 'unreadNotifications'],
-            properties: { ...EMPLOYEE.properties, tokenExpiresAt: { type: 'string', format: 'date-time' }, unreadNotifications: { type: 'integer' } },
+            required: [...EMPLOYEE.required, 'tenant', 'tokenExpiresAt', 'unreadNotifications'],
+            properties: {
+              ...EMPLOYEE.properties,
+              tenant: { type: 'string', description: 'the slug of the tenant the token works in' },
+              tokenExpiresAt: { type: 'string', format: 'date-time' },
+              unreadNotifications: { type: 'integer' },
+            },
           },
           ...errorResponses(401, 503),
         },
       },
     },
     async (request) => {
-      const { actor, accessExpiresAt } = callerOf(request);
-      return { ...employeeBody(actor), tokenExpiresAt: accessExpiresAt.toISOString(), unreadNotifications: await unread(actor.id) };
+      const { actor, tenantId, accessExpiresAt } = callerOf(request);
+      const { tenant, unreadNotifications } = await database.use((db) =>
+        inTenant(db, tenantId).transaction(async (manager) => ({
+          tenant: (await currentTenant(joinTransaction(manager))).slug,
+          unreadNotifications: await countUnread(manager, actor.id),
+        })),
+      );
+      return { ...employeeBody(actor), tenant, tokenExpiresAt: accessExpiresAt.toISOString(), unreadNotifications };
     },
   );
 
@@ -197,8 +239,8 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const { actor, familyId } = callerOf(request);
-      await database.use((db) => changePassword(db, actor, familyId, request.body.currentPassword, request.body.newPassword));
+      const { actor, tenantId, familyId } = callerOf(request);
+      await database.use((db) => changePassword(inTenant(db, tenantId), actor, familyId, request.body.currentPassword, request.body.newPassword));
       return { changed: true };
     },
   );
@@ -221,7 +263,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
         },
       },
     },
-    async () => ({ initialised: await database.use((db) => isInitialised(db.manager)) }),
+    async () => ({ initialised: await database.use(async (db) => inTenant(db, await defaultTenantId(db)).transaction((manager) => isInitialised(manager))) }),
   );
 
   app.post<{ Body: InitBody }>(
@@ -231,7 +273,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       schema: {
         tags: ['authentication'],
         summary: 'Create the first MANAGEMENT account',
-        description: 'Works only while no employee exists (409 afterwards); parallel calls create one account.',
+        description: 'In the tenant `default`, only while it has no employee (409 afterwards); parallel calls create one account.',
         body: {
           type: 'object',
           required: ['firstName', 'lastName', 'email', 'password'],
@@ -253,7 +295,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
         email: parseEmail(request.body.email, { field: 'email' }),
         password: request.body.password,
       };
-      const actor = await database.use((db) => bootstrapFirstManager(db, input));
+      const actor = await database.use(async (db) => bootstrapFirstManager(inTenant(db, await defaultTenantId(db)), input));
       request.actorId = actor.id;
       reply.code(201);
       return employeeBody(actor);

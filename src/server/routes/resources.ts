@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Actor } from '../../auth/actor';
 import { CSV_EXPORTS, type CsvExportRoute, type CsvImportRoute, type JsonRoute, type Noun, ROUTES, type WireRequest } from '../../api/routes';
 import { type Page, type PageRequest } from '../../backend/backend';
 import { inProcessNouns, type Nouns } from '../../backend/in-process';
 import { CLIENT_CSV_COLUMNS, CONTRACT_CSV_COLUMNS, type CsvColumn, csvChunks, EVENT_CSV_COLUMNS } from '../../csv/csv-export';
 import { type IsolationLevel, joinTransaction } from '../../database/sql-runner';
 import { type ImportRejection } from '../../services/client-import.service';
-import { callerOf } from '../caller';
+import { inTenant } from '../../database/tenant-scope';
+import { type Caller, callerOf } from '../caller';
 import { HttpProblem, type ProblemOptions, problemFor } from '../problem';
 import { type RequestDatabase } from '../request-database';
 import { errorResponses } from '../schemas';
@@ -47,10 +47,13 @@ export function resourceRoutes(app: FastifyInstance, options: ResourceRouteOptio
   csvExportRoute(app, CSV_EXPORTS.events, EVENT_CSV_COLUMNS, (nouns) => nouns.events.list.bind(nouns.events), options.database);
 }
 
-/** Runs `work` with the nouns acting as `actor`, every statement inside one transaction of the request. */
-function asCaller<T>(database: RequestDatabase, actor: Actor, work: (nouns: Nouns) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+/**
+ * Runs `work` with the nouns acting as the caller, every statement inside one transaction of the
+ * request, which first sets the caller's tenant (row security then admits only its rows).
+ */
+function asCaller<T>(database: RequestDatabase, { actor, tenantId }: Caller, work: (nouns: Nouns) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
   return database.use((db) =>
-    db.transaction((manager) => {
+    inTenant(db, tenantId).transaction((manager) => {
       const sql = joinTransaction(manager);
       return work(inProcessNouns(async () => ({ db: sql, actor })));
     }, isolation),
@@ -81,7 +84,7 @@ function jsonRoute(app: FastifyInstance, noun: Noun, method: string, route: Json
       // Decoded before the database is touched: a malformed request costs no transaction.
       const args = route.decode(wireRequest(request)) as unknown[];
       const call = (nouns: Nouns) => (nouns[noun] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method](...args);
-      const result = await asCaller(database, callerOf(request).actor, call, noun === 'report' ? SNAPSHOT : undefined);
+      const result = await asCaller(database, callerOf(request), call, noun === 'report' ? SNAPSHOT : undefined);
       reply.code(route.status);
       return (route.respond as (result: unknown) => unknown)(result);
     },
@@ -119,7 +122,7 @@ function csvExportRoute<F, T>(
       const started = new Promise<void>((resolve, reject) => {
         const done = asCaller(
           database,
-          callerOf(request).actor,
+          callerOf(request),
           async (nouns) => {
             const chunks = csvChunks(columns, (page) => listOf(nouns)(filters, page));
             for await (const chunk of chunks) {
@@ -178,7 +181,7 @@ function csvImportRoute(app: FastifyInstance, route: CsvImportRoute, options: Re
         // pipeline: a client that goes away mid-upload fails the import (rolled back) instead of leaving it waiting.
         const csv = pipeline(request.body as Readable, byteLimit(route.bodyLimitBytes), () => undefined);
         return streamImport(request, reply, options, (onRejected, onProgress) =>
-          asCaller(options.database, callerOf(request).actor, (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected, onProgress })),
+          asCaller(options.database, callerOf(request), (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected, onProgress })),
         );
       },
     });

@@ -1,0 +1,14 @@
+/**
+ * What names a tenant (docs/tenancy.md). Making a slug from a company's name is another module's;
+ * here only its shape, which the database's CHECK on `tenants.slug` also enforces.
+ */
+
+/** The tenant of a single-company deployment: of direct mode, the embedded database, `init` and `login` unless told otherwise. */
+export const DEFAULT_TENANT = 'default';
+
+export const TENANT_SLUG_SHAPE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const TENANT_SLUG_MAX = 40;
+
+export function isTenantSlug(value: string): boolean {
+  return TENANT_SLUG_SHAPE.test(value) && value.length <= TENANT_SLUG_MAX;
+}
