@@ -241,7 +241,7 @@ export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): P
   const policy = passwordPolicyError(input.password);
   if (policy) throw passwordRuleError(policy, 'password');
   // Refused at once when it is over: the hash (deliberately slow) is made only for an account that may be created.
-  await assertNotInitialised(db.manager);
+  await db.transaction((manager) => assertNotInitialised(manager));
   const hash = await hashPassword(input.password);
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');

@@ -215,6 +215,7 @@ export class Database implements SqlRunner {
 
   /** Applies every pending migration, each in its own transaction; returns their names. */
   async migrate(): Promise<string[]> {
+    this.refuseTransactionPooler();
     if ((await this.migrationStates()).every((m) => m.applied)) return [];
     return this.unscoped(() => this.withMigrationLock(async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name)));
   }
@@ -275,11 +276,15 @@ export class Database implements SqlRunner {
    * Serialises schema changes across processes (two `init`s on an empty server would otherwise
    * both create the tables): a session-level advisory lock held while the migrations run.
    */
-  private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
-    // The lock is held by a session, which a transaction pooler hands to whoever comes next.
+  /** Migrations hold a lock that belongs to a session, which a transaction pooler hands to whoever comes next. */
+  private refuseTransactionPooler(): void {
     if (this.target.transactionPooler) {
       throw unavailable('migrations cannot run through a transaction pooler (EPICEVENTS_DB_POOLER=transaction)', 'run them with a DATABASE_URL that reaches PostgreSQL directly, as the owner role');
     }
+  }
+
+  private async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    this.refuseTransactionPooler();
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();

@@ -5,7 +5,7 @@ import { type CliResult, runCli, TEST_JWT_SECRET, tempHome } from '../support/cl
 import { type PgBouncer, pgbouncerBinary, startPgBouncer } from '../support/pgbouncer';
 import { programRuns } from '../support/programs';
 import { type RunningServer, httpRequest, startServer } from '../support/server';
-import { adminQuery, serverUrl, withDatabase } from '../support/test-database';
+import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD } from '../support/users';
 
 /**
@@ -122,7 +122,8 @@ onServer('a server behind PgBouncer in transaction mode', () => {
     const shown = await sales(['contract', 'show', String(contractId), '--json']);
     expectOk(shown, 'contract show');
     expect(shown.json<{ amountDue: string }>().amountDue).toBe('0.00');
-    const [audit] = await queryAs<{ n: number }>(directUrl(app, APP_PASSWORD), `SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay'`);
+    // As the superuser: the application role sees no row without a tenant (the next test).
+    const [audit] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, database), `SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay'`);
     expect(audit.n).toBe(50);
 
     expectOk(await manager(['report']), 'report');
@@ -132,6 +133,29 @@ onServer('a server behind PgBouncer in transaction mode', () => {
     const [sessions] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, 'postgres'), `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = '${app}' AND datname = '${database}'`);
     expect(sessions.n).toBeGreaterThan(0);
     expect(sessions.n).toBeLessThanOrEqual(POOLED_SESSIONS);
+  });
+
+  it("should not carry one transaction's tenant to the next client's transaction on the same pooled session", async () => {
+    const pooled = async (sql: string[]) => {
+      const client = new Client({ connectionString: bouncer.urlFor(app, APP_PASSWORD, database) });
+      await client.connect();
+      try {
+        const results = [];
+        for (const statement of sql) results.push((await client.query(statement)).rows);
+        return results;
+      } finally {
+        await client.end();
+      }
+    };
+    const count = 'SELECT count(*)::int AS n FROM clients';
+    // Ten rounds over two server sessions: each session has run a transaction with the tenant set.
+    for (let round = 0; round < 10; round += 1) {
+      const inTenant = await pooled(['BEGIN', `SELECT set_config('app.tenant_id', '${DEFAULT_TENANT_ID}', true)`, count, 'COMMIT']);
+      expect(inTenant[2]).toEqual([{ n: 40 }]);
+      const after = await pooled([count, `SELECT current_setting('app.tenant_id', true) AS tenant`]);
+      expect(after[0]).toEqual([{ n: 0 }]);
+      expect(after[1][0].tenant ?? '').toBe('');
+    }
   });
 
   it('should take the statement limit from the role, which every pooled session has', async () => {
