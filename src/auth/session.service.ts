@@ -120,7 +120,7 @@ function lockedError(until: Date, now: Date) {
 async function findByEmail(db: SqlRunner, email: string): Promise<EmployeeRow | undefined> {
   const rows: EmployeeRow[] = await db.query(
     `SELECT id, first_name, last_name, email, role, is_active, must_change_password, password_hash, failed_login_count, locked_until
-       FROM employees WHERE lower(email) = lower($1)`,
+       FROM employees WHERE email_key = lower($1)`,
     [email],
   );
   return rows[0];

@@ -62,7 +62,7 @@ const DEFAULT_BATCH_SIZE = 1000;
  *
  * The file is streamed: at any moment only one batch of lines is in memory, and while the database
  * inserts one batch the next is read and validated. Duplicates across batches are found by the
- * database (the unique index on lower(email) also covers the rows this transaction has inserted).
+ * database (the unique index on the lower-case email also covers the rows this transaction has inserted).
  */
 export async function importClients(db: SqlRunner, actor: Actor, records: AsyncIterable<CsvRecord>, options: ImportOptions): Promise<ImportSummary> {
   assertAllowed(actor, 'client.create');
@@ -212,7 +212,7 @@ async function insertBatch(
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id)
        SELECT t.full_name, t.email, t.phone, t.company_name, $5
        FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[]) AS t(full_name, email, phone, company_name)
-       ON CONFLICT (tenant_id, (lower(email))) DO NOTHING
+       ON CONFLICT (tenant_id, email_key) DO NOTHING
        RETURNING email`,
       [unique.map((r) => r.fullName), unique.map((r) => r.email), unique.map((r) => r.phone), unique.map((r) => r.companyName), ownerId],
     );
@@ -230,7 +230,7 @@ async function duplicates(manager: EntityManager, skipped: ValidRow[]): Promise<
   // xmin is the transaction that wrote a row: ours means an earlier line of this very file.
   const found: { email: string; ours: boolean }[] = await manager.query(
     `SELECT t.email, bool_or(c.xmin = pg_current_xact_id()::xid) AS ours
-     FROM unnest($1::text[]) AS t(email) JOIN clients c ON lower(c.email) = lower(t.email)
+     FROM (SELECT email, lower(email) AS email_key FROM unnest($1::text[]) AS u(email)) t JOIN clients c ON c.email_key = t.email_key
      GROUP BY t.email`,
     [skipped.map((row) => row.email)],
   );

@@ -255,7 +255,7 @@ async function loadClient(manager: EntityManager, id: number): Promise<ClientRec
 }
 
 async function assertEmailFree(manager: EntityManager, email: string, exceptId?: number): Promise<void> {
-  const rows: unknown[] = await manager.query('SELECT 1 FROM clients WHERE lower(email) = lower($1) AND id <> $2', [email, exceptId ?? 0]);
+  const rows: unknown[] = await manager.query('SELECT 1 FROM clients WHERE email_key = lower($1) AND id <> $2', [email, exceptId ?? 0]);
   if (rows.length > 0) throw conflict(`a client with the email ${email} already exists`);
 }
 

@@ -333,7 +333,7 @@ async function lockEmployee(manager: EntityManager, id: number, lock: EmployeeLo
 }
 
 async function assertEmailFree(manager: EntityManager, email: string, exceptId?: number): Promise<void> {
-  const rows: unknown[] = await manager.query('SELECT 1 FROM employees WHERE lower(email) = lower($1) AND id <> $2', [email, exceptId ?? 0]);
+  const rows: unknown[] = await manager.query('SELECT 1 FROM employees WHERE email_key = lower($1) AND id <> $2', [email, exceptId ?? 0]);
   if (rows.length > 0) throw conflict(`an employee with the email ${email} already exists`);
 }
 

@@ -177,7 +177,7 @@ const employeeEmail = (p: Pick<DemoEmployee, 'firstName' | 'lastName'>) => `${as
 
 async function insertEmployees(manager: EntityManager, people: DemoEmployee[], passwordHash: string): Promise<DemoAccount[]> {
   const emails = people.map(employeeEmail);
-  const existing: { email: string }[] = await manager.query('SELECT email FROM employees WHERE lower(email) = ANY($1::text[])', [emails]);
+  const existing: { email: string }[] = await manager.query('SELECT email FROM employees WHERE email_key = ANY($1::text[])', [emails.map((email) => email.toLowerCase())]);
   if (existing.length > 0) {
     throw conflict(`the demo data set is already there (${existing[0].email} exists)`, 'seed an empty database, or drop it and start again');
   }
