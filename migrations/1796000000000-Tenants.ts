@@ -18,15 +18,20 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  *   security); `epicevents_tenant_directory`, owner of the SECURITY DEFINER functions through which
  *   the application reads tenants and plans, and of nothing else.
  *
- * The trigram indexes of the client and event searches are dropped: under row security a
- * condition PostgreSQL does not know to be leakproof (ILIKE) cannot be an index condition before
- * the policy's predicate, so no query of the application could use them any more.
+ * Searches go through two SECURITY DEFINER functions (matching_client_ids, matching_event_ids):
+ * under row security a condition PostgreSQL does not know to be leakproof (ILIKE) cannot be an
+ * index condition before the policy's predicate, so a search in the application's own query would
+ * read the whole tenant. The functions' owner reads the searched tables under a policy of its own,
+ * uses the trigram indexes, and filters on the tenant of the transaction itself.
  */
 export const TENANT_USER_ROLE = 'epicevents_tenant_user';
 export const TENANT_DIRECTORY_ROLE = 'epicevents_tenant_directory';
 
 const TENANT_TABLES = ['employees', 'clients', 'contracts', 'events', 'session_families', 'refresh_tokens', 'audit_log', 'notifications'];
 const READ_WRITE = ['employees', 'clients', 'contracts', 'events', 'notifications', 'session_families', 'refresh_tokens'];
+
+/** The tables the search functions read (their owner's own policy admits it to every row). */
+const SEARCHED_TABLES = ['clients', 'contracts', 'events'];
 
 /** The tables whose emails are unique per tenant, case-insensitively. */
 const EMAIL_TABLES = ['employees', 'clients'];
@@ -74,15 +79,6 @@ const INDEXES: [string, string, boolean, string, string, string][] = [
   ['notifications_recipient_idx', 'notifications', false, '(recipient_id, id)', '(tenant_id, recipient_id, id)', ''],
   ['notifications_unread_idx', 'notifications', false, '(recipient_id, id)', '(tenant_id, recipient_id, id)', 'WHERE read_at IS NULL'],
   ['notifications_once_per_event_key', 'notifications', true, '(kind, entity_id, recipient_id)', '(tenant_id, kind, entity_id, recipient_id)', "WHERE kind = 'event_upcoming'"],
-];
-
-/** The trigram indexes of the searches (see above), recreated by `down`. */
-const TRIGRAM_INDEXES: [string, string, string][] = [
-  ['clients_full_name_trgm_idx', 'clients', 'full_name'],
-  ['clients_email_trgm_idx', 'clients', 'email'],
-  ['clients_company_name_trgm_idx', 'clients', 'company_name'],
-  ['events_name_trgm_idx', 'events', 'name'],
-  ['events_location_trgm_idx', 'events', 'location'],
 ];
 
 export class Tenants1796000000000 implements MigrationInterface {
@@ -159,7 +155,6 @@ export class Tenants1796000000000 implements MigrationInterface {
       await q.query(`DROP INDEX ${name}`);
       await q.query(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${table} ${after} ${partial}`);
     }
-    for (const [name] of TRIGRAM_INDEXES) await q.query(`DROP INDEX ${name}`);
 
     for (const table of TENANT_TABLES) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
@@ -191,7 +186,31 @@ export class Tenants1796000000000 implements MigrationInterface {
         SELECT t.id, t.slug, t.name, t.plan, t.status FROM public.tenants t
          WHERE t.id = NULLIF(current_setting('app.tenant_id', true), '')::bigint
       $$`);
-    for (const fn of ['tenant_by_slug(text)', 'current_tenant()']) {
+    // Searches: the ids of the transaction tenant's matching records (no tenant set: none).
+    for (const table of SEARCHED_TABLES) {
+      await q.query(`GRANT SELECT ON ${table} TO ${TENANT_DIRECTORY_ROLE}`);
+      await q.query(`CREATE POLICY ${table}_search ON ${table} FOR SELECT TO ${TENANT_DIRECTORY_ROLE} USING (true)`);
+    }
+    await q.query(`
+      CREATE FUNCTION matching_client_ids(pattern text) RETURNS SETOF integer
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT c.id FROM public.clients c
+         WHERE c.tenant_id = ${TENANT_SETTING}
+           AND (c.full_name ILIKE pattern ESCAPE '\\' OR c.email ILIKE pattern ESCAPE '\\' OR c.company_name ILIKE pattern ESCAPE '\\')
+      $$`);
+    await q.query(`
+      CREATE FUNCTION matching_event_ids(pattern text) RETURNS SETOF integer
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT e.id FROM public.events e
+         WHERE e.tenant_id = ${TENANT_SETTING}
+           AND (e.name ILIKE pattern ESCAPE '\\' OR e.location ILIKE pattern ESCAPE '\\')
+        UNION
+        SELECT e.id FROM public.events e
+          JOIN public.contracts k ON k.tenant_id = e.tenant_id AND k.id = e.contract_id
+         WHERE e.tenant_id = ${TENANT_SETTING}
+           AND k.client_id IN (SELECT public.matching_client_ids(pattern))
+      $$`);
+    for (const fn of ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)']) {
       await q.query(`ALTER FUNCTION ${fn} OWNER TO ${TENANT_DIRECTORY_ROLE}`);
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${TENANT_USER_ROLE}`);
@@ -203,6 +222,12 @@ export class Tenants1796000000000 implements MigrationInterface {
     const [{ n }] = (await q.query(`SELECT count(*)::int AS n FROM tenants WHERE slug <> 'default'`)) as { n: number }[];
     if (n > 0) throw new Error(`cannot revert: the database holds ${n} tenant(s) besides default, whose records would be merged`);
 
+    await q.query(`DROP FUNCTION matching_event_ids(text)`);
+    await q.query(`DROP FUNCTION matching_client_ids(text)`);
+    for (const table of SEARCHED_TABLES) {
+      await q.query(`DROP POLICY ${table}_search ON ${table}`);
+      await q.query(`REVOKE SELECT ON ${table} FROM ${TENANT_DIRECTORY_ROLE}`);
+    }
     await q.query(`DROP FUNCTION current_tenant()`);
     await q.query(`DROP FUNCTION tenant_by_slug(text)`);
     // The roles are the cluster's (other databases may use them): only their rights here go.
@@ -216,7 +241,6 @@ export class Tenants1796000000000 implements MigrationInterface {
       await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
     }
-    for (const [name, table, column] of TRIGRAM_INDEXES) await q.query(`CREATE INDEX ${name} ON ${table} USING gin (${column} gin_trgm_ops)`);
     for (const [name, table, unique, before, , partial] of INDEXES) {
       await q.query(`DROP INDEX ${name}`);
       await q.query(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${table} ${before} ${partial}`);

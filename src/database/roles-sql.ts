@@ -34,7 +34,7 @@ export const READ_ONLY_TABLES = ['migrations'] as const;
 /** Neither read nor written by the application, which goes through TENANT_FUNCTIONS. */
 export const DIRECTORY_TABLES = ['plans', 'tenants'] as const;
 /** SECURITY DEFINER functions, the application's only way to tenants and plans. */
-export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()'] as const;
+export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)'] as const;
 /** Created by the tenants migration when it may, else by this script (the names are the migration's). */
 export const TENANT_USER_ROLE = 'epicevents_tenant_user';
 export const TENANT_DIRECTORY_ROLE = 'epicevents_tenant_directory';

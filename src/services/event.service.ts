@@ -8,7 +8,7 @@ import { type SqlRunner } from '../database/sql-runner';
 import { conflict, fieldText, notFound, usageError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { changedFields, recordAudit } from './audit.service';
-import { assertAllowedOnClient, clientSearchCondition, searchPattern } from './client.service';
+import { assertAllowedOnClient, searchPattern } from './client.service';
 import { notify } from './notify';
 import { type Page, type PageRequest, applyKeyset, toPage } from './pagination';
 import { returningRows } from './returning-rows';
@@ -145,18 +145,11 @@ const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) => `event
 
 /**
  * `--search`: the event's name or location, or its client's details (the rule of `client list
- * --search`). One OR across the events and clients tables could use no index; a union of two
- * branches, each on one table, lets each use its trigram indexes (events', then clients' reached
- * back through contracts), and the matching ids then select the page by primary key.
+ * --search`). The ids come from the database function matching_event_ids (docs/tenancy.md), a union
+ * of two branches, each on one table with its trigram indexes (events', then clients' reached back
+ * through contracts); the matching ids then select the page by primary key.
  */
-const EVENT_SEARCH = `event.id IN (
-  SELECT searched.id FROM events searched
-   WHERE searched.name ILIKE :pattern ESCAPE '\\' OR searched.location ILIKE :pattern ESCAPE '\\'
-  UNION
-  SELECT searched.id FROM events searched
-    JOIN contracts searched_contract ON searched_contract.id = searched.contract_id
-    JOIN clients searched_client ON searched_client.id = searched_contract.client_id
-   WHERE ${clientSearchCondition('searched_client')})`;
+const EVENT_SEARCH = `event.id IN (SELECT matching_event_ids(:pattern))`;
 
 export async function listEvents(db: SqlRunner, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
   assertAllowed(actor, 'event.read');
