@@ -119,7 +119,7 @@ export function likePattern(text: string): string {
  * `alias` is the clients table's alias in the query; the pattern is the `:pattern` parameter (or `pattern`, e.g. `$2`).
  */
 export function clientSearchCondition(alias: string, pattern = ':pattern'): string {
-  return `${alias}.id IN (SELECT matching_client_ids(${pattern}))`;
+  return `${alias}.id = ANY(ARRAY(SELECT matching_client_ids(${pattern})))`;
 }
 
 /** The `:pattern` parameter of a `--search` text: checked like any text, `%` and `_` literal. */

@@ -149,7 +149,7 @@ const describe = (event: Pick<EventRecord, 'id' | 'name' | 'startAt'>) => `event
  * of two branches, each on one table with its trigram indexes (events', then clients' reached back
  * through contracts); the matching ids then select the page by primary key.
  */
-const EVENT_SEARCH = `event.id IN (SELECT matching_event_ids(:pattern))`;
+const EVENT_SEARCH = `event.id = ANY(ARRAY(SELECT matching_event_ids(:pattern)))`;
 
 export async function listEvents(db: SqlRunner, actor: Actor, filters: EventFilters, page: PageRequest): Promise<Page<EventRecord>> {
   assertAllowed(actor, 'event.read');

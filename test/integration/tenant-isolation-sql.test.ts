@@ -100,6 +100,20 @@ const TENANT_TABLES = ['employees', 'clients', 'contracts', 'events', 'notificat
     expect(still.company_name).toBe('Startup');
   });
 
+  it("should find only the transaction tenant's records through the search functions, and none without a tenant", async () => {
+    // Both tenants have a Kevin Casey: the functions' owner reads every tenant's rows, so the tenant is theirs to check.
+    const search = async () => ({
+      clients: (await app.query(`SELECT matching_client_ids('%casey%') AS id`)).rows.map((row) => row.id),
+      events: (await app.query(`SELECT matching_event_ids('%casey%') AS id`)).rows.map((row) => row.id),
+    });
+    expect(await search()).toEqual({ clients: [], events: [] });
+    expect(await inTenant(DEFAULT_TENANT_ID, search)).toEqual({ clients: [a.client], events: [] });
+    expect(await inTenant(b.tenant, search)).toEqual({ clients: [b.client], events: [] });
+    // The tenant role may run the functions, never act as their owner.
+    const member = await app.query(`SELECT pg_has_role('${TENANT_USER_ROLE}', 'epicevents_tenant_directory', 'MEMBER') AS member`);
+    expect(member.rows).toEqual([{ member: false }]);
+  });
+
   it('should refuse a row of tenant A that points at a client or an employee of tenant B', async () => {
     await inTenant(DEFAULT_TENANT_ID, async () => {
       const error = await refusal(() => app.query(`INSERT INTO contracts (client_id, sales_contact_id, total_amount, amount_due) VALUES ($1, $2, 100, 100)`, [b.client, a.employee]));
