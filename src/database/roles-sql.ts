@@ -83,6 +83,15 @@ export function parseDatabaseName(value: string): string {
   return value;
 }
 
+/** The lines of a DO block that create `name` with no privilege beyond `login`, unless it exists. */
+function createRoleUnlessExists(name: string, login: 'LOGIN' | 'NOLOGIN'): string[] {
+  return [
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN`,
+    `    CREATE ROLE ${name} ${login} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
+    '  END IF;',
+  ];
+}
+
 export function rolesSql({ database, owner, app }: RoleNames): string {
   if (owner === app) throw validationError('--owner and --app must be two different roles');
   const db = `"${database}"`;
@@ -110,19 +119,11 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     `    RAISE EXCEPTION 'connect to the database ${database} to run this script (not %)', current_database();`,
     '  END IF;',
     '  -- Both log in; neither is a superuser, creates databases or roles, or bypasses row security.',
-    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${owner}') THEN`,
-    `    CREATE ROLE ${owner} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
-    '  END IF;',
-    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${app}') THEN`,
-    `    CREATE ROLE ${app} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
-    '  END IF;',
+    ...createRoleUnlessExists(owner, 'LOGIN'),
+    ...createRoleUnlessExists(app, 'LOGIN'),
     '  -- Without login: the tenant role, and the owner of the tenant functions (docs/tenancy.md).',
-    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TENANT_USER_ROLE}') THEN`,
-    `    CREATE ROLE ${TENANT_USER_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
-    '  END IF;',
-    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TENANT_DIRECTORY_ROLE}') THEN`,
-    `    CREATE ROLE ${TENANT_DIRECTORY_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
-    '  END IF;',
+    ...createRoleUnlessExists(TENANT_USER_ROLE, 'NOLOGIN'),
+    ...createRoleUnlessExists(TENANT_DIRECTORY_ROLE, 'NOLOGIN'),
     'END $roles$;',
     '',
     `-- A statement of ${app} that runs longer is cancelled, whichever session runs it: a server behind`,
