@@ -36,7 +36,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['typeorm', 'pg', 'argon2', '@electric-sql/pglite', 'typeorm-pglite'],
+          paths: ['typeorm', 'pg', 'argon2', '@electric-sql/pglite'],
           patterns: [
             {
               group: ['**/services/**', '**/database/**', '**/entities/**', '**/auth/**', '**/backend/in-process'],

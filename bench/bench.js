@@ -8,6 +8,7 @@
 //   npm run bench                                   (builds first; seeds what is missing)
 //   BENCH_SCALES=0,100000 BENCH_SERVER_MODE_SCALES=0 BENCH_EMBEDDED_SCALES=0 npm run bench   (quicker)
 //   BENCH_ROUNDS=25 BENCH_RESEED=1 npm run bench
+//   BENCH_TENANTS=0 npm run bench      (without the many-tenants database: bench/tenants.js)
 //
 // Seeded databases are kept and reused: epicevents_bench_0, _100k, _1m on the server
 // (BENCH_SERVER, default postgres://postgres@127.0.0.1:5432/postgres) and folders under
@@ -450,12 +451,37 @@ async function main() {
     console.log(`\n${kind}, ${rowsLabel(scale)} rows\n${table(measured)}`);
     if (kind === 'server') fs.rmSync(setup.env.EPICEVENTS_HOME, { recursive: true, force: true });
   }
-  writeDoc(rows, notes);
-  console.log(`\nwritten to ${path.relative(ROOT, DOC)}`);
+  if (rows.length) {
+    writeDoc(rows, notes);
+    console.log(`\nwritten to ${path.relative(ROOT, DOC)}`);
+  }
+  if (process.env.BENCH_TENANTS !== '0') {
+    const tenants = require('./tenants');
+    const result = await tenants.runTenantBench(module.exports);
+    console.log(`\n${tenants.writeTenantDoc(module.exports, result)}\nwritten to ${path.relative(ROOT, DOC)}`);
+  }
 }
 
-// bench/server.js seeds and logs in the same way.
-module.exports = { BIN, SERVER, prepare, startServer, median, rowsLabel, fail, wholeNumber };
+// bench/server.js seeds and logs in the same way; bench/tenants.js times and seeds with these.
+module.exports = {
+  BIN,
+  SERVER,
+  SECRET,
+  ACCOUNTS,
+  DEMO_PASSWORD,
+  ROUNDS,
+  DOC,
+  prepare,
+  startServer,
+  median,
+  rowsLabel,
+  fail,
+  wholeNumber,
+  cli,
+  adminQuery,
+  withDatabase,
+  runOnce,
+};
 
 if (require.main === module) {
   main().catch((error) => {

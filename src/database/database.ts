@@ -213,6 +213,17 @@ export class Database implements SqlRunner {
     return MIGRATIONS.map((m) => ({ name: m.name, applied: applied.has(m.name) }));
   }
 
+  /**
+   * `VACUUM (ANALYZE)` of `tables` as the session connected, not scoped: only a table's owner (or a
+   * superuser) may, and the tenant role owns nothing, so scoped it would skip every table with a
+   * warning and leave the planner without statistics. Connected as the application role (owning
+   * nothing either) it still skips them: autovacuum analyses them later.
+   */
+  async vacuumAnalyze(tables: readonly string[]): Promise<void> {
+    if (tables.some((table) => !/^[a-z_]+$/.test(table))) throw new Error(`not a table name: ${tables.join(', ')}`);
+    await this.unscoped(() => this.dataSource.query(`VACUUM (ANALYZE) ${tables.join(', ')}`));
+  }
+
   /** Applies every pending migration, each in its own transaction; returns their names. */
   async migrate(): Promise<string[]> {
     this.refuseTransactionPooler();

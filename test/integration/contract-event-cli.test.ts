@@ -169,6 +169,14 @@ describe('contract commands', () => {
   it('should exit 3 when nobody is logged in', async () => {
     expectOneLineError(await userFor(db, 'nobody@epic.events').run(['contract', 'list']), 3, /not logged in/);
   });
+
+  it.each(['contract list', 'contract export --csv', 'event list', 'event export --csv'])(
+    'should refuse a too long --search of `%s` with exit 2 before asking for a session',
+    async (command) => {
+      const result = await userFor(db, 'nobody@epic.events').run([...command.split(' '), '--search', 'z'.repeat(151)]);
+      expectOneLineError(result, 2, /^error: --search must be at most 150 characters \(got 151\)/);
+    },
+  );
 });
 
 describe('event commands', () => {

@@ -299,6 +299,14 @@ describe('client commands', () => {
     expectOneLineError(await userFor(db, 'nobody@epic.events').run(['client', 'list']), 3, /not logged in/);
   });
 
+  it('should refuse a too long or blank --search with exit 2 before asking for a session', async () => {
+    const nobody = userFor(db, 'nobody@epic.events');
+    expectOneLineError(await nobody.run(['client', 'list', '--search', 'z'.repeat(151)]), 2, /^error: --search must be at most 150 characters \(got 151\)/);
+    expectOneLineError(await nobody.run(['client', 'export', '--csv', '--search', '  ']), 2, /^error: --search cannot be empty/);
+    // 150 characters pass the parse step: the session is what is missing then.
+    expectOneLineError(await nobody.run(['client', 'list', '--search', 'z'.repeat(150)]), 3, /not logged in/);
+  });
+
   it('should show examples in --help', async () => {
     const result = await userFor(db, 'nobody@epic.events').run(['client', 'update', '--help']);
     expect(result.code).toBe(0);

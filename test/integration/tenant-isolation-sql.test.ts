@@ -114,6 +114,62 @@ const TENANT_TABLES = ['employees', 'clients', 'contracts', 'events', 'notificat
     expect(member.rows).toEqual([{ member: false }]);
   });
 
+  it("should search a small tenant inside a large table through the tenant's own index range", async () => {
+    // 20 000 Caseys in the default tenant, one in B, with statistics: all in one transaction, rolled back.
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await admin.query('BEGIN');
+      await admin.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(DEFAULT_TENANT_ID)]);
+      await admin.query(
+        `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id)
+         SELECT 'Kevin Casey', 'casey' || g || '@a.example', '+33612345678', 'Startup', $1 FROM generate_series(1, 20000) AS g`,
+        [a.employee],
+      );
+      await admin.query('ANALYZE clients');
+      await admin.query(`SET LOCAL ROLE ${TENANT_USER_ROLE}`);
+      await admin.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(b.tenant)]);
+      const found = await admin.query(`SELECT matching_client_ids('%casey%') AS id`);
+      // Scans of the B-tree indexes that lead with tenant_id, by this transaction: the tenant was an
+      // index condition. As a filter only (`tenant_id + 0`), every tenant's 20 001 matches were rechecked.
+      const scans = await admin.query(`
+        SELECT sum(pg_stat_get_xact_numscans(i.indexrelid))::int AS scans
+          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+         WHERE i.indrelid = 'clients'::regclass AND am.amname = 'btree'
+           AND i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = 'clients'::regclass AND attname = 'tenant_id')`);
+      expect({ found: found.rows.map((row) => row.id), usedTenantIndex: scans.rows[0].scans > 0 }).toEqual({ found: [b.client], usedTenantIndex: true });
+    } finally {
+      await admin.query('ROLLBACK');
+      await admin.end();
+    }
+  });
+
+  it("should estimate a salesperson's clients within the tenant, not over the whole table", async () => {
+    // 20 000 clients in each tenant, all of one salesperson each: half of the table, all of the tenant.
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await admin.query('BEGIN');
+      for (const [tenant, owner, domain] of [[DEFAULT_TENANT_ID, a.employee, 'a'], [b.tenant, b.employee, 'b']] as const) {
+        await admin.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(tenant)]);
+        await admin.query(
+          `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id)
+           SELECT 'Client ' || g, 'owned' || g || '@${domain}.example', '+33612345678', 'Firm', $1 FROM generate_series(1, 20000) AS g`,
+          [owner],
+        );
+      }
+      await admin.query('ANALYZE clients');
+      await admin.query(`SET LOCAL ROLE ${TENANT_USER_ROLE}`);
+      await admin.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(b.tenant)]);
+      const [row] = (await admin.query(`EXPLAIN (FORMAT JSON) SELECT id FROM clients WHERE sales_contact_id = $1`, [b.employee])).rows;
+      // Column statistics alone multiply the two halves: about 10 000 rows.
+      expect(row['QUERY PLAN'][0].Plan['Plan Rows']).toBeGreaterThan(15_000);
+    } finally {
+      await admin.query('ROLLBACK');
+      await admin.end();
+    }
+  });
+
   it('should refuse a row of tenant A that points at a client or an employee of tenant B', async () => {
     await inTenant(DEFAULT_TENANT_ID, async () => {
       const error = await refusal(() => app.query(`INSERT INTO contracts (client_id, sales_contact_id, total_amount, amount_due) VALUES ($1, $2, 100, 100)`, [b.client, a.employee]));

@@ -4,7 +4,7 @@ import { parseClientFullName, parseCompanyName } from '../../validation/client-f
 import { parseEmail, parseId, parsePhone } from '../../validation/parse';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
-import { flagSet, flagString } from '../shared/flags';
+import { flagSearch, flagSet, flagString } from '../shared/flags';
 import { parsePageRequest } from '../shared/pagination';
 import { givenValues, type RequiredValue } from '../shared/required-values';
 
@@ -21,7 +21,7 @@ export function clientFilters(options: Record<string, unknown>): ClientFilters {
   return {
     mine: flagSet(options, 'mine'),
     salesContactId: options.sales === undefined ? undefined : parseId(options.sales, '--sales'),
-    search: flagString(options, 'search'),
+    search: flagSearch(options),
   };
 }
 

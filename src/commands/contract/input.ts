@@ -5,7 +5,7 @@ import { checkAmountDue } from '../../validation/contract-fields';
 import { parseAmount, parseId } from '../../validation/parse';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
-import { flagSet, flagString } from '../shared/flags';
+import { flagSearch, flagSet, flagString } from '../shared/flags';
 import { parsePageRequest } from '../shared/pagination';
 import { type CrossRule, givenValues, type RequiredValue } from '../shared/required-values';
 
@@ -27,7 +27,7 @@ export function contractFilters(options: Record<string, unknown>): ContractFilte
     clientId: options.client === undefined ? undefined : parseId(options.client, '--client'),
     signed: signed ? true : unsigned ? false : undefined,
     unpaid: flagSet(options, 'unpaid'),
-    search: flagString(options, 'search'),
+    search: flagSearch(options),
   };
 }
 

@@ -13,7 +13,7 @@ export const run: RunFunction = async (ctx, { options }) => {
   const bar = progressBar(ctx.output.streams.stderr);
   let summary;
   try {
-    summary = await seedDemo(db, actor, { scale, onProgress: bar?.update });
+    summary = await seedDemo(db, actor, { scale, onProgress: bar?.update, vacuumAnalyze: (tables) => db.vacuumAnalyze(tables) });
   } finally {
     bar?.done();
   }

@@ -5,7 +5,7 @@ import { parseDateTime, parseId } from '../../validation/parse';
 import { checkEventTimes, parseAttendees as attendees, parseEventLocation, parseEventName, parseEventNotes } from '../../validation/event-fields';
 import { assertCsvFormat } from '../shared/csv-export';
 import { parseExpectedVersion } from '../shared/expected-version';
-import { flagSet, flagString } from '../shared/flags';
+import { flagSearch, flagSet, flagString } from '../shared/flags';
 import { parsePageRequest } from '../shared/pagination';
 import { type CrossRule, givenValues, type RequiredValue } from '../shared/required-values';
 
@@ -39,7 +39,7 @@ export function eventFilters(options: Record<string, unknown>): EventFilters {
     contractId: optionalId('contract', '--contract'),
     from: optionalDate('from', '--from'),
     to: optionalDate('to', '--to'),
-    search: flagString(options, 'search'),
+    search: flagSearch(options),
   };
 }
 

@@ -1,10 +1,20 @@
 import { fieldWords } from '../../cli/field-flags';
 import { CliError } from '../../errors/cli-error';
+import { parseSearch } from '../../validation/parse';
 
 /** A flag value as commander hands it over: a string when given, otherwise undefined. */
 export function flagString(options: Record<string, unknown>, key: string): string | undefined {
   const value = options[key];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `--search <text>` of the lists and exports, checked by the services' own rule in the parse step,
+ * so a text no backend would take is exit 2 before anything opens (even logged out).
+ */
+export function flagSearch(options: Record<string, unknown>): string | undefined {
+  const value = flagString(options, 'search');
+  return value === undefined ? undefined : parseSearch(value);
 }
 
 /** A boolean switch (`--mine`, `--inactive`). */
