@@ -31,6 +31,7 @@ export interface RevertPlan {
 export class Database implements SqlRunner {
   /** What the start query given to `openCurrent` read with the schema check, until `startRow` takes it. */
   private opening?: { query: StartQuery; row: StartRow };
+  private checkedCurrent = false;
 
   private constructor(
     readonly dataSource: DataSource,
@@ -152,6 +153,12 @@ export class Database implements SqlRunner {
     } else if (start && checked.row) {
       this.opening = { query: start, row: checked.row };
     }
+    this.checkedCurrent = true;
+  }
+
+  /** True once `ensureCurrent` found (or made) the schema current; false for a database opened as it is. */
+  get schemaChecked(): boolean {
+    return this.checkedCurrent;
   }
 
   /**
