@@ -54,8 +54,9 @@ export class TenantLimits1796100000000 implements MigrationInterface {
         active_employees integer NOT NULL CHECK (active_employees >= 0),
         clients integer NOT NULL CHECK (clients >= 0)
       )`);
-    // One count per tenant, in that tenant: the tables' row security holds whoever migrates
-    // (FORCE), so a count without the tenant set would see nothing.
+    // One count per tenant, in that tenant: the tables' row security holds whoever migrates as
+    // their owner (FORCE), so a count without the tenant set would see nothing; a superuser skips
+    // row security, hence the explicit condition too. Each count reads the index leading with tenant_id.
     await q.query(`
       DO $backfill$
       DECLARE
@@ -64,7 +65,7 @@ export class TenantLimits1796100000000 implements MigrationInterface {
         FOR tenant IN SELECT id FROM tenants ORDER BY id LOOP
           PERFORM set_config('app.tenant_id', tenant::text, true);
           INSERT INTO tenant_usage (tenant_id, active_employees, clients)
-          VALUES (tenant, (SELECT count(*) FROM employees WHERE is_active), (SELECT count(*) FROM clients));
+          VALUES (tenant, (SELECT count(*) FROM employees WHERE tenant_id = tenant AND is_active), (SELECT count(*) FROM clients WHERE tenant_id = tenant));
         END LOOP;
         PERFORM set_config('app.tenant_id', '', true);
       END $backfill$`);
