@@ -263,4 +263,23 @@ const PARALLEL = 10;
       expect(await usage(id)).toMatchObject({ counted_clients: 10, clients: 10 });
     });
   });
+  describe('the migration', () => {
+    it("should count each tenant's own active employees and clients when it is applied to a database that holds several", async () => {
+      // Last of the file: the schema is reverted and migrated again under the running server.
+      const { id } = await makeTenant('ENTERPRISE');
+      const [{ id: owner }] = await addEmployees(id, 'SALES', ['counted@x.example', 'counted2@x.example']);
+      await addClients(id, owner, 7);
+      await inTenant(DEFAULT_TENANT_ID, `INSERT INTO employees (first_name, last_name, email, role, password_hash) VALUES ('Ada', 'Admin', 'admin@x.example', 'MANAGEMENT', $1)`, [FACTORY_PASSWORD_HASH]);
+      const before = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
+      const admin = userFor(db, 'admin@x.example');
+      expect((await admin.run(['login', '--email', 'admin@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
+      const revert = await admin.run(['db', 'revert', '--yes', '--json']);
+      expect({ code: revert.code, reverted: revert.json<{ reverted: string }>().reverted }).toEqual({ code: 0, reverted: 'TenantLimits1796100000000' });
+      expect((await admin.run(['db', 'migrate'])).code).toBe(0);
+      const after = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
+      expect(after).toEqual(before);
+      expect(after.find((row) => Number(row.tenant_id) === id)).toMatchObject({ active_employees: 2, clients: 7 });
+    });
+  });
+
 });
