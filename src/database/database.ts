@@ -156,7 +156,7 @@ export class Database implements SqlRunner {
     this.checkedCurrent = true;
   }
 
-  /** True once `ensureCurrent` found (or made) the schema current; false for a database opened as it is. */
+  /** True once `ensureCurrent` found (or made) the schema current, until a revert; false for a database opened as it is. */
   get schemaChecked(): boolean {
     return this.checkedCurrent;
   }
@@ -273,6 +273,8 @@ export class Database implements SqlRunner {
       if (expected !== undefined && newest !== expected) {
         throw conflict(`the newest applied migration is now ${newest}, not ${expected}: another process changed the schema`, 'run `epicevents db status`, then revert again');
       }
+      // No longer current: a database kept open for the next command (a lender's) checks again.
+      this.checkedCurrent = false;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
       if (applied.length === 1) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;
