@@ -40,7 +40,7 @@ export interface ActorRow {
   role: Role;
   is_active: boolean;
   must_change_password: boolean;
-  /** Read with the caller (`current_tenant_account()`); absent elsewhere. */
+  /** Read with the caller (`current_tenant_standing()`); absent elsewhere. */
   tenant_plan?: Plan | null;
   tenant_status?: TenantStatus | null;
   tenant_trial_ended?: boolean | null;

@@ -5,7 +5,7 @@ import { CredentialStore, directSessionKey, type StoreKind } from './credential-
 import { jwtSecret } from './jwt-secret';
 import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
-import { callerFromRow, schemaHasTenantAccounts, withCaller } from './current-actor';
+import { callerFromRow, schemaHasTenantStanding, withCaller } from './current-actor';
 import { StartQuery } from '../database/start-query';
 import { announceUpcomingEvents, withUpcomingEvents } from '../services/notification.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
@@ -78,7 +78,7 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
   const db = await ctx.db(start);
   // A database opened as it is (`db revert`) may be older than the tenant's standing: the caller
   // is then read without it (and nothing of a plan or a lifecycle is enforced on such a schema).
-  const row = await db.startRow(db.schemaChecked || (await schemaHasTenantAccounts(db)) ? start : startFor(false));
+  const row = await db.startRow(db.schemaChecked || (await schemaHasTenantStanding(db)) ? start : startFor(false));
   const actor = callerFromRow(row);
   await announceUpcomingEvents(db, row.upcoming as number[]);
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };

@@ -29,9 +29,9 @@ interface SessionRow extends ActorRow {
  */
 function callerSql(employeeId: string, familyId: string, tenant: boolean): string {
   return `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-                 f.revoked_at, f.id IS NOT NULL AS family_found${tenant ? ',\n                 a.plan AS tenant_plan, a.status AS tenant_status, a.trial_ended AS tenant_trial_ended' : ''}
+                 f.revoked_at, f.id IS NOT NULL AS family_found${tenant ? ',\n                 t.plan AS tenant_plan, t.status AS tenant_status, t.trial_ended AS tenant_trial_ended' : ''}
             FROM employees e
-            LEFT JOIN session_families f ON f.id = ${familyId}::uuid AND f.employee_id = e.id${tenant ? '\n            LEFT JOIN current_tenant_account() a ON true' : ''}
+            LEFT JOIN session_families f ON f.id = ${familyId}::uuid AND f.employee_id = e.id${tenant ? '\n            LEFT JOIN current_tenant_standing() t ON true' : ''}
            WHERE e.id = ${employeeId}`;
 }
 
@@ -51,8 +51,8 @@ export async function callerFromClaims(db: Pick<SqlRunner, 'query'>, claims: Tok
 }
 
 /** Whether the schema has the tenant's standing to read with the caller (the plans' limits migration). */
-export async function schemaHasTenantAccounts(db: Pick<SqlRunner, 'query'>): Promise<boolean> {
-  const [row] = await db.query<{ present: boolean }>(`SELECT to_regprocedure('public.current_tenant_account()') IS NOT NULL AS present`);
+export async function schemaHasTenantStanding(db: Pick<SqlRunner, 'query'>): Promise<boolean> {
+  const [row] = await db.query<{ present: boolean }>(`SELECT to_regprocedure('public.current_tenant_standing()') IS NOT NULL AS present`);
   return row.present;
 }
 

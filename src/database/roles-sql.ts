@@ -34,7 +34,7 @@ export const READ_ONLY_TABLES = ['migrations'] as const;
 /** Neither read nor written by the application, which goes through TENANT_FUNCTIONS (the usage counters: their triggers). */
 export const DIRECTORY_TABLES = ['plans', 'tenants', 'tenant_usage'] as const;
 /** SECURITY DEFINER functions, the application's only way to tenants, plans and usage. */
-export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)', 'current_tenant_account()'] as const;
+export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)', 'current_tenant_account()', 'current_tenant_standing()'] as const;
 /** The newest table the script grants on: until it exists, the schema is not the current one and the grants wait. */
 const NEWEST_TABLE = 'tenant_usage';
 /** Created by the tenants migration when it may, else by this script (the names are the migration's). */
