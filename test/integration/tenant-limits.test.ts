@@ -262,6 +262,26 @@ const PARALLEL = 10;
       expectRefused(await sam.run(['client', 'import', '-'], { stdin: csv(20, 1) }));
       expect(await usage(id)).toMatchObject({ counted_clients: 10, clients: 10 });
     });
+
+    it.each(['direct', 'server'])('should refuse a file that reaches the limit in a later batch, after the first was inserted, and keep none of it (%s mode)', async (mode) => {
+      await db.query(`UPDATE plans SET max_clients = 1500 WHERE code = 'PROFESSIONAL'`);
+      try {
+        const { id, slug } = await makeTenant('PROFESSIONAL');
+        await addEmployees(id, 'SALES', ['batches@x.example']);
+        const env: Record<string, string> =
+          mode === 'direct'
+            ? { EPICEVENTS_TENANT: slug }
+            : { EPICEVENTS_SERVER: server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+        const sam = userFor(db, 'batches@x.example', env);
+        expect((await sam.run(['login', '--email', 'batches@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
+        // 2 000 lines: the first batch of 1 000 is in, the second passes 1 500.
+        const result = await sam.run(['client', 'import', '-'], { stdin: csv(1, 2000) });
+        expect({ code: result.code, last: result.stderr.trim().split('\n').pop() }).toEqual({ code: 6, last: `error: ${planLimitMessage('PROFESSIONAL', 'clients', 1500)}` });
+        expect(await usage(id)).toMatchObject({ counted_clients: 0, clients: 0 });
+      } finally {
+        await db.query(`UPDATE plans SET max_clients = 10 WHERE code = 'PROFESSIONAL'`);
+      }
+    });
   });
   describe('the migration', () => {
     it("should count each tenant's own active employees and clients when it is applied to a database that holds several", async () => {
