@@ -1,6 +1,5 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { type Actor } from '../auth/actor';
-import { assertTenantInService } from '../auth/actor';
+import { type Actor, assertTenantInService } from '../auth/actor';
 import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-actor';
 import { ExpiredTokenError, verifyToken } from '../auth/tokens';
 import { unauthenticated } from '../errors/cli-error';
