@@ -3,7 +3,9 @@
  * times are `format: date-time` strings, which a client revives as dates (`reviveJson` in
  * src/api/routes.ts); a member that is not `required` may be null, meaning "absent".
  */
+import { PLANS } from '../domain/plans';
 import { ROLES } from '../domain/roles';
+import { TENANT_STATUSES } from '../domain/tenancy';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -115,6 +117,24 @@ export const AUDIT_ENTRY = objectSchema({
     additionalProperties: { type: 'object', properties: { before: {}, after: {} } },
   },
 });
+
+const LIMIT = { type: ['integer', 'null'], description: 'null: no limit' } as const;
+
+export const TENANT_ACCOUNT: JsonSchema = {
+  type: 'object',
+  required: ['id', 'slug', 'name', 'plan', 'status', 'trialEndsAt', 'createdAt', 'limits', 'usage'],
+  properties: {
+    id: integer,
+    slug: text,
+    name: text,
+    plan: { type: 'string', enum: [...PLANS] },
+    status: { type: 'string', enum: [...TENANT_STATUSES] },
+    trialEndsAt: { type: ['string', 'null'], format: 'date-time', description: "the end of the trial (a TRIAL tenant's: 14 days from its creation unless set), or null" },
+    createdAt: time,
+    limits: { type: 'object', required: ['employees', 'clients'], properties: { employees: { ...LIMIT, description: 'active employees; null: no limit' }, clients: LIMIT } },
+    usage: objectSchema({ employees: { ...integer, description: 'active employees' }, clients: integer }),
+  },
+};
 
 export const OWNED_RECORDS = objectSchema({ clients: integer, contracts: integer, events: integer });
 

@@ -26,7 +26,7 @@ import {
   type ScheduledEvent,
 } from '../backend/backend';
 import { type JsonValue, jsonValue } from '../output/json-values';
-import { auditJson, clientJson, contractJson, employeeJson, eventJson, notificationJson, pageJson, reportJson } from '../output/record-json';
+import { auditJson, clientJson, contractJson, employeeJson, eventJson, notificationJson, pageJson, reportJson, tenantJson } from '../output/record-json';
 import { parseAttendees, parseEventLocation, parseEventName, parseEventNotes } from '../validation/event-fields';
 import { type FieldLabel, parseAmount, parseDateTime, parseId, parseLimit, parseRole, parseText, parseTimeZone } from '../validation/parse';
 import {
@@ -44,6 +44,7 @@ import {
   pageSchema,
   REPORT,
   SUPPORT_CHOICE,
+  TENANT_ACCOUNT,
 } from './record-schemas';
 
 export type { JsonSchema };
@@ -70,6 +71,8 @@ interface RouteBase {
   status: 200 | 201;
   summary: string;
   description?: string;
+  /** Served while the caller's tenant is out of service (trial ended, suspended, cancelled): it says why. */
+  servesTenantOutOfService?: true;
 }
 
 export interface JsonRoute<N extends Noun, M extends MethodName<N>> extends RouteBase {
@@ -824,6 +827,21 @@ export const ROUTES: RouteCatalog = {
       encode: ({ now, timeZone }) => ({ params: {}, query: { timeZone, now: now.toISOString() } }),
       decode: ({ query: q }) => [{ now: optional(q.now, dateOf('now')) ?? new Date(), timeZone: q.timeZone === undefined ? 'UTC' : parseTimeZone(q.timeZone, field('timeZone')) }],
       respond: reportJson,
+    },
+  },
+
+  tenant: {
+    show: {
+      method: 'GET',
+      path: '/v1/tenant',
+      status: 200,
+      summary: "The caller's tenant: plan, status, the plan's limits and the usage of them",
+      description: 'Any role, and while the tenant is out of service too (trial ended, suspended, cancelled), so its people can see why they are refused.',
+      servesTenantOutOfService: true,
+      schema: { response: TENANT_ACCOUNT },
+      encode: () => ({ params: {}, query: {} }),
+      decode: () => [],
+      respond: tenantJson,
     },
   },
 };

@@ -5,7 +5,7 @@ import { CredentialStore, directSessionKey, type StoreKind } from './credential-
 import { jwtSecret } from './jwt-secret';
 import { environmentTokenExpired, notLoggedIn, renewStoredSession } from './session-renewal';
 import { refreshSession, type TokenSettings } from './session.service';
-import { callerFromRow, withCaller } from './current-actor';
+import { callerFromRow, schemaHasTenantStanding, withCaller } from './current-actor';
 import { StartQuery } from '../database/start-query';
 import { announceUpcomingEvents, withUpcomingEvents } from '../services/notification.service';
 import { ExpiredTokenError, type TokenClaims, verifyToken } from './tokens';
@@ -73,9 +73,12 @@ export async function resolveSession(ctx: SessionEnvironment): Promise<Authentic
   }
   // One round trip: the schema check, the caller re-read and the reminders now due. The
   // notifications of events starting soon are due whenever somebody works.
-  const start = withUpcomingEvents(withCaller(new StartQuery(), claims), new Date());
+  const startFor = (tenant: boolean) => withUpcomingEvents(withCaller(new StartQuery(), claims, { tenant }), new Date());
+  const start = startFor(true);
   const db = await ctx.db(start);
-  const row = await db.startRow(start);
+  // A database opened as it is (`db revert`) may be older than the tenant's standing: the caller
+  // is then read without it (and nothing of a plan or a lifecycle is enforced on such a schema).
+  const row = await db.startRow(db.schemaChecked || (await schemaHasTenantStanding(db)) ? start : startFor(false));
   const actor = callerFromRow(row);
   await announceUpcomingEvents(db, row.upcoming as number[]);
   return { actor, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000), store };

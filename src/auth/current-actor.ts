@@ -18,37 +18,50 @@ interface SessionRow extends ActorRow {
 }
 
 /**
- * The employee and their login, by placeholders for the employee id and the session family id.
- * Row security shows only the employees of the tenant set (the token's on the server, the
- * session's in direct mode): an employee of another tenant is not found. The text names no
- * tenant column, so that `db revert` still finds its caller on a schema from before tenants.
+ * The employee and their login, by placeholders for the employee id and the session family id,
+ * and with `tenant` the standing of the transaction's tenant (plan, status, trial ended by the
+ * database's clock) in the same query. Row security shows only the employees of the tenant set
+ * (the token's on the server, the session's in direct mode): an employee of another tenant is not
+ * found. Without `tenant` the text names no tenant column or function, so that `db revert` still
+ * finds its caller on a schema from before tenants or before the plans' limits; a variant is
+ * chosen in TypeScript, by what the schema has, rather than in SQL, because a statement naming a
+ * function that does not exist fails as it is parsed, whatever a CASE around it says.
  */
-function callerSql(employeeId: string, familyId: string): string {
+function callerSql(employeeId: string, familyId: string, tenant: boolean): string {
   return `SELECT e.id, e.first_name, e.last_name, e.email, e.role, e.is_active, e.must_change_password,
-                 f.revoked_at, f.id IS NOT NULL AS family_found
+                 f.revoked_at, f.id IS NOT NULL AS family_found${tenant ? ',\n                 t.plan AS tenant_plan, t.status AS tenant_status, t.trial_ended AS tenant_trial_ended' : ''}
             FROM employees e
-            LEFT JOIN session_families f ON f.id = ${familyId}::uuid AND f.employee_id = e.id
+            LEFT JOIN session_families f ON f.id = ${familyId}::uuid AND f.employee_id = e.id${tenant ? '\n            LEFT JOIN current_tenant_standing() t ON true' : ''}
            WHERE e.id = ${employeeId}`;
 }
 
-// The server's bearer hook runs this at every request: prepared once per connection.
-const CALLER_SQL = prepared(callerSql('$1', '$2'));
+// The server's bearer hook runs this at every request, always on the current schema: prepared once per connection.
+const CALLER_SQL = prepared(callerSql('$1', '$2', true));
 
 /**
  * The caller behind a verified access token, as the database says now: the employee re-read (so a
- * deactivation or a role change counts at once, whatever the token says) and the login checked
- * against server-side revocation, in one query; exit 3 (HTTP 401) otherwise. The CLI
- * (`authenticate`, where the re-read rides with the schema check) and the server's bearer hook
- * both resolve their caller here.
+ * deactivation or a role change counts at once, whatever the token says), the login checked
+ * against server-side revocation and the tenant's standing read, in one query; exit 3 (HTTP 401)
+ * otherwise. The CLI (`authenticate`, where the re-read rides with the schema check) and the
+ * server's bearer hook both resolve their caller here.
  */
 export async function callerFromClaims(db: Pick<SqlRunner, 'query'>, claims: TokenClaims): Promise<Actor> {
   const rows: SessionRow[] = await db.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
   return checkedCaller(rows[0]);
 }
 
-/** Adds the re-read of the token's employee and login to `start`, as the json column `caller`. */
-export function withCaller(start: StartQuery, claims: TokenClaims): StartQuery {
-  return start.column('caller', `SELECT row_to_json(c) FROM (${callerSql(start.param(Number(claims.sub)), start.param(claims.sid))}) c`);
+/** Whether the schema has the tenant's standing to read with the caller (the plans' limits migration). */
+export async function schemaHasTenantStanding(db: Pick<SqlRunner, 'query'>): Promise<boolean> {
+  const [row] = await db.query<{ present: boolean }>(`SELECT to_regprocedure('public.current_tenant_standing()') IS NOT NULL AS present`);
+  return row.present;
+}
+
+/**
+ * Adds the re-read of the token's employee and login to `start`, as the json column `caller`, with
+ * the tenant's standing unless `tenant` is false (a schema older than the plans' limits).
+ */
+export function withCaller(start: StartQuery, claims: TokenClaims, { tenant }: { tenant: boolean } = { tenant: true }): StartQuery {
+  return start.column('caller', `SELECT row_to_json(c) FROM (${callerSql(start.param(Number(claims.sub)), start.param(claims.sid), tenant)}) c`);
 }
 
 /** The caller `withCaller` read, or exit 3: account gone, login ended, account deactivated. */

@@ -40,6 +40,7 @@ import {
   type SupportReport,
 } from '../services/report.service';
 import { type NewManager } from '../auth/session.service';
+import { type TenantAccount } from '../services/tenant.service';
 
 export type {
   Actor,
@@ -82,6 +83,7 @@ export type {
   StoreKind,
   SupportChoice,
   SupportReport,
+  TenantAccount,
 };
 
 /** The employee a command runs as, and the session that says so. */
@@ -93,6 +95,12 @@ export interface Caller {
   credentialStore: StoreKind;
   /** The server the command goes through (its origin), in server mode; undefined in direct mode. */
   server?: string;
+}
+
+/** What a command may run despite (its spec's flags of the same names). */
+export interface CallerOptions {
+  allowPendingPasswordChange: boolean;
+  allowTenantOutOfService: boolean;
 }
 
 export interface LoginResult {
@@ -109,9 +117,11 @@ export interface SessionApi {
   /**
    * The employee behind the stored session or EPICEVENTS_TOKEN (renewed when its access token
    * expired), as the database says now; exit 3 otherwise, and while a password change is due
-   * unless `allowPendingPasswordChange`. Resolved once per command: later calls return it again.
+   * unless `allowPendingPasswordChange`; exit 4 while the tenant is out of service (trial ended,
+   * suspended, cancelled) unless `allowTenantOutOfService` (in server mode the server refuses the
+   * command's own request instead). Resolved once per command: later calls return it again.
    */
-  caller(options: { allowPendingPasswordChange: boolean }): Promise<Caller>;
+  caller(options: CallerOptions): Promise<Caller>;
   /** Logs in; with `keep`, the session is stored for the next commands. */
   login(email: string, password: string, options: { keep: boolean }): Promise<LoginResult>;
   /** Ends the stored login (or EPICEVENTS_TOKEN's) where it is enforced, then forgets the local copy; false when there was none. */
@@ -205,8 +215,14 @@ export interface ReportApi {
   build(clock: ReportClock): Promise<Report>;
 }
 
+export interface TenantApi {
+  /** The caller's tenant, its plan's limits and its usage; any role, in any state of the tenant. */
+  show(): Promise<TenantAccount>;
+}
+
 export interface Backend {
   session: SessionApi;
+  tenant: TenantApi;
   employees: EmployeesApi;
   clients: ClientsApi;
   contracts: ContractsApi;

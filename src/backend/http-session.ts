@@ -1,4 +1,4 @@
-import { type Actor, assertNoPasswordChangeDue } from '../auth/actor';
+import { type Actor, assertNoPasswordChangeDue, type TenantStanding } from '../auth/actor';
 import { CredentialStore, directSessionKey, type StoreKind } from '../auth/credential-store';
 import { alreadyInitialised, environmentTokenExpired, notLoggedIn, renewStoredSession } from '../auth/session-renewal';
 import { stillValid } from '../client/access-token';
@@ -6,7 +6,7 @@ import { type ServerConnection } from '../client/connection';
 import { forgetServer, rememberServer, type ServerChoice, sessionKey } from '../client/server-choice';
 import { type Config } from '../config/config';
 import { CliError } from '../errors/cli-error';
-import { type Caller, type LoginResult, type SessionApi } from './backend';
+import { type Caller, type CallerOptions, type LoginResult, type SessionApi } from './backend';
 
 /** What the API says of a login or a renewal (POST /v1/auth/login, /v1/auth/refresh). */
 interface SessionBody {
@@ -19,6 +19,7 @@ interface SessionBody {
 
 interface WhoamiBody extends Actor {
   tenant: string;
+  tenantStanding?: TenantStanding;
   tokenExpiresAt: string;
   unreadNotifications: number;
 }
@@ -59,7 +60,8 @@ export class HttpSession implements SessionApi {
     return (await this.loadTokenOnce()).accessToken;
   }
 
-  caller = async ({ allowPendingPasswordChange }: { allowPendingPasswordChange: boolean }): Promise<Caller> => {
+  /** A tenant out of service is the server's to refuse: every request of the command is, but whoami's, logout's and tenant show's. */
+  caller = async ({ allowPendingPasswordChange }: CallerOptions): Promise<Caller> => {
     const { caller } = await this.whoami();
     if (!allowPendingPasswordChange) assertNoPasswordChangeDue(caller.actor);
     return caller;
@@ -120,7 +122,8 @@ export class HttpSession implements SessionApi {
       const token = await this.loadTokenOnce();
       const body = await this.connection.json<WhoamiBody>({ method: 'GET', path: '/v1/auth/whoami', token: token.accessToken, prompt: true });
       const caller: Caller = {
-        actor: toActor(body),
+        // With the tenant's standing, the runner refuses an action of a module the plan lacks before any request of it.
+        actor: body.tenantStanding ? { ...toActor(body), tenantStanding: body.tenantStanding } : toActor(body),
         tenant: body.tenant,
         tokenExpiresAt: new Date(body.tokenExpiresAt),
         credentialStore: token.store,

@@ -29,6 +29,7 @@ export class HttpBackend implements Backend {
   readonly notifications = this.noun('notifications');
   readonly audit = this.noun('audit');
   readonly report = this.noun('report');
+  readonly tenant = this.noun('tenant');
   readonly clients: ClientsApi = { ...this.noun('clients'), import: (csv, options) => this.importClients(csv, options) };
 
   close(): void {

@@ -1,4 +1,4 @@
-import { type Actor, type ActorRow, toActor } from '../auth/actor';
+import { type Actor, type ActorRow, assertTenantInService, toActor } from '../auth/actor';
 import { assertNoPasswordChangeDue } from '../auth/current-actor';
 import {
   type AuthenticatedSession,
@@ -30,6 +30,7 @@ import {
 import { createEvent, deleteEvent, getEvent, listEvents, supportChoices, updateEvent } from '../services/event.service';
 import { countUnread, listNotifications, markAllRead, markRead } from '../services/notification.service';
 import { buildReport } from '../services/report.service';
+import { tenantAccount } from '../services/tenant.service';
 import { hasEmployees } from '../services/seed.service';
 import { earlierDataDir } from '../config/config';
 import { CliError, unauthenticated } from '../errors/cli-error';
@@ -89,10 +90,12 @@ export class InProcessBackend implements Backend {
   readonly notifications = this.nouns.notifications;
   readonly audit = this.nouns.audit;
   readonly report = this.nouns.report;
+  readonly tenant = this.nouns.tenant;
 
   readonly session: SessionApi = {
-    caller: async ({ allowPendingPasswordChange }): Promise<Caller> => {
+    caller: async ({ allowPendingPasswordChange, allowTenantOutOfService }): Promise<Caller> => {
       const session = await this.authenticated();
+      if (!allowTenantOutOfService) assertTenantInService(session.actor);
       if (!allowPendingPasswordChange) assertNoPasswordChangeDue(session.actor);
       return { actor: session.actor, tenant: this.environment.config.tenant, tokenExpiresAt: session.accessExpiresAt, credentialStore: session.store };
     },
@@ -226,6 +229,9 @@ export function inProcessNouns(as: () => Promise<NounContext>): Nouns {
     },
     report: {
       build: async (clock) => as().then(({ db, actor }) => buildReport(db, actor, clock)),
+    },
+    tenant: {
+      show: async () => as().then(({ db }) => tenantAccount(db)),
     },
   };
 }

@@ -65,6 +65,11 @@ export interface CommandSpec {
   /** Runs while the caller's password change is due (`whoami`, `password change`); every other command refuses (exit 3). */
   allowPendingPasswordChange?: true;
   /**
+   * Runs while the caller's tenant is out of service (trial ended, suspended, cancelled):
+   * `whoami` and `tenant show`, so its people can see why; every other command refuses (exit 4).
+   */
+  allowTenantOutOfService?: true;
+  /**
    * The permission-matrix action the command performs, checked as soon as the caller is known, so
    * that a refused caller is told before any question (the services check again: they decide).
    * A function when the action depends on the flags; undefined when the role alone cannot tell.

@@ -60,7 +60,10 @@ export async function runCommand(spec: CommandSpec, input: CommandInput, globals
 export async function resolveCaller(spec: CommandSpec, input: CommandInput, ctx: CommandContext): Promise<void> {
   const needed = spec.auth === 'session' || (typeof spec.auth === 'object' && (await spec.auth.sessionWhen(ctx, input)));
   if (!needed) return;
-  const caller = await (await ctx.backend()).session.caller({ allowPendingPasswordChange: spec.allowPendingPasswordChange === true });
+  const caller = await (await ctx.backend()).session.caller({
+    allowPendingPasswordChange: spec.allowPendingPasswordChange === true,
+    allowTenantOutOfService: spec.allowTenantOutOfService === true,
+  });
   ctx.caller = caller;
   ctx.actorId = caller.actor.id;
   const action = typeof spec.action === 'function' ? spec.action(input) : spec.action;

@@ -11,6 +11,7 @@ import { EVENT_COMMANDS } from './event';
 import { NOTIFICATION_COMMANDS } from './notification';
 import { REPORT_COMMANDS } from './report';
 import { SERVE_COMMANDS } from './serve';
+import { TENANT_COMMANDS } from './tenant';
 import { VERSION_COMMANDS } from './version';
 
 /** Every noun of the CLI, in the order `--help` lists them. */
@@ -21,9 +22,10 @@ export const NOUNS: NounSpec[] = [
   { name: 'event', summary: 'events of signed contracts and their support person' },
   { name: 'notification', summary: 'your notifications' },
   { name: 'audit', summary: 'the audit trail of every write (MANAGEMENT)' },
+  { name: 'tenant', summary: "your company's account: plan, status, limits and usage" },
   { name: 'password', summary: 'change your password' },
   { name: 'db', summary: 'schema migrations, demo data and database roles' },
 ];
 
 /** Every command. Adding one touches its noun folder and this list. */
-export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS, ...SERVE_COMMANDS, ...COMPLETION_COMMANDS, ...VERSION_COMMANDS];
+export const CATALOG: CommandSpec[] = [...AUTH_COMMANDS, ...EMPLOYEE_COMMANDS, ...CLIENT_COMMANDS, ...CONTRACT_COMMANDS, ...EVENT_COMMANDS, ...NOTIFICATION_COMMANDS, ...AUDIT_COMMANDS, ...DB_COMMANDS, ...REPORT_COMMANDS, ...TENANT_COMMANDS, ...SERVE_COMMANDS, ...COMPLETION_COMMANDS, ...VERSION_COMMANDS];

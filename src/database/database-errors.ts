@@ -1,6 +1,6 @@
 import { CliError, conflict, unavailable } from '../errors/cli-error';
 import { DEFAULT_TENANT } from '../domain/tenancy';
-import { UNKNOWN_TENANT_SQLSTATE } from './tenant-scope';
+import { PLAN_LIMIT_SQLSTATE, UNKNOWN_TENANT_SQLSTATE } from './tenant-scope';
 
 interface DriverError {
   code?: string;
@@ -115,6 +115,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (code === UNKNOWN_TENANT_SQLSTATE) {
     // The scope statement of a session (src/database/tenant-scope.ts): EPICEVENTS_TENANT names no tenant.
     return unavailable(`${firstLine(inner.message)} (EPICEVENTS_TENANT)`, `unset EPICEVENTS_TENANT to work in the tenant "${DEFAULT_TENANT}", or name an existing tenant`);
+  }
+  if (code === PLAN_LIMIT_SQLSTATE) {
+    // The usage triggers' refusal names the limit, the plan and what to do: said as it is.
+    return conflict(firstLine(inner.message));
   }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');

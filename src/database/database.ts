@@ -31,6 +31,7 @@ export interface RevertPlan {
 export class Database implements SqlRunner {
   /** What the start query given to `openCurrent` read with the schema check, until `startRow` takes it. */
   private opening?: { query: StartQuery; row: StartRow };
+  private checkedCurrent = false;
 
   private constructor(
     readonly dataSource: DataSource,
@@ -152,6 +153,12 @@ export class Database implements SqlRunner {
     } else if (start && checked.row) {
       this.opening = { query: start, row: checked.row };
     }
+    this.checkedCurrent = true;
+  }
+
+  /** True once `ensureCurrent` found (or made) the schema current, until a revert; false for a database opened as it is. */
+  get schemaChecked(): boolean {
+    return this.checkedCurrent;
   }
 
   /**
@@ -277,6 +284,8 @@ export class Database implements SqlRunner {
       if (expected !== undefined && newest !== expected) {
         throw conflict(`the newest applied migration is now ${newest}, not ${expected}: another process changed the schema`, 'run `epicevents db status`, then revert again');
       }
+      // No longer current: a database kept open for the next command (a lender's) checks again.
+      this.checkedCurrent = false;
       await this.dataSource.undoLastMigration({ transaction: 'each' });
       if (applied.length === 1) await this.dataSource.query('DROP TABLE migrations');
       return applied[applied.length - 1].name;

@@ -9,6 +9,7 @@ import { EventDateRange1795950000000 } from '../../migrations/1795950000000-Even
 import { Tenants1796000000000 } from '../../migrations/1796000000000-Tenants';
 import { SearchTenantCondition1796020000000 } from '../../migrations/1796020000000-SearchTenantCondition';
 import { ClientOwnerStatistics1796030000000 } from '../../migrations/1796030000000-ClientOwnerStatistics';
+import { TenantLimits1796100000000 } from '../../migrations/1796100000000-TenantLimits';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Tenants1796000000000,
   SearchTenantCondition1796020000000,
   ClientOwnerStatistics1796030000000,
+  TenantLimits1796100000000,
 ];

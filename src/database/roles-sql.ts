@@ -31,10 +31,12 @@ export const READ_WRITE_TABLES = ['employees', 'clients', 'contracts', 'events',
 export const APPEND_ONLY_TABLES = ['audit_log'] as const;
 /** Read-only for the application: TypeORM's record of applied migrations. */
 export const READ_ONLY_TABLES = ['migrations'] as const;
-/** Neither read nor written by the application, which goes through TENANT_FUNCTIONS. */
-export const DIRECTORY_TABLES = ['plans', 'tenants'] as const;
-/** SECURITY DEFINER functions, the application's only way to tenants and plans. */
-export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)'] as const;
+/** Neither read nor written by the application, which goes through TENANT_FUNCTIONS (the usage counters: their triggers). */
+export const DIRECTORY_TABLES = ['plans', 'tenants', 'tenant_usage'] as const;
+/** SECURITY DEFINER functions, the application's only way to tenants, plans and usage. */
+export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)', 'current_tenant_account()', 'current_tenant_standing()'] as const;
+/** The newest table the script grants on: until it exists, the schema is not the current one and the grants wait. */
+const NEWEST_TABLE = 'tenant_usage';
 /** Created by the tenants migration when it may, else by this script (the names are the migration's). */
 export const TENANT_USER_ROLE = 'epicevents_tenant_user';
 export const TENANT_DIRECTORY_ROLE = 'epicevents_tenant_directory';
@@ -154,7 +156,7 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     '-- Rights on the tables, once the migrations have created them.',
     'DO $roles$',
     'BEGIN',
-    "  IF to_regclass('public.tenants') IS NULL THEN",
+    `  IF to_regclass('public.${NEWEST_TABLE}') IS NULL THEN`,
     `    RAISE NOTICE 'no tables yet, or not the current schema: run "epicevents db migrate" as ${owner}, then this script again';`,
     '    RETURN;',
     '  END IF;',

@@ -60,3 +60,16 @@ export function firstPlanWith(module: Module): Plan {
   if (!first) throw new Error(`no plan includes the module ${module}`);
   return first;
 }
+
+/** What a plan's limits count. */
+export type LimitedCount = keyof PlanLimits;
+
+/**
+ * The refusal of a count growing past a plan's limit (exit 6). The database's usage triggers
+ * (migration TenantLimits) raise the same sentence; the services say it first where it is cheap.
+ */
+export function planLimitMessage(plan: string, counted: LimitedCount, limit: number): string {
+  return counted === 'employees'
+    ? `the ${plan} plan allows ${limit} active employees: deactivate one or choose a larger plan`
+    : `the ${plan} plan allows ${limit} clients: delete some or choose a larger plan`;
+}

@@ -12,3 +12,7 @@ export const TENANT_SLUG_MAX = 40;
 export function isTenantSlug(value: string): boolean {
   return TENANT_SLUG_SHAPE.test(value) && value.length <= TENANT_SLUG_MAX;
 }
+
+/** A tenant's lifecycle (the trigger `tenants_lifecycle` admits only its transitions; CANCELLED is final). */
+export const TENANT_STATUSES = ['TRIAL', 'ACTIVE', 'SUSPENDED', 'CANCELLED'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];

@@ -14,6 +14,7 @@ import {
   type NotificationRecord,
   type Page,
   type Report,
+  type TenantAccount,
 } from '../backend/backend';
 import { CLIENT_JSON_KEYS, CONTRACT_JSON_KEYS, EMPLOYEE_JSON_KEYS, EVENT_JSON_KEYS, jsonRecord, type JsonValue, jsonValue } from './json-values';
 
@@ -64,6 +65,22 @@ export function auditJson(entry: AuditRecord): JsonValue {
 /** Amounts are the exact two-decimal strings, counts numbers, times ISO 8601 UTC. */
 export function reportJson(report: Report): JsonValue {
   return jsonValue(report);
+}
+
+/** `tenant show`: `{id, slug, name, plan, status, trialEndsAt, createdAt, limits, usage}`; a null limit is no limit. */
+export function tenantJson(account: TenantAccount): JsonValue {
+  return {
+    id: account.id,
+    slug: account.slug,
+    name: account.name,
+    plan: account.plan,
+    status: account.status,
+    trialEndsAt: account.trialEndsAt ? account.trialEndsAt.toISOString() : null,
+    createdAt: account.createdAt.toISOString(),
+    // A revived answer leaves a null out: no limit either way.
+    limits: { employees: account.limits.employees ?? null, clients: account.limits.clients ?? null },
+    usage: { employees: account.usage.employees, clients: account.usage.clients },
+  };
 }
 
 /** A page of a list as the API answers it; `nextCursor` is null on the last page. */

@@ -28,6 +28,8 @@ export function renderPermissionsDoc(): string {
     '**yes**: on every record. **no**: refused. **own**: only when the condition in the cell holds.',
     '**module**: the part of the product the action belongs to; **plans**: the plans that include that module.',
     "An action whose module the tenant's plan lacks is refused whatever the role: exit 4, naming the plans that have it.",
+    'A tenant whose trial has ended, or that is suspended or cancelled, is refused every command but `whoami`, `logout`',
+    'and `tenant show` (any role): exit 4 (docs/tenancy.md).',
     '',
     '## Plans',
     '',
@@ -37,6 +39,10 @@ export function renderPermissionsDoc(): string {
       const { limits, modules } = PLAN_SPECS[plan];
       return `| \`${plan}\` | ${limit(limits.employees)} | ${limit(limits.clients)} | ${modules.join(', ')} |`;
     }),
+    '',
+    'The database counts active employees and clients per tenant and refuses, under a lock, a creation or',
+    'reactivation that would pass the limit: exit 6 (HTTP 409), naming the limit and the plan. A tenant over its',
+    'limit after a change of plan may still deactivate and delete.',
     '',
     '',
   ].join('\n');

@@ -109,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'notifications', description: 'what happened that concerns you' },
         { name: 'audit', description: 'who changed what (MANAGEMENT)' },
         { name: 'report', description: 'the dashboard of your role' },
+        { name: 'tenant', description: "your company's account: plan, status, limits and usage" },
         { name: 'csv', description: 'lists as CSV files, streamed' },
       ],
     },

@@ -1,5 +1,5 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { type Actor } from '../auth/actor';
+import { type Actor, assertTenantInService } from '../auth/actor';
 import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-actor';
 import { ExpiredTokenError, verifyToken } from '../auth/tokens';
 import { unauthenticated } from '../errors/cli-error';
@@ -37,6 +37,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Served while the caller's one-time password is still to be changed (whoami, logout, password). */
     allowPendingPasswordChange?: boolean;
+    /** Served while the caller's tenant is out of service: trial ended, suspended, cancelled (whoami, logout, tenant). */
+    allowTenantOutOfService?: boolean;
   }
 }
 
@@ -57,12 +59,14 @@ export function installBearerAuthentication(app: FastifyInstance, database: Requ
     const claims = verifiedClaims(request, secret);
     // In the token's tenant, never one the request names: the employee is visible only there.
     const actor = await database.use((db) => callerFromClaims(inTenant(db, claims.tid), claims));
+    request.actorId = actor.id;
+    // The tenant first: a password change is refused too while the tenant is out of service.
+    if (!config.allowTenantOutOfService) assertTenantInService(actor);
+    if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
     if (Date.now() - (remindersPostedAt.get(claims.tid) ?? 0) >= REMINDER_INTERVAL_MS) {
       remindersPostedAt.set(claims.tid, Date.now());
       await database.use((db) => inTenant(db, claims.tid).transaction((manager) => notifyUpcomingEvents(joinTransaction(manager))));
     }
-    request.actorId = actor.id;
-    if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
     request.caller = { actor, tenantId: claims.tid, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
   });
 }

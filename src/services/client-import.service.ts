@@ -3,6 +3,7 @@ import { type Actor } from '../auth/actor';
 import { type CsvRecord } from '../csv/csv-parser';
 import { unguardFormula } from '../csv/csv-writer';
 import { type SqlRunner } from '../database/sql-runner';
+import { assertRoomFor } from './tenant.service';
 import { CliError, validationError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
 import { recordAudit } from './audit.service';
@@ -65,7 +66,11 @@ const DEFAULT_BATCH_SIZE = 1000;
  * database (the unique index on the lower-case email also covers the rows this transaction has inserted).
  */
 export async function importClients(db: SqlRunner, actor: Actor, records: AsyncIterable<CsvRecord>, options: ImportOptions): Promise<ImportSummary> {
+  assertAllowed(actor, 'csv.import');
   assertAllowed(actor, 'client.create');
+  // A tenant at its plan's limit learns it before the file is read; one that reaches it during
+  // the import is refused by the database, and nothing is imported.
+  await assertRoomFor(db, 'clients');
   const iterator = records[Symbol.asyncIterator]();
   const header = await iterator.next();
   const columns = columnIndexes(header);

@@ -3,6 +3,7 @@ import { type Actor } from '../auth/actor';
 import { sessionAccountGone } from '../auth/current-actor';
 import { prepared } from '../database/prepared-statements';
 import { type SqlRunner } from '../database/sql-runner';
+import { assertRoomFor } from './tenant.service';
 import { Client } from '../entities/client.entity';
 import { Employee } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
@@ -157,6 +158,7 @@ export async function getClient(db: SqlRunner, actor: Actor, id: number): Promis
 export async function createClient(db: SqlRunner, actor: Actor, input: NewClient): Promise<ClientRecord> {
   assertAllowed(actor, 'client.create');
   const values = parseDetails(input);
+  await assertRoomFor(db, 'clients');
   return db.transaction(async (manager) => {
     // The role as the database says now, locked until commit: a just-demoted employee cannot slip through.
     await assertActiveSales(manager, actor.id, actor);

@@ -3,7 +3,8 @@ import { type Actor } from '../auth/actor';
 import { describeOwned, type OwnedRecords } from '../domain/owned-records';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
 import { passwordPolicyError, passwordRuleError } from '../validation/password-policy';
-import { type SqlRunner } from '../database/sql-runner';
+import { joinTransaction, type SqlRunner } from '../database/sql-runner';
+import { assertRoomFor } from './tenant.service';
 import { Employee, type Role } from '../entities/employee.entity';
 import { conflict, fieldText, notFound, usageError } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
@@ -126,6 +127,7 @@ export async function createEmployee(db: SqlRunner, actor: Actor, input: NewEmpl
     const rule = passwordPolicyError(input.password);
     if (rule) throw passwordRuleError(rule, 'password');
   }
+  await assertRoomFor(db, 'employees');
   const oneTimePassword = input.password === undefined ? generateOneTimePassword() : undefined;
   const passwordHash = await hashPassword(input.password ?? (oneTimePassword as string));
   return db.transaction(async (manager) => {
@@ -218,6 +220,7 @@ export async function reactivateEmployee(db: SqlRunner, actor: Actor, id: number
   return db.transaction(async (manager) => {
     const before = await lockEmployee(manager, id, 'details');
     if (before.isActive) throw conflict(`employee ${id} is already active`);
+    await assertRoomFor(joinTransaction(manager), 'employees');
     await manager.update(Employee, { id }, { isActive: true, ...CHANGED });
     const after = await loadEmployee(manager, id);
     await recordAudit(manager, {

@@ -292,6 +292,15 @@ const CASES: Case[] = [
   { name: 'a plan with a code of the wrong shape', sqlstate: CHECK, constraint: 'plans_code_check', write: () => db.query(`INSERT INTO plans (code, modules) VALUES ('gold', '{crm}')`) },
   { name: 'a plan limiting employees to none', sqlstate: CHECK, constraint: 'plans_max_active_employees_check', write: () => db.query(`INSERT INTO plans (code, max_active_employees, modules) VALUES ('TINY', 0, '{crm}')`) },
   { name: 'a plan limiting clients to none', sqlstate: CHECK, constraint: 'plans_max_clients_check', write: () => db.query(`INSERT INTO plans (code, max_clients, modules) VALUES ('TINY', 0, '{crm}')`) },
+  // the plans' usage counters (kept by triggers; these rows are written behind their back)
+  {
+    name: 'a usage row of a tenant that does not exist',
+    sqlstate: FOREIGN_KEY,
+    constraint: 'tenant_usage_tenant_id_fkey',
+    write: () => db.query('INSERT INTO tenant_usage (tenant_id, active_employees, clients) VALUES (999999, 0, 0)'),
+  },
+  { name: 'a negative count of active employees', sqlstate: CHECK, constraint: 'tenant_usage_active_employees_check', write: () => db.query('UPDATE tenant_usage SET active_employees = -1') },
+  { name: 'a negative count of clients', sqlstate: CHECK, constraint: 'tenant_usage_clients_check', write: () => db.query('UPDATE tenant_usage SET clients = -1') },
   // audit trail
   { name: 'an audit entry with a blank action', sqlstate: CHECK, constraint: 'audit_log_action_check', write: () => insert('audit_log', { action: ' ', entity_type: 'client' }) },
   { name: 'an audit entry about an unknown kind of record', sqlstate: CHECK, constraint: 'audit_log_entity_type_check', write: () => insert('audit_log', { action: 'create', entity_type: 'invoice' }) },
@@ -351,7 +360,7 @@ function expectRestricted(error: DatabaseErrorShape, constraint: string): void {
 }
 
 describe('foreign keys on delete', () => {
-  it('should declare RESTRICT for business records and CASCADE for sessions and notifications when the schema is migrated', async () => {
+  it('should declare RESTRICT for business records and CASCADE for sessions, notifications and usage counters when the schema is migrated', async () => {
     const rows = await db.query<{ name: string; on_delete: string }>(
       `SELECT conname AS name, confdeltype AS on_delete FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'f' ORDER BY conname`,
     );
@@ -367,6 +376,8 @@ describe('foreign keys on delete', () => {
       notifications_recipient_id_fkey: 'c',
       refresh_tokens_family_id_fkey: 'c',
       session_families_employee_id_fkey: 'c',
+      // A tenant's counters go with it.
+      tenant_usage_tenant_id_fkey: 'c',
     });
   });
 

@@ -100,7 +100,7 @@ onServer('least-privilege database roles', () => {
           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S') AND (c.relkind = 'r' OR p.privilege = 'SELECT')
          UNION ALL
          SELECT p.oid::regprocedure::text, 'EXECUTE', has_function_privilege('${role}', p.oid, 'EXECUTE')
-           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant')
+           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant', 'current_tenant_account', 'current_tenant_standing')
           ORDER BY 1, 2`,
         null,
       );

@@ -14,9 +14,13 @@ import { initManager, loggedIn, type TestUser } from '../support/users';
  */
 const NAMES = MIGRATIONS.map((m) => m.name);
 const NEWEST = NAMES[NAMES.length - 1];
-/** What reverting the Tenants migration drops: the plans and the tenant `default`. */
+/** What reverting the Tenants migration drops: the plans and the tenant `default`; TenantLimits: the usage row of `default`. */
 const droppedBy = (name: string) =>
-  name === 'Tenants1796000000000' ? [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }] : [];
+  name === 'Tenants1796000000000'
+    ? [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }]
+    : name === 'TenantLimits1796100000000'
+      ? [{ table: 'tenant_usage', rows: 1 }]
+      : [];
 
 interface Reverted {
   reverted: string | null;

@@ -14,6 +14,8 @@ const TENANT_TABLES = [
   { table: 'plans', rows: 3 },
   { table: 'tenants', rows: 1 },
 ];
+/** What the plans' limits add: one usage row per tenant. */
+const LIMITS_TABLES = [{ table: 'tenant_usage', rows: 1 }];
 
 interface StatusDocument {
   database: 'server' | 'embedded';
@@ -85,7 +87,7 @@ describe('migrations through the CLI', () => {
       migrations: NAMES.map((name) => ({ name, applied: true })),
       pending: 0,
     });
-    expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), 'migrations'].sort());
+    expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), ...LIMITS_TABLES.map((t) => t.table), 'migrations'].sort());
     migrated = await schemaSnapshot();
     expect(migrated.length).toBeGreaterThan(100);
   });
@@ -94,8 +96,9 @@ describe('migrations through the CLI', () => {
     for (const name of [...NAMES].reverse()) {
       const revert = await cli(['db', 'revert', '--json']);
       expect(revert.code).toBe(0);
-      // No employee: no login or --yes needed. Only the first migration and Tenants drop tables.
-      const dropped = name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : name === 'Tenants1796000000000' ? TENANT_TABLES : [];
+      // No employee: no login or --yes needed. Only the first migration, Tenants and TenantLimits drop tables.
+      const dropped =
+        name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : name === 'Tenants1796000000000' ? TENANT_TABLES : name === 'TenantLimits1796100000000' ? LIMITS_TABLES : [];
       expect(revert.json()).toEqual({ reverted: name, droppedTables: dropped });
     }
     expect(await tables()).toEqual([]);

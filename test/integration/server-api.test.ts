@@ -116,6 +116,7 @@ interface SessionBody {
         role: 'SUPPORT',
         mustChangePassword: false,
         tenant: 'default',
+        tenantStanding: { plan: 'ENTERPRISE', status: 'ACTIVE', trialEnded: false },
         tokenExpiresAt: session.accessExpiresAt,
         unreadNotifications: 0,
       });

@@ -51,7 +51,7 @@ describe('the tenant rules of the schema', () => {
     const rows = await db.query<{ table: string }>(`SELECT relname AS table FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1`);
     const tenant = await tenantTables();
     expect(rows.map((r) => r.table).filter((t) => !tenant.includes(t))).toEqual([...SHARED_TABLES].sort());
-    expect(tenant).toEqual(['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families']);
+    expect(tenant).toEqual(['audit_log', 'clients', 'contracts', 'employees', 'events', 'notifications', 'refresh_tokens', 'session_families', 'tenant_usage']);
   });
 
   it('should enable and force row security on every tenant table, with a policy on tenant_id for every role', async () => {
@@ -68,7 +68,7 @@ describe('the tenant rules of the schema', () => {
     }
   });
 
-  it("should admit no role but the search functions' owner past the tenant policy, and that one to read only", async () => {
+  it("should admit no role but the tenant functions' owner past the tenant policy: to read the searched tables, and to keep the usage counters", async () => {
     const rows = await db.query<{ table: string; policy: string; command: string; roles: string[] }>(`
       SELECT c.relname AS table, p.polname AS policy, p.polcmd::text AS command,
              ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.oid = ANY(p.polroles)) AS roles
@@ -76,9 +76,11 @@ describe('the tenant rules of the schema', () => {
        WHERE c.relname = ANY($1) AND c.relnamespace = 'public'::regnamespace AND p.polroles <> '{0}' ORDER BY 1`,
       [await tenantTables()],
     );
-    expect(rows).toEqual(
-      ['clients', 'contracts', 'events'].map((table) => ({ table, policy: `${table}_search`, command: 'r', roles: ['epicevents_tenant_directory'] })),
-    );
+    expect(rows).toEqual([
+      ...['clients', 'contracts', 'events'].map((table) => ({ table, policy: `${table}_search`, command: 'r', roles: ['epicevents_tenant_directory'] })),
+      // The usage triggers (SECURITY DEFINER) count a statement's rows in whatever tenant they are.
+      { table: 'tenant_usage', policy: 'tenant_usage_counters', command: '*', roles: ['epicevents_tenant_directory'] },
+    ]);
   });
 
   it('should put tenant_id in every primary key and unique index of a tenant table', async () => {

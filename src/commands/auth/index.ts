@@ -51,6 +51,7 @@ export const AUTH_COMMANDS: CommandSpec[] = [
     examples: ['epicevents whoami', 'epicevents whoami --json'],
     auth: 'session',
     allowPendingPasswordChange: true,
+    allowTenantOutOfService: true,
     load: async () => (await import('./whoami')).run,
   },
   {

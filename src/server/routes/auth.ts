@@ -15,7 +15,8 @@ import {
 import { type Database } from '../../database/database';
 import { joinTransaction } from '../../database/sql-runner';
 import { currentTenant, inTenant, tenantBySlug } from '../../database/tenant-scope';
-import { DEFAULT_TENANT } from '../../domain/tenancy';
+import { PLANS } from '../../domain/plans';
+import { DEFAULT_TENANT, TENANT_STATUSES } from '../../domain/tenancy';
 import { CliError, unavailable } from '../../errors/cli-error';
 import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
@@ -169,7 +170,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
   app.post(
     '/v1/auth/logout',
     {
-      config: { allowPendingPasswordChange: true },
+      config: { allowPendingPasswordChange: true, allowTenantOutOfService: true },
       schema: {
         tags: ['authentication'],
         summary: 'End the login of this access token',
@@ -188,7 +189,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
   app.get(
     '/v1/auth/whoami',
     {
-      config: { allowPendingPasswordChange: true },
+      config: { allowPendingPasswordChange: true, allowTenantOutOfService: true },
       schema: {
         tags: ['authentication'],
         summary: 'Who the access token belongs to',
@@ -200,6 +201,12 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
             properties: {
               ...EMPLOYEE.properties,
               tenant: { type: 'string', description: 'the slug of the tenant the token works in' },
+              tenantStanding: {
+                type: 'object',
+                description: "the tenant's plan and status, as the database says now (the CLI refuses a command of a module the plan lacks before sending it)",
+                required: ['plan', 'status', 'trialEnded'],
+                properties: { plan: { type: 'string', enum: [...PLANS] }, status: { type: 'string', enum: [...TENANT_STATUSES] }, trialEnded: { type: 'boolean' } },
+              },
               tokenExpiresAt: { type: 'string', format: 'date-time' },
               unreadNotifications: { type: 'integer' },
             },
@@ -216,7 +223,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
           unreadNotifications: await countUnread(manager, actor.id),
         })),
       );
-      return { ...employeeBody(actor), tenant, tokenExpiresAt: accessExpiresAt.toISOString(), unreadNotifications };
+      return { ...employeeBody(actor), tenant, tenantStanding: actor.tenantStanding, tokenExpiresAt: accessExpiresAt.toISOString(), unreadNotifications };
     },
   );
 

@@ -8,6 +8,7 @@ import { CLIENT_CSV_COLUMNS, CONTRACT_CSV_COLUMNS, type CsvColumn, csvChunks, EV
 import { type IsolationLevel, joinTransaction } from '../../database/sql-runner';
 import { type ImportRejection } from '../../services/client-import.service';
 import { inTenant } from '../../database/tenant-scope';
+import { assertAllowed } from '../../permissions/assert-allowed';
 import { type Caller, callerOf } from '../caller';
 import { HttpProblem, type ProblemOptions, problemFor } from '../problem';
 import { type RequestDatabase } from '../request-database';
@@ -70,6 +71,7 @@ function jsonRoute(app: FastifyInstance, noun: Noun, method: string, route: Json
   app.route({
     method: route.method,
     url: fastifyPath(route.path),
+    config: { allowTenantOutOfService: route.servesTenantOutOfService === true },
     schema: {
       tags: [noun],
       summary: route.summary,
@@ -117,6 +119,8 @@ function csvExportRoute<F, T>(
     },
     handler: async (request, reply) => {
       const filters = route.decode({ query: wireRequest(request).query });
+      // The list's own check is the read's; the export is CSV's, which a plan may lack.
+      assertAllowed(callerOf(request).actor, 'csv.export');
       const out = new PassThrough();
       let begun = false;
       const started = new Promise<void>((resolve, reject) => {
