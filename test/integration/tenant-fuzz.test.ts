@@ -4,8 +4,9 @@ import { ROLES, type Role } from '../../src/domain/roles';
 import { type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { fingerprint } from '../support/fingerprint';
-import { type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
+import { httpRequest, type RunningServer } from '../support/server';
+import { isolationDeployments } from '../support/pooled-server';
+import { DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * Two tenants on one real `epicevents serve`, every command through the real binary: the employees
@@ -132,7 +133,11 @@ function idInputs(spec: CommandSpec): IdInput[] {
 
 const isWrite = (spec: CommandSpec) => !/ (list|show|export)$/.test(spec.name);
 
-(serverUrl() ? describe : describe.skip)('two tenants, every command of the catalog through the real binary', () => {
+describe.each(isolationDeployments('epicevents_fuzz'))('two tenants, every command of the catalog through the real binary, %s', (_name, deploy, available) => {
+  if (!available) {
+    it.skip(serverUrl() ? 'needs psql and pgbouncer' : 'needs a PostgreSQL server (TEST_DATABASE_URL)', () => undefined);
+    return;
+  }
   let db: TestDatabase;
   let server: RunningServer;
   /** A's records that a command with several id inputs gets for the ones not under test. */
@@ -142,6 +147,8 @@ const isWrite = (spec: CommandSpec) => !/ (list|show|export)$/.test(spec.name);
   const bVersions = {} as Record<string, number>;
   const homes = {} as Record<Role, string>;
   const aClients: number[] = [];
+  /** B's manager's access token, for B's own reads while A's commands run. */
+  let bToken = '';
 
   const run = (role: Role, args: string[]) => runCli([...args, '--yes'], { env: { EPICEVENTS_HOME: homes[role], DATABASE_URL: undefined, EPICEVENTS_JWT_SECRET: undefined } });
 
@@ -172,10 +179,37 @@ const isWrite = (spec: CommandSpec) => !/ (list|show|export)$/.test(spec.name);
     return results;
   }
 
+  /** GETs of B's lists with B's token, round after round until stop(): how many, and any answer that was not exactly B's rows. */
+  function readingAsB(): { stop(): Promise<{ requests: number; foreign: string[] }> } {
+    const own: Record<string, number[]> = { '/v1/clients': [b.client], '/v1/contracts': [b.contract], '/v1/events': [b.event], '/v1/employees': [b.manager, b.sales, b.support] };
+    let stopping = false;
+    let requests = 0;
+    const foreign: string[] = [];
+    const loop = (async () => {
+      while (!stopping) {
+        for (const [route, ids] of Object.entries(own)) {
+          const response = await httpRequest(server.url, 'GET', route, { token: bToken, headers: { 'x-tenant-id': B_SLUG } });
+          requests += 1;
+          const seen = response.status === 200 ? response.json<{ items: { id: number }[] }>().items.map((item) => item.id) : [];
+          if (JSON.stringify(seen) !== JSON.stringify(ids)) foreign.push(`${route}: ${response.status} ${response.text.slice(0, 200)}`);
+        }
+        // A pause between rounds: the commands of A keep most of the two cores.
+        await new Promise((resume) => setTimeout(resume, 25));
+      }
+    })();
+    return {
+      stop: async () => {
+        stopping = true;
+        await loop;
+        return { requests, foreign };
+      },
+    };
+  }
+
   const showsCanary = (result: CliResult) => `${result.stdout}\n${result.stderr}`.toLowerCase().includes(CANARY);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    ({ db, server } = await deploy());
     // Tenant A (`default`): one employee per role, and a record of each kind for the inputs not under test.
     for (const role of ROLES) {
       a[role === 'MANAGEMENT' ? 'manager' : role === 'SALES' ? 'sales' : 'support'] = (await insertEmployee(db, { role, email: `${role.toLowerCase()}@a.example` })).id;
@@ -243,7 +277,9 @@ const isWrite = (spec: CommandSpec) => !/ (list|show|export)$/.test(spec.name);
       bVersions[key] = 7;
     }
 
-    server = await startServer(db);
+    const bLogin = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: `${CANARY}-manager@b.example`, password: FACTORY_PASSWORD, tenant: B_SLUG } });
+    if (bLogin.status !== 200) throw new Error(`login of B's manager failed: ${bLogin.text}`);
+    bToken = bLogin.json<{ accessToken: string }>().accessToken;
     for (const role of ROLES) {
       homes[role] = tempHome();
       const login = await runCli(['login', '--server', server.url, '--email', `${role.toLowerCase()}@a.example`, '--password-stdin'], {
@@ -327,7 +363,13 @@ const isWrite = (spec: CommandSpec) => !/ (list|show|export)$/.test(spec.name);
       }
     }
 
+    // Meanwhile B reads its own records, so that both tenants' transactions take turns on the
+    // server's connections (and behind PgBouncer on its two sessions): B sees only B's.
+    const bReads = readingAsB();
     const answers = await inParallel(cases.map((c) => async () => ({ c, ofB: await run(c.role, c.args(false)), nowhere: await run(c.role, c.args(true)) })));
+    const bSaw = await bReads.stop();
+    expect(bSaw.requests).toBeGreaterThan(10);
+    expect(bSaw.foreign).toEqual([]);
     const problems: string[] = [];
     for (const { c, ofB, nowhere } of answers) {
       const what = `${c.role}: epicevents ${c.args(false).join(' ')}`;

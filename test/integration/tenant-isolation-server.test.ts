@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
 import { runCli, tempHome } from '../support/cli';
-import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
+import { type HttpResponse, httpRequest, type RunningServer } from '../support/server';
+import { isolationDeployments } from '../support/pooled-server';
+import { DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * Two companies on one real `epicevents serve`: the tenant `default` (A) and `acme-events` (B).
@@ -19,7 +20,11 @@ interface SessionBody {
   employee: { id: number; email: string };
 }
 
-(serverUrl() ? describe : describe.skip)('two tenants on one server', () => {
+describe.each(isolationDeployments('epicevents_tenants'))('two tenants on one server, %s', (_name, deploy, available) => {
+  if (!available) {
+    it.skip(serverUrl() ? 'needs psql and pgbouncer' : 'needs a PostgreSQL server (TEST_DATABASE_URL)', () => undefined);
+    return;
+  }
   let db: TestDatabase;
   let server: RunningServer;
   const a = { manager: 0, client: 0, contract: 0 };
@@ -49,7 +54,7 @@ interface SessionBody {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    ({ db, server } = await deploy());
     a.manager = (await insertEmployee(db, { role: 'MANAGEMENT', email: 'ada@a.example' })).id;
     [{ id: a.client }] = await db.query<{ id: number }>(
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Kevin Casey', 'kevin@a.example', '+33612345678', 'A Startup', $1) RETURNING id`,
@@ -69,7 +74,6 @@ interface SessionBody {
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Bob Client', 'kevin@a.example', '+33612345679', 'B Corp', $1) RETURNING id`,
       [b.manager],
     ));
-    server = await startServer(db);
   });
   afterAll(async () => {
     await server?.stop();
