@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
+import { currentTenant } from '../database/tenant-scope';
 import { unauthenticated } from '../errors/cli-error';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
@@ -134,7 +135,9 @@ async function startSession(manager: EntityManager, actor: Actor, settings: Toke
 }
 
 async function issueTokens(manager: EntityManager, actor: Actor, tenantId: number, familyId: string, settings: TokenSettings, now: Date): Promise<Session> {
-  const subject = { id: actor.id, role: actor.role, tenantId };
+  // The slug goes into the tokens too, for the server's check of X-Tenant-ID (docs/api.md).
+  const { slug } = await currentTenant(manager);
+  const subject = { id: actor.id, role: actor.role, tenantId, tenantSlug: slug };
   const access = signToken(settings.secret, 'access', subject, familyId, settings.accessTtlSeconds, now);
   const refresh = signToken(settings.secret, 'refresh', subject, familyId, settings.refreshTtlSeconds, now);
   await manager.query('INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [

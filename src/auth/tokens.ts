@@ -1,5 +1,6 @@
 import { createHash, createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { type Role, ROLES } from '../domain/roles';
+import { isTenantSlug } from '../domain/tenancy';
 import { unauthenticated } from '../errors/cli-error';
 import { durationSeconds, MAX_ACCESS_TTL, MAX_REFRESH_TTL } from '../config/duration';
 
@@ -17,6 +18,11 @@ export interface TokenClaims {
   sid: string;
   /** The tenant the login belongs to (its id): every request of the token works in it, and only in it. */
   tid: number;
+  /**
+   * That tenant's slug, signed with the rest: the server compares it with the `X-Tenant-ID` a
+   * client sends without reading the database. `tid` stays the one the server works in.
+   */
+  tenant: string;
   iat: number;
   exp: number;
   iss: string;
@@ -37,12 +43,13 @@ export interface TokenSubject {
   id: number;
   role: Role;
   tenantId: number;
+  tenantSlug: string;
 }
 
 export function signToken(secret: string, type: TokenType, subject: TokenSubject, familyId: string, ttlSeconds: number, now = new Date()): IssuedToken {
   const jti = randomUUID();
   const iat = Math.floor(now.getTime() / 1000);
-  const token = jwt().sign({ role: subject.role, typ: type, sid: familyId, tid: subject.tenantId, iat }, secret, {
+  const token = jwt().sign({ role: subject.role, typ: type, sid: familyId, tid: subject.tenantId, tenant: subject.tenantSlug, iat }, secret, {
     algorithm: 'HS256',
     subject: String(subject.id),
     jwtid: jti,
@@ -88,8 +95,8 @@ const invalid = (expected: TokenType) => unauthenticated(`the session token is n
 /**
  * Verifies signature (HS256 only: `none` and every other algorithm are refused), expiry, issuer,
  * audience, and that the token is of the expected type with every claim present and within range:
- * an employee id the database can hold, a tenant id (a token from before tenants has none and is
- * refused: its holder logs in again), an issue time not ahead of this clock (beyond
+ * an employee id the database can hold, a tenant id and its slug (a token from before them has
+ * none and is refused: its holder logs in again), an issue time not ahead of this clock (beyond
  * CLOCK_SKEW_SECONDS), a lifetime no longer than the settings allow. A header naming critical
  * extensions (`crit`) is refused: this verifier implements none of them.
  */
@@ -121,6 +128,8 @@ export function verifyToken(secret: string, token: string, expected: TokenType, 
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.sid) &&
     Number.isSafeInteger(c.tid) &&
     (c.tid as number) >= 1 &&
+    typeof c.tenant === 'string' &&
+    isTenantSlug(c.tenant) &&
     Number.isSafeInteger(c.iat) &&
     Number.isSafeInteger(c.exp) &&
     (c.iat as number) <= clock + CLOCK_SKEW_SECONDS &&

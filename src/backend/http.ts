@@ -19,7 +19,9 @@ export class HttpBackend implements Backend {
   readonly session: HttpSession;
 
   constructor(environment: HttpSessionEnvironment) {
-    this.connection = new ServerConnection(environment.server.address);
+    // The tenant it logged in to; a token from EPICEVENTS_TOKEN was not, and alone says which.
+    const loggedInTenant = environment.config.envToken ? undefined : environment.server.tenant;
+    this.connection = new ServerConnection(environment.server.address, loggedInTenant);
     this.session = new HttpSession(this.connection, environment);
   }
 

@@ -50,7 +50,14 @@ export interface ServerRequest {
 export class ServerConnection {
   private readonly agent: http.Agent;
 
-  constructor(readonly server: ServerAddress) {
+  /**
+   * `tenant`: the slug of the tenant the session logged in to, sent as `X-Tenant-ID` with every
+   * request that carries a token; the server refuses the request (403) when the token is of another.
+   */
+  constructor(
+    readonly server: ServerAddress,
+    private readonly tenant?: string,
+  ) {
     const secure = server.url.protocol === 'https:';
     this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
   }
@@ -105,6 +112,7 @@ export class ServerConnection {
     const body = request.json === undefined ? undefined : Buffer.from(JSON.stringify(request.json));
     const headers: http.OutgoingHttpHeaders = { accept: 'application/json, application/problem+json' };
     if (request.token) headers.authorization = `Bearer ${request.token}`;
+    if (request.token && this.tenant) headers['x-tenant-id'] = this.tenant;
     if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
     if (request.upload) headers['content-type'] = request.upload.contentType;
     const client = url.protocol === 'https:' ? https : http;

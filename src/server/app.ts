@@ -96,7 +96,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         title: 'epicevents API',
         // The API's version (its path prefix), which the package's releases do not change.
         version: '1',
-        description: 'The services of the epicevents CRM over HTTP, with the permissions enforced on the server. Errors are RFC 9457 problem documents.',
+        description:
+          'The services of the epicevents CRM over HTTP, with the permissions enforced on the server. Errors are RFC 9457 problem documents. ' +
+          'A request with a token may send `X-Tenant-ID: <tenant slug>`: 403 when the token is of another tenant, 400 when it is not a slug; the request always works in the token\'s tenant.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [

@@ -7,6 +7,7 @@ import { notifyUpcomingEvents } from '../services/notification.service';
 import { joinTransaction } from '../database/sql-runner';
 import { inTenant } from '../database/tenant-scope';
 import { type RequestDatabase } from './request-database';
+import { assertTenantHeader } from './tenant-header';
 
 /**
  * The notifications of events starting within 7 days are due whenever somebody works: a command
@@ -57,6 +58,7 @@ export function installBearerAuthentication(app: FastifyInstance, database: Requ
     const config = request.routeOptions.config;
     if (request.is404 || config.public) return;
     const claims = verifiedClaims(request, secret);
+    assertTenantHeader(request, claims);
     // In the token's tenant, never one the request names: the employee is visible only there.
     const actor = await database.use((db) => callerFromClaims(inTenant(db, claims.tid), claims));
     request.actorId = actor.id;

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
-import { rolesSql } from '../../src/database/roles-sql';
 import { type CliResult, runCli, TEST_JWT_SECRET, tempHome } from '../support/cli';
-import { type PgBouncer, pgbouncerBinary, startPgBouncer } from '../support/pgbouncer';
-import { programRuns } from '../support/programs';
+import { createPooledDatabase, type PooledDatabase, pooledDatabaseAvailable, requirePoolerInCi } from '../support/pooled-server';
 import { type RunningServer, httpRequest, startServer } from '../support/server';
-import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
+import { DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD } from '../support/users';
 
 /**
@@ -16,31 +13,10 @@ import { TEST_PASSWORD } from '../support/users';
  * the server keeps nothing in a session (no named prepared statement, no startup parameter): the
  * CRM works, parallel payments lose nothing, and the statement limit comes from the role.
  */
-const psqlAvailable = programRuns('psql', ['--version']);
-if (process.env.CI && serverUrl() && (!psqlAvailable || !pgbouncerBinary())) throw new Error('CI must have psql and pgbouncer for the pooler test');
-const onServer = serverUrl() && psqlAvailable && pgbouncerBinary() ? describe : describe.skip;
+requirePoolerInCi('the pooler test');
+const onServer = pooledDatabaseAvailable() ? describe : describe.skip;
 
-const suffix = `${process.pid}_${Date.now() % 100000}`;
-const database = `epicevents_pooler_${suffix}`;
-const owner = `ee_powner_${suffix}`;
-const app = `ee_papp_${suffix}`;
-const OWNER_PASSWORD = 'owner-pass-2032';
-const APP_PASSWORD = 'app-pass-2032';
 const POOLED_SESSIONS = 2;
-
-function directUrl(role: string, password: string): string {
-  const url = new URL(withDatabase(serverUrl()!, database));
-  url.username = role;
-  url.password = password;
-  return url.toString();
-}
-
-function runPsql(sql: string): void {
-  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `owner_password=${OWNER_PASSWORD}`, '-v', `app_password=${APP_PASSWORD}`, withDatabase(serverUrl()!, database)], {
-    input: sql,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
 
 async function queryAs<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -57,31 +33,20 @@ function expectOk(result: CliResult, what: string): void {
 }
 
 onServer('a server behind PgBouncer in transaction mode', () => {
-  let bouncer: PgBouncer;
+  let db: PooledDatabase;
   let server: RunningServer;
   /** A CLI user in server mode: only the server's address and their own config folder. */
   const cli = (home: string) => (args: string[], stdin?: string) => runCli(args, { env: { EPICEVENTS_SERVER: server.url, EPICEVENTS_HOME: home }, stdin });
+  const appThroughBouncer = () => db.bouncer.urlFor(db.app.name, db.app.password, db.name);
+  const ownerThroughBouncer = () => db.bouncer.urlFor(db.owner.name, db.owner.password, db.name);
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${database}`);
-    const sql = rolesSql({ database, owner, app });
-    runPsql(sql);
-    const migrate = await runCli(['db', 'migrate'], { env: { DATABASE_URL: directUrl(owner, OWNER_PASSWORD), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() } });
-    expectOk(migrate, 'db migrate as the owner, directly');
-    runPsql(sql); // grants on the tables the migrations created
-    bouncer = await startPgBouncer({ serverUrl: serverUrl()!, users: { [app]: APP_PASSWORD, [owner]: OWNER_PASSWORD }, poolSize: POOLED_SESSIONS });
-    server = await startServer(
-      { url: serverUrl(), env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET } },
-      { env: { EPICEVENTS_DB_POOLER: 'transaction', EPICEVENTS_DB_POOL: '10' } },
-    );
+    db = await createPooledDatabase({ prefix: 'epicevents_pooler', poolSize: POOLED_SESSIONS });
+    server = await db.startServer({ env: { EPICEVENTS_DB_POOL: '10' } });
   });
 
   afterAll(async () => {
-    await server?.stop();
-    await bouncer?.stop();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await adminQuery(`DROP ROLE IF EXISTS ${app}`);
-    await adminQuery(`DROP ROLE IF EXISTS ${owner}`);
+    await db?.close();
   });
 
   it('should run the CRM through two pooled sessions, and lose no payment of a hundred parallel ones', async () => {
@@ -123,21 +88,21 @@ onServer('a server behind PgBouncer in transaction mode', () => {
     expectOk(shown, 'contract show');
     expect(shown.json<{ amountDue: string }>().amountDue).toBe('0.00');
     // As the superuser: the application role sees no row without a tenant (the next test).
-    const [audit] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, database), `SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay'`);
+    const [audit] = await queryAs<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'contract.pay'`);
     expect(audit.n).toBe(50);
 
     expectOk(await manager(['report']), 'report');
     expectOk(await manager(['audit', 'list']), 'audit list');
 
     // The server asked for ten connections; PostgreSQL saw at most PgBouncer's two for the role.
-    const [sessions] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, 'postgres'), `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = '${app}' AND datname = '${database}'`);
+    const [sessions] = await queryAs<{ n: number }>(withDatabase(serverUrl()!, 'postgres'), `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = '${db.app.name}' AND datname = '${db.name}'`);
     expect(sessions.n).toBeGreaterThan(0);
     expect(sessions.n).toBeLessThanOrEqual(POOLED_SESSIONS);
   });
 
   it("should not carry one transaction's tenant to the next client's transaction on the same pooled session", async () => {
     const pooled = async (sql: string[]) => {
-      const client = new Client({ connectionString: bouncer.urlFor(app, APP_PASSWORD, database) });
+      const client = new Client({ connectionString: appThroughBouncer() });
       await client.connect();
       try {
         const results = [];
@@ -159,22 +124,22 @@ onServer('a server behind PgBouncer in transaction mode', () => {
   });
 
   it('should take the statement limit from the role, which every pooled session has', async () => {
-    const [row] = await queryAs<{ statement_timeout: string }>(bouncer.urlFor(app, APP_PASSWORD, database), 'SHOW statement_timeout');
+    const [row] = await queryAs<{ statement_timeout: string }>(appThroughBouncer(), 'SHOW statement_timeout');
     expect(row.statement_timeout).toBe('30s');
   });
 
   it('should refuse to migrate through the pooler, naming the setting, and change nothing', async () => {
-    const before = await queryAs<{ name: string }>(directUrl(owner, OWNER_PASSWORD), 'SELECT name FROM migrations ORDER BY id');
+    const before = await queryAs<{ name: string }>(db.directUrl(db.owner.name, db.owner.password), 'SELECT name FROM migrations ORDER BY id');
     const result = await runCli(['db', 'migrate'], {
-      env: { DATABASE_URL: bouncer.urlFor(owner, OWNER_PASSWORD, database), EPICEVENTS_DB_POOLER: 'transaction', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() },
+      env: { DATABASE_URL: ownerThroughBouncer(), EPICEVENTS_DB_POOLER: 'transaction', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() },
     });
     expect(result.code).toBe(7);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/migrations cannot run through a transaction pooler \(EPICEVENTS_DB_POOLER=transaction\).*directly/)]);
-    expect(await queryAs<{ name: string }>(directUrl(owner, OWNER_PASSWORD), 'SELECT name FROM migrations ORDER BY id')).toEqual(before);
+    expect(await queryAs<{ name: string }>(db.directUrl(db.owner.name, db.owner.password), 'SELECT name FROM migrations ORDER BY id')).toEqual(before);
   });
 
   it('should name the setting when a server starts behind the pooler without it', async () => {
-    const unset = await startServer({ url: serverUrl(), env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET } }).then(
+    const unset = await startServer({ url: serverUrl(), env: { DATABASE_URL: appThroughBouncer(), EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET } }).then(
       async (started) => {
         await started.stop();
         return 'started';
@@ -186,7 +151,7 @@ onServer('a server behind PgBouncer in transaction mode', () => {
   });
 
   it('should refuse a pooler setting it does not know, before anything opens', async () => {
-    const result = await runCli(['whoami'], { env: { DATABASE_URL: bouncer.urlFor(app, APP_PASSWORD, database), EPICEVENTS_DB_POOLER: 'session', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() } });
+    const result = await runCli(['whoami'], { env: { DATABASE_URL: appThroughBouncer(), EPICEVENTS_DB_POOLER: 'session', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_HOME: tempHome() } });
     expect(result.code).toBe(7);
     expect(result.stderr).toMatch(/EPICEVENTS_DB_POOLER must be "transaction" or unset \(got "session"\)/);
   });

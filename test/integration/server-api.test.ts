@@ -224,8 +224,8 @@ interface SessionBody {
       const claims = { sub: String(id), role: 'MANAGEMENT', typ: 'access', jti: randomUUID(), sid, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600, iss: 'epicevents', aud: 'epicevents-cli' };
       const cases: [string, string | undefined, RegExp][] = [
         ['no token', undefined, /needs an access token/],
-        ['an expired token', signToken(TEST_JWT_SECRET, 'access', { id, role: 'MANAGEMENT', tenantId: 1 }, sid, 60, anHourAgo).token, /has expired/],
-        ['a token signed with another key', signToken('another-secret-that-is-at-least-32-bytes!', 'access', { id, role: 'MANAGEMENT', tenantId: 1 }, sid, 600).token, /not valid/],
+        ['an expired token', signToken(TEST_JWT_SECRET, 'access', { id, role: 'MANAGEMENT', tenantId: 1, tenantSlug: 'default' }, sid, 60, anHourAgo).token, /has expired/],
+        ['a token signed with another key', signToken('another-secret-that-is-at-least-32-bytes!', 'access', { id, role: 'MANAGEMENT', tenantId: 1, tenantSlug: 'default' }, sid, 600).token, /not valid/],
         ['an unsigned token (alg: none)', `${header({ alg: 'none', typ: 'JWT' })}.${header(claims)}.`, /not valid/],
         ['a refresh token', manager.refreshToken, /not a valid access token/],
         ['a malformed token', 'not.a.token', /not valid/],

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
 import { runCli, tempHome } from '../support/cli';
-import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
+import { type HttpResponse, httpRequest, type RunningServer } from '../support/server';
+import { isolationDeployments } from '../support/pooled-server';
+import { DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * Two companies on one real `epicevents serve`: the tenant `default` (A) and `acme-events` (B).
@@ -17,13 +20,17 @@ interface SessionBody {
   employee: { id: number; email: string };
 }
 
-(serverUrl() ? describe : describe.skip)('two tenants on one server', () => {
+describe.each(isolationDeployments('epicevents_tenants'))('two tenants on one server, %s', (_name, deploy, available) => {
+  if (!available) {
+    it.skip(serverUrl() ? 'needs psql and pgbouncer' : 'needs a PostgreSQL server (TEST_DATABASE_URL)', () => undefined);
+    return;
+  }
   let db: TestDatabase;
   let server: RunningServer;
   const a = { manager: 0, client: 0, contract: 0 };
   const b = { tenant: 0, manager: 0, client: 0 };
 
-  const request = (method: string, route: string, options: { body?: unknown; token?: string } = {}) => httpRequest(server.url, method, route, options);
+  const request = (method: string, route: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => httpRequest(server.url, method, route, options);
   const login = (email: string, tenant?: string, password = FACTORY_PASSWORD) => request('POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) } });
 
   async function tokenOf(email: string, tenant?: string): Promise<string> {
@@ -47,7 +54,7 @@ interface SessionBody {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    ({ db, server } = await deploy());
     a.manager = (await insertEmployee(db, { role: 'MANAGEMENT', email: 'ada@a.example' })).id;
     [{ id: a.client }] = await db.query<{ id: number }>(
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Kevin Casey', 'kevin@a.example', '+33612345678', 'A Startup', $1) RETURNING id`,
@@ -67,7 +74,6 @@ interface SessionBody {
       `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('Bob Client', 'kevin@a.example', '+33612345679', 'B Corp', $1) RETURNING id`,
       [b.manager],
     ));
-    server = await startServer(db);
   });
   afterAll(async () => {
     await server?.stop();
@@ -120,6 +126,60 @@ interface SessionBody {
     const swapped = [header, Buffer.from(JSON.stringify({ ...claims, tid: DEFAULT_TENANT_ID })).toString('base64url'), signature].join('.');
     const response = await request('GET', `/v1/clients/${a.client}`, { token: swapped });
     expect({ status: response.status, code: response.json().code }).toEqual({ status: 401, code: 'unauthenticated' });
+  });
+
+  it('should serve a request whose X-Tenant-ID names the token\'s tenant, or that sends none', async () => {
+    const token = await tokenOf('ada@a.example', B_SLUG);
+    for (const headers of [{ 'x-tenant-id': B_SLUG }, {}] as Record<string, string>[]) {
+      const clients = await request('GET', '/v1/clients', { token, headers });
+      expect({ status: clients.status, ids: clients.json<{ items: { id: number }[] }>().items.map((c) => c.id) }).toEqual({ status: 200, ids: [b.client] });
+    }
+  });
+
+  it('should refuse (403) a token of A whose X-Tenant-ID names B, and never work in the header\'s tenant', async () => {
+    const tokenOfA = await tokenOf('ada@a.example');
+    const mismatch = await request('GET', `/v1/clients/${b.client}`, { token: tokenOfA, headers: { 'x-tenant-id': B_SLUG } });
+    expect({ status: mismatch.status, code: mismatch.json().code }).toEqual({ status: 403, code: 'forbidden' });
+    expect(mismatch.json().detail).toBe(`this token belongs to another tenant than X-Tenant-ID names ("${B_SLUG}"): log in to that tenant`);
+    // A slug no tenant has is refused alike: the answer does not tell which companies exist.
+    const unknown = await request('GET', '/v1/clients', { token: tokenOfA, headers: { 'x-tenant-id': 'no-such-company' } });
+    expect({ status: unknown.status, detail: unknown.json().detail }).toEqual({ status: 403, detail: mismatch.json<{ detail: string }>().detail.replace(B_SLUG, 'no-such-company') });
+    // Refused before anything is read or written, whatever the route.
+    const write = await request('PATCH', `/v1/clients/${b.client}`, { token: tokenOfA, headers: { 'x-tenant-id': B_SLUG }, body: { companyName: 'Taken Over' } });
+    expect(write.status).toBe(403);
+    // Without the header the same token works in A, where B's client does not exist.
+    expectNotFound(await request('GET', `/v1/clients/${b.client}`, { token: tokenOfA }));
+    const [untouched] = await db.query<{ company_name: string }>('SELECT company_name FROM clients WHERE id = $1', [b.client]);
+    expect(untouched).toEqual({ company_name: 'B Corp' });
+  });
+
+  it.each([
+    ['upper case', 'Acme-Events'],
+    ['an underscore', 'acme_events'],
+    ['a space', 'acme events'],
+    ['41 characters', 'a'.repeat(41)],
+    ['nothing', ''],
+    ['two values', `${B_SLUG}, default`],
+  ])('should refuse (400) an X-Tenant-ID that is not a slug: %s', async (_name, value) => {
+    const token = await tokenOf('ada@a.example', B_SLUG);
+    const response = await request('GET', '/v1/clients', { token, headers: { 'x-tenant-id': value } });
+    expect({ status: response.status, code: response.json().code }).toEqual({ status: 400, code: 'usage' });
+    expect(response.json().detail).toMatch(/^X-Tenant-ID must be a tenant's slug: .* \(got ".*"\)$/);
+  });
+
+  it('should send X-Tenant-ID from the CLI: a stored session of another tenant is refused (exit 4), not used', async () => {
+    const home = tempHome();
+    const env = { EPICEVENTS_HOME: home, DATABASE_URL: undefined, EPICEVENTS_JWT_SECRET: undefined };
+    const loggedIn = await runCli(['login', '--server', server.url, '--tenant', B_SLUG, '--email', 'ada@a.example', '--password-stdin'], { env, stdin: `${FACTORY_PASSWORD}\n`, process: true });
+    expect(loggedIn.code).toBe(0);
+    // B's session filed as the session of `default` on this server (a damaged or hand-edited store).
+    const file = path.join(home, 'credentials.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { servers: Record<string, unknown> };
+    const origin = new URL(server.url).origin;
+    fs.writeFileSync(file, JSON.stringify({ servers: { [origin]: stored.servers[`${origin} tenant=${B_SLUG}`] } }));
+    const inDefault = await runCli(['client', 'show', String(b.client)], { env: { ...env, EPICEVENTS_TENANT: 'default' }, process: true });
+    expect({ code: inDefault.code, stdout: inDefault.stdout }).toEqual({ code: 4, stdout: '' });
+    expect(inDefault.stderr).toMatch(/this token belongs to another tenant than X-Tenant-ID names \("default"\): log in to that tenant/);
   });
 
   it('should refuse a login to the wrong tenant, or to none that exists, exactly as a wrong password', async () => {

@@ -17,15 +17,17 @@ const TABLES: { table: string; row: string; where?: string }[] = [
   { table: 'refresh_tokens', row: 'to_jsonb(t)' },
 ];
 
-const SQL = `SELECT ${TABLES.map(
-  ({ table, row, where }) =>
-    `(SELECT count(*) || ':' || coalesce(md5(string_agg((${row})::text, ',' ORDER BY t.id::text)), '') FROM ${table} t${where ? ` WHERE ${where}` : ''}) AS ${table}`,
-).join(',\n       ')}`;
+/** With `oneTenant`, only the rows of the tenant in $1 (read by a role that sees every tenant: the superuser). */
+const sql = (oneTenant: boolean) => `SELECT ${TABLES.map(({ table, row, where }) => {
+  const conditions = [...(where ? [where] : []), ...(oneTenant ? ['t.tenant_id = $1'] : [])];
+  return `(SELECT count(*) || ':' || coalesce(md5(string_agg((${row})::text, ',' ORDER BY t.id::text)), '') FROM ${table} t${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}) AS ${table}`;
+}).join(',\n       ')}`;
 
 export type Fingerprint = Record<string, string>;
 
-export async function fingerprint(db: Queryable): Promise<Fingerprint> {
-  const [row] = (await db.query(SQL)) as Fingerprint[];
+/** Every row of every tenant, or with `tenantId` those of one tenant. */
+export async function fingerprint(db: Queryable, { tenantId }: { tenantId?: number } = {}): Promise<Fingerprint> {
+  const [row] = (await (tenantId === undefined ? db.query(sql(false)) : db.query(sql(true), [tenantId]))) as Fingerprint[];
   return row;
 }
 

@@ -8,7 +8,7 @@ const now = new Date('2026-06-04T12:00:00Z');
 const t = Math.floor(now.getTime() / 1000);
 
 function sign(payload: Record<string, unknown>, header: Record<string, unknown> = {}): string {
-  const claims = { sub: '7', role: 'SALES', typ: 'access', jti: 'a-jti', sid: SID, tid: 3, iat: t, exp: t + 900, iss: ISSUER, aud: AUDIENCE, ...payload };
+  const claims = { sub: '7', role: 'SALES', typ: 'access', jti: 'a-jti', sid: SID, tid: 3, tenant: 'acme', iat: t, exp: t + 900, iss: ISSUER, aud: AUDIENCE, ...payload };
   return jwt.sign(claims, SECRET, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'JWT', ...header } });
 }
 
@@ -23,8 +23,8 @@ function refusal(token: string): CliError | undefined {
 
 describe('verifyToken', () => {
   it('should accept what signToken issues', () => {
-    const issued = signToken(SECRET, 'access', { id: 7, role: 'SALES', tenantId: 3 }, SID, 900, now);
-    expect(verifyToken(SECRET, issued.token, 'access', now)).toMatchObject({ sub: '7', tid: 3 });
+    const issued = signToken(SECRET, 'access', { id: 7, role: 'SALES', tenantId: 3, tenantSlug: 'acme' }, SID, 900, now);
+    expect(verifyToken(SECRET, issued.token, 'access', now)).toMatchObject({ sub: '7', tid: 3, tenant: 'acme' });
   });
 
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
@@ -37,6 +37,8 @@ describe('verifyToken', () => {
     ['no tenant (a token from before tenants)', { tid: undefined }, {}],
     ['a tenant id that is no id', { tid: '3' }, {}],
     ['a tenant id of zero', { tid: 0 }, {}],
+    ['no tenant slug (a token from before X-Tenant-ID)', { tenant: undefined }, {}],
+    ['a tenant slug of another shape', { tenant: 'Acme Events' }, {}],
     ['a critical header extension', {}, { crit: ['x-epic'], 'x-epic': 1 }],
     ['an empty crit list', {}, { crit: [] }],
   ])('should refuse a validly signed token with %s as unauthenticated (exit 3)', (_name, payload, header) => {
