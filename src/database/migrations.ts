@@ -7,6 +7,7 @@ import { EventSearchIndexes1795800000000 } from '../../migrations/1795800000000-
 import { SupportScheduleIndex1795900000000 } from '../../migrations/1795900000000-SupportScheduleIndex';
 import { EventDateRange1795950000000 } from '../../migrations/1795950000000-EventDateRange';
 import { Tenants1796000000000 } from '../../migrations/1796000000000-Tenants';
+import { Platform1796200000000 } from '../../migrations/1796200000000-Platform';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SupportScheduleIndex1795900000000,
   EventDateRange1795950000000,
   Tenants1796000000000,
+  Platform1796200000000,
 ];

@@ -54,3 +54,10 @@ export class LoginThrottle {
     for (const key of [...this.failures.keys()]) this.recent(key, now);
   }
 }
+
+/**
+ * Sign-ups per client address (and per email), every attempt counted whatever its outcome: each
+ * one that succeeds creates a company, so a success is what is limited. `LoginThrottle`'s
+ * mechanism with its own limits and its own counts.
+ */
+export const SIGNUP_LIMITS: ThrottleLimits = { perAddress: 10, perEmail: 5, windowMs: 60 * 60 * 1000 };
