@@ -14,9 +14,10 @@ import { initManager, loggedIn, type TestUser } from '../support/users';
  */
 const NAMES = MIGRATIONS.map((m) => m.name);
 const NEWEST = NAMES[NAMES.length - 1];
-/** What reverting the Tenants migration drops: the plans and the tenant `default`. */
+/** What reverting the Tenants migration drops (the plans and the tenant `default`), and the Platform migration (its empty tables). */
+const PLATFORM_TABLES = ['platform_audit_log', 'platform_operators', 'platform_sessions'].map((table) => ({ table, rows: 0 }));
 const droppedBy = (name: string) =>
-  name === 'Tenants1796000000000' ? [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }] : [];
+  name === 'Tenants1796000000000' ? [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }] : name === 'Platform1796200000000' ? PLATFORM_TABLES : [];
 
 interface Reverted {
   reverted: string | null;
