@@ -12,13 +12,16 @@ export function parsePlan(value: unknown, field: FieldLabel): Plan {
   return text;
 }
 
-/** How a command or a route names a tenant: its id, or its slug (a slug is never digits alone). */
+/** How a command or a route names a tenant: its id, or its slug (a slug is never digits alone: digits are an id). */
 export type TenantRef = { id: number } | { slug: string };
 
 export function parseTenantRef(value: unknown, field: FieldLabel): TenantRef {
   const text = String(value ?? '').trim();
-  if (/^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text))) return { id: Number(text) };
-  if (isTenantSlug(text)) return { slug: text };
+  if (/^[0-9]+$/.test(text)) {
+    if (/^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text))) return { id: Number(text) };
+  } else if (isTenantSlug(text)) {
+    return { slug: text };
+  }
   throw validationError([field, ` must be a tenant's slug or id (got "${text.slice(0, 40)}")`]);
 }
 

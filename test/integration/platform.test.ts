@@ -355,6 +355,10 @@ interface CreatedJson {
       const logout = await platform(['logout']);
       expect(logout.stdout).toMatch(/logged out of the platform/);
       expectOneLineError(await platform(['tenant', 'list']), 3, /not logged in as a platform operator/);
+      expectOneLineError(await platform(['stats']), 3, /not logged in as a platform operator/);
+      expect((await platform(['logout'])).stdout).toMatch(/not logged in as a platform operator; nothing to do/);
+      expectOneLineError(await platform(['login', '--email', 'ops@example.com', '--password-stdin'], `${PASSWORD}\n`), 2, /missing --server/);
+      expectOneLineError(await platform(['login', '--server', server.url, '--password-stdin'], `${PASSWORD}\n`), 2, /missing --email/);
       // The employee's session on the same machine is untouched.
       expect((await cli(['whoami', '--json'])).json()).toMatchObject({ tenant: 'lepicerie-du-coin' });
     });
