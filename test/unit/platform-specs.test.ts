@@ -3,7 +3,7 @@ import { CATALOG } from '../../src/commands/catalog';
 import { PLATFORM_COMMANDS } from '../../src/commands/platform';
 import { parsePlatformTenant } from '../../src/commands/platform/input';
 import { SIGNUP_COMMANDS } from '../../src/commands/signup';
-import { CliError } from '../../src/errors/cli-error';
+import { type CliError } from '../../src/errors/cli-error';
 import { parsePlan, parseTenantRef, parseTrialDays } from '../../src/validation/tenant-fields';
 
 const offTerminal: ParseContext = { globals: { json: false, color: false, yes: false }, interactive: false };
