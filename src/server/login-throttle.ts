@@ -28,6 +28,11 @@ export class LoginThrottle {
   }
 
   recordFailure(address: string, email: string, now = Date.now()): void {
+    this.recordAttempt(address, email, now);
+  }
+
+  /** Counts an attempt whatever its outcome: for a limit on what succeeds (sign-ups), where every attempt counts. */
+  recordAttempt(address: string, email: string, now = Date.now()): void {
     if (this.failures.size > SWEEP_ABOVE_KEYS) this.sweep(now);
     for (const key of [`address ${address}`, `email ${email.toLowerCase()}`]) {
       const times = this.recent(key, now);

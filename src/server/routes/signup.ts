@@ -37,6 +37,17 @@ export function signupRoutes(app: FastifyInstance, { database, allowSignup }: Si
     '/v1/signup',
     {
       config: { public: true },
+      // Before the body is validated: a closed server refuses whatever is sent, and every attempt
+      // counts, a malformed one too, whatever its outcome (a success creates a company).
+      preValidation: async (request) => {
+        if (!allowSignup) {
+          throw new HttpProblem(403, 'forbidden', 'this server does not take sign-ups', { hint: 'its administrator enables them with `epicevents serve --allow-signup`' });
+        }
+        const email = String((request.body as Partial<SignupBody> | undefined)?.email ?? '').trim();
+        const retryAfter = throttle.retryAfterSeconds(request.ip, email);
+        if (retryAfter > 0) throw new HttpProblem(429, 'forbidden', `too many sign-ups from this address; try again in ${retryAfter} seconds`, { headers: { 'retry-after': String(retryAfter) } });
+        throttle.recordAttempt(request.ip, email);
+      },
       schema: {
         tags: ['signup'],
         summary: 'Sign a new company up',
@@ -58,14 +69,6 @@ export function signupRoutes(app: FastifyInstance, { database, allowSignup }: Si
       },
     },
     async (request, reply) => {
-      if (!allowSignup) {
-        throw new HttpProblem(403, 'forbidden', 'this server does not take sign-ups', { hint: 'its administrator enables them with `epicevents serve --allow-signup`' });
-      }
-      // Every attempt counts, whatever its outcome: a success creates a company.
-      const email = String(request.body.email ?? '').trim();
-      const retryAfter = throttle.retryAfterSeconds(request.ip, email);
-      if (retryAfter > 0) throw new HttpProblem(429, 'forbidden', `too many sign-ups from this address; try again in ${retryAfter} seconds`, { headers: { 'retry-after': String(retryAfter) } });
-      throttle.recordFailure(request.ip, email);
       const { body } = request;
       const input = {
         name: parseTenantName(body.company, { field: 'company' }),
