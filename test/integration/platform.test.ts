@@ -3,6 +3,7 @@ import { expectOneLineError } from '../support/assertions';
 import { type CliResult, runCli, tempHome } from '../support/cli';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
 import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
+import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
@@ -107,6 +108,35 @@ interface CreatedJson {
       expect(whoami.json()).toMatchObject({ id: employee.id, tenant: 'lepicerie-du-coin', server: server.url, role: 'MANAGEMENT' });
       const employees = await cli(['employee', 'list', '--json']);
       expect(employees.json<{ id: number }[]>().map((e) => e.id)).toEqual([employee.id]);
+    });
+
+    (tmuxAvailable ? it : it.skip)('should ask on a terminal for what is missing, as init does, checking each answer as it is typed', async () => {
+      const terminalHome = tempHome();
+      const session = await startInTerminal(['signup', '--server', server.url], { EPICEVENTS_HOME: terminalHome });
+      try {
+        await session.waitFor(/Company's name/);
+        session.send('Terminal Traders', 'Enter');
+        await session.waitFor(/Email/);
+        session.send('not-an-email', 'Enter');
+        await session.waitFor(/email must be a valid email/);
+        session.send('C-u', 'tess@traders.example', 'Enter');
+        await session.waitFor(/First name/);
+        session.send('Tess', 'Enter');
+        await session.waitFor(/Last name/);
+        session.send('Trader', 'Enter');
+        await session.waitFor(/password \(at least 12 characters\)/);
+        session.send(PASSWORD, 'Enter');
+        await session.waitFor(/Repeat the password/);
+        session.send(PASSWORD, 'Enter');
+        expect(await session.exitCode()).toBe(0);
+        // The pane wraps the line at 120 columns.
+        const screen = (await session.waitFor(/signed up Terminal Traders \(terminal-traders\), TRIAL until/)).replace(/\n/g, '');
+        expect(screen).toMatch(/epicevents login --server \S+ --tenant terminal-traders/);
+      } finally {
+        session.close();
+      }
+      const whoami = await runCli(['whoami', '--json'], { env: clientEnv({ EPICEVENTS_HOME: terminalHome }), process: true });
+      expect(whoami.json()).toMatchObject({ email: 'tess@traders.example', tenant: 'terminal-traders' });
     });
 
     it('should take another plan with --plan', async () => {
