@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { CredentialStore } from '../auth/credential-store';
 import { type Config, ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
@@ -69,7 +70,7 @@ export class PlatformClient {
       });
     }
     await store.clear();
-    writePrivateFile(path.join(this.config.homeDir, PLATFORM_SERVER_FILE), '{}');
+    fs.rmSync(path.join(this.config.homeDir, PLATFORM_SERVER_FILE), { force: true });
     return token !== undefined;
   }
 
