@@ -249,27 +249,36 @@ export async function bootstrapFirstManager(db: SqlRunner, input: NewManager): P
   return db.transaction(async (manager) => {
     await manager.query('LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE');
     await assertNotInitialised(manager);
-    const rows: ActorRow[] = await manager.query(
-      `INSERT INTO employees (first_name, last_name, email, role, password_hash)
-       VALUES ($1, $2, $3, 'MANAGEMENT', $4)
-       RETURNING id, first_name, last_name, email, role, is_active, must_change_password`,
-      [input.firstName, input.lastName, input.email, hash],
-    );
-    const actor = toActor(rows[0]);
-    await recordAudit(manager, {
-      actor,
-      action: 'employee.create',
-      entityType: 'employee',
-      entityId: actor.id,
-      changes: {
-        firstName: { before: null, after: actor.firstName },
-        lastName: { before: null, after: actor.lastName },
-        email: { before: null, after: actor.email },
-        role: { before: null, after: actor.role },
-      },
-    });
-    return actor;
+    return insertFirstManager(manager, input, hash);
   });
+}
+
+/**
+ * Inserts a tenant's first MANAGEMENT account, and its audit entry, in the transaction of
+ * `manager` (whose tenant is set): `init` once it has made sure there is none, and a new tenant's
+ * creation. `passwordHash` is of a password that passed the policy.
+ */
+export async function insertFirstManager(manager: EntityManager, input: Omit<NewManager, 'password'>, passwordHash: string): Promise<Actor> {
+  const rows: ActorRow[] = await manager.query(
+    `INSERT INTO employees (first_name, last_name, email, role, password_hash)
+     VALUES ($1, $2, $3, 'MANAGEMENT', $4)
+     RETURNING id, first_name, last_name, email, role, is_active, must_change_password`,
+    [input.firstName, input.lastName, input.email, passwordHash],
+  );
+  const actor = toActor(rows[0]);
+  await recordAudit(manager, {
+    actor,
+    action: 'employee.create',
+    entityType: 'employee',
+    entityId: actor.id,
+    changes: {
+      firstName: { before: null, after: actor.firstName },
+      lastName: { before: null, after: actor.lastName },
+      email: { before: null, after: actor.email },
+      role: { before: null, after: actor.role },
+    },
+  });
+  return actor;
 }
 
 /**

@@ -6,6 +6,11 @@ import { durationSeconds, MAX_ACCESS_TTL, MAX_REFRESH_TTL } from '../config/dura
 
 export const ISSUER = 'epicevents';
 export const AUDIENCE = 'epicevents-cli';
+/**
+ * The platform operator's tokens have an audience of their own besides their type: an employee's
+ * token fails the platform's verification on both, and a platform token the employees'.
+ */
+export const PLATFORM_AUDIENCE = 'epicevents-platform';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -138,6 +143,75 @@ export function verifyToken(secret: string, token: string, expected: TokenType, 
     ROLES.includes(c.role as Role);
   if (!valid) throw invalid(expected);
   return c as TokenClaims;
+}
+
+/** What a platform operator's token says: the operator, its login, and nothing of a tenant. */
+export interface PlatformTokenClaims {
+  sub: string;
+  typ: 'platform';
+  jti: string;
+  /** The operator's login (a row of platform_sessions): logout ends every token of it. */
+  sid: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+}
+
+/** A platform login lasts a working day at most; then the operator logs in again (there is no refresh). */
+export const PLATFORM_TOKEN_MAX_SECONDS = 12 * 3600;
+
+export function signPlatformToken(secret: string, operatorId: number, sessionId: string, ttlSeconds: number, now = new Date()): IssuedToken {
+  if (ttlSeconds > PLATFORM_TOKEN_MAX_SECONDS) throw new RangeError(`a platform token lives at most ${PLATFORM_TOKEN_MAX_SECONDS} s`);
+  const jti = randomUUID();
+  const iat = Math.floor(now.getTime() / 1000);
+  const token = jwt().sign({ typ: 'platform', sid: sessionId, iat }, secret, {
+    algorithm: 'HS256',
+    subject: String(operatorId),
+    jwtid: jti,
+    expiresIn: ttlSeconds,
+    issuer: ISSUER,
+    audience: PLATFORM_AUDIENCE,
+  });
+  return { token, jti, expiresAt: new Date((iat + ttlSeconds) * 1000) };
+}
+
+const invalidPlatform = () => unauthenticated('the session token is not a valid platform operator token', 'log in with `epicevents platform login`');
+
+/**
+ * Verifies a platform operator's token as `verifyToken` does an employee's (HS256 only, issuer,
+ * expiry, no `crit`), with the platform's audience and type: an employee's access or refresh token
+ * is refused here, and a platform token by `verifyToken` (its audience and type are not theirs).
+ */
+export function verifyPlatformToken(secret: string, token: string, now = new Date()): PlatformTokenClaims {
+  const clock = Math.floor(now.getTime() / 1000);
+  let claims: unknown;
+  try {
+    claims = jwt().verify(token, keyOf(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: PLATFORM_AUDIENCE, clockTimestamp: clock });
+  } catch (error) {
+    if ((error as Error).name === 'TokenExpiredError') throw new ExpiredTokenError('token expired');
+    throw invalidPlatform();
+  }
+  const header = (jwt().decode(token, { complete: true }) as { header?: object } | null)?.header;
+  if (!header || 'crit' in header) throw invalidPlatform();
+  const c = claims as Partial<PlatformTokenClaims> & { tid?: unknown; role?: unknown };
+  const valid =
+    typeof c === 'object' &&
+    c.typ === 'platform' &&
+    c.tid === undefined &&
+    c.role === undefined &&
+    typeof c.sub === 'string' &&
+    /^[1-9][0-9]{0,15}$/.test(c.sub) &&
+    typeof c.jti === 'string' &&
+    typeof c.sid === 'string' &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.sid) &&
+    Number.isSafeInteger(c.iat) &&
+    Number.isSafeInteger(c.exp) &&
+    (c.iat as number) <= clock + CLOCK_SKEW_SECONDS &&
+    (c.exp as number) > (c.iat as number) &&
+    (c.exp as number) - (c.iat as number) <= PLATFORM_TOKEN_MAX_SECONDS;
+  if (!valid) throw invalidPlatform();
+  return c as PlatformTokenClaims;
 }
 
 /** Reads the expiry without verifying (for display and for deciding to refresh). */

@@ -10,6 +10,7 @@ import { Tenants1796000000000 } from '../../migrations/1796000000000-Tenants';
 import { SearchTenantCondition1796020000000 } from '../../migrations/1796020000000-SearchTenantCondition';
 import { ClientOwnerStatistics1796030000000 } from '../../migrations/1796030000000-ClientOwnerStatistics';
 import { TenantLimits1796100000000 } from '../../migrations/1796100000000-TenantLimits';
+import { Platform1796200000000 } from '../../migrations/1796200000000-Platform';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SearchTenantCondition1796020000000,
   ClientOwnerStatistics1796030000000,
   TenantLimits1796100000000,
+  Platform1796200000000,
 ];

@@ -29,14 +29,27 @@ export const DEFAULT_APP_ROLE = 'epicevents_app';
 export const READ_WRITE_TABLES = ['employees', 'clients', 'contracts', 'events', 'notifications', 'session_families', 'refresh_tokens'] as const;
 /** Append-only: the application may add and read entries, never change or remove one. */
 export const APPEND_ONLY_TABLES = ['audit_log'] as const;
+/** The platform operator's accounts and logins (of no tenant): read, added and ended by the server, never deleted. */
+export const PLATFORM_TABLES = ['platform_operators', 'platform_sessions'] as const;
+/** The platform operator's audit trail: append-only, as the tenants' own. */
+export const PLATFORM_APPEND_ONLY_TABLES = ['platform_audit_log'] as const;
 /** Read-only for the application: TypeORM's record of applied migrations. */
 export const READ_ONLY_TABLES = ['migrations'] as const;
 /** Neither read nor written by the application, which goes through TENANT_FUNCTIONS (the usage counters: their triggers). */
 export const DIRECTORY_TABLES = ['plans', 'tenants', 'tenant_usage'] as const;
 /** SECURITY DEFINER functions, the application's only way to tenants, plans and usage. */
 export const TENANT_FUNCTIONS = ['tenant_by_slug(text)', 'current_tenant()', 'matching_client_ids(text)', 'matching_event_ids(text)', 'current_tenant_account()', 'current_tenant_standing()'] as const;
+/** SECURITY DEFINER functions of the platform operator's routes: tenants created and changed, and counted (migrations/1796200000000-Platform.ts). */
+export const PLATFORM_FUNCTIONS = [
+  'create_tenant(text, text, text, boolean)',
+  'platform_tenants()',
+  'set_tenant_status(bigint, text)',
+  'set_tenant_plan(bigint, text)',
+  'extend_tenant_trial(bigint, integer)',
+  'tenant_counts()',
+] as const;
 /** The newest table the script grants on: until it exists, the schema is not the current one and the grants wait. */
-const NEWEST_TABLE = 'tenant_usage';
+const NEWEST_TABLE = 'platform_audit_log';
 /** Created by the tenants migration when it may, else by this script (the names are the migration's). */
 export const TENANT_USER_ROLE = 'epicevents_tenant_user';
 export const TENANT_DIRECTORY_ROLE = 'epicevents_tenant_directory';
@@ -160,13 +173,17 @@ export function rolesSql({ database, owner, app }: RoleNames): string {
     `    RAISE NOTICE 'no tables yet, or not the current schema: run "epicevents db migrate" as ${owner}, then this script again';`,
     '    RETURN;',
     '  END IF;',
-    `  REVOKE ALL ON ${[...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES].join(', ')} FROM ${app};`,
+    `  REVOKE ALL ON ${[...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES, ...PLATFORM_TABLES, ...PLATFORM_APPEND_ONLY_TABLES].join(', ')} FROM ${app};`,
     `  GRANT SELECT, INSERT, UPDATE, DELETE ON ${READ_WRITE_TABLES.join(', ')} TO ${app};`,
     '  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE, whatever its triggers say.',
     `  GRANT SELECT, INSERT ON ${APPEND_ONLY_TABLES.join(', ')} TO ${app};`,
     `  GRANT SELECT ON ${READ_ONLY_TABLES.join(', ')} TO ${app};`,
     `  -- Tenants and plans only through these functions (${TENANT_DIRECTORY_ROLE}'s, SECURITY DEFINER).`,
     `  GRANT EXECUTE ON FUNCTION ${TENANT_FUNCTIONS.join(', ')} TO ${app};`,
+    '  -- The platform operator: its accounts and logins, its append-only trail, and tenants through functions.',
+    `  GRANT SELECT, INSERT, UPDATE ON ${PLATFORM_TABLES.join(', ')} TO ${app};`,
+    `  GRANT SELECT, INSERT ON ${PLATFORM_APPEND_ONLY_TABLES.join(', ')} TO ${app};`,
+    `  GRANT EXECUTE ON FUNCTION ${PLATFORM_FUNCTIONS.join(', ')} TO ${app};`,
     '  -- nextval on the id sequences: `db seed` draws ids in bulk (an INSERT alone needs no right on them).',
     `  REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app};`,
     `  GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};`,

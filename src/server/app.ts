@@ -10,7 +10,9 @@ import { installProblemHandlers, PROBLEM_SCHEMA } from './problem';
 import { type RequestDatabase } from './request-database';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { platformRoutes } from './routes/platform';
 import { resourceRoutes } from './routes/resources';
+import { signupRoutes } from './routes/signup';
 
 export interface AppOptions {
   database: RequestDatabase;
@@ -23,6 +25,8 @@ export interface AppOptions {
   https?: { cert: Buffer; key: Buffer };
   /** Behind one reverse proxy: the client's address and protocol come from the X-Forwarded-* headers it sets. */
   trustProxy?: boolean;
+  /** `serve --allow-signup`: POST /v1/signup creates companies (refused with 403 otherwise). */
+  allowSignup?: boolean;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -113,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'report', description: 'the dashboard of your role' },
         { name: 'tenant', description: "your company's account: plan, status, limits and usage" },
         { name: 'csv', description: 'lists as CSV files, streamed' },
+        { name: 'signup', description: 'a new company and its first manager (when the server allows it)' },
+        { name: 'platform', description: "the platform operator's: tenants and counts, never a tenant's records (platform tokens only)" },
       ],
     },
     // Shared schemas keep their own names in the document (`#/components/schemas/Problem`).
@@ -120,7 +126,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, options.database);
-  authRoutes(app, { database: options.database, tokens: options.tokens, throttle: new LoginThrottle() });
+  const loginThrottle = new LoginThrottle();
+  authRoutes(app, { database: options.database, tokens: options.tokens, throttle: loginThrottle });
+  signupRoutes(app, { database: options.database, allowSignup: options.allowSignup === true });
+  platformRoutes(app, { database: options.database, tokens: options.tokens, throttle: loginThrottle });
   resourceRoutes(app, { database: options.database, problems: { databaseUrl: options.databaseUrl, env: options.env } });
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;

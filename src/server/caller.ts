@@ -1,7 +1,8 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Actor, assertTenantInService } from '../auth/actor';
 import { assertNoPasswordChangeDue, callerFromClaims } from '../auth/current-actor';
-import { ExpiredTokenError, verifyToken } from '../auth/tokens';
+import { type PlatformOperator, platformCaller } from '../auth/platform-session.service';
+import { ExpiredTokenError, verifyPlatformToken, verifyToken } from '../auth/tokens';
 import { unauthenticated } from '../errors/cli-error';
 import { notifyUpcomingEvents } from '../services/notification.service';
 import { joinTransaction } from '../database/sql-runner';
@@ -27,9 +28,16 @@ export interface Caller {
   accessExpiresAt: Date;
 }
 
+/** The platform operator behind a request to `/v1/platform/...`, and its login. */
+export interface OperatorCaller {
+  operator: PlatformOperator;
+  sessionId: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     caller?: Caller;
+    operator?: OperatorCaller;
     /** The employee a request acts for, for the log: the caller, or the account that just logged in. */
     actorId?: number;
   }
@@ -40,6 +48,8 @@ declare module 'fastify' {
     allowPendingPasswordChange?: boolean;
     /** Served while the caller's tenant is out of service: trial ended, suspended, cancelled (whoami, logout, tenant). */
     allowTenantOutOfService?: boolean;
+    /** The platform operator's (`/v1/platform/...`): a platform token only, never an employee's. */
+    platform?: boolean;
   }
 }
 
@@ -52,11 +62,18 @@ declare module 'fastify' {
 export function installBearerAuthentication(app: FastifyInstance, database: RequestDatabase, secret: string): void {
   app.decorateRequest('caller', undefined);
   app.decorateRequest('actorId', undefined);
+  app.decorateRequest('operator', undefined);
   // By tenant: each company's reminders are its own rows.
   const remindersPostedAt = new Map<number, number>();
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.is404 || config.public) return;
+    if (config.platform) {
+      // A platform token and nothing else: its verification refuses an employee's (type, audience).
+      const platformClaims = bearerClaims(request, (token) => verifyPlatformToken(secret, token), 'log in again with `epicevents platform login`');
+      request.operator = await database.use((db) => platformCaller(db, platformClaims));
+      return;
+    }
     const claims = verifiedClaims(request, secret);
     assertTenantHeader(request, claims);
     // In the token's tenant, never one the request names: the employee is visible only there.
@@ -74,14 +91,24 @@ export function installBearerAuthentication(app: FastifyInstance, database: Requ
 }
 
 function verifiedClaims(request: FastifyRequest, secret: string) {
+  return bearerClaims(request, (token) => verifyToken(secret, token, 'access'), 'renew it with POST /v1/auth/refresh, or log in again');
+}
+
+function bearerClaims<T>(request: FastifyRequest, verify: (token: string) => T, whenExpired: string): T {
   const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
   if (!match) throw unauthenticated('this route needs an access token', 'send `Authorization: Bearer <access token>` (POST /v1/auth/login gives one)');
   try {
-    return verifyToken(secret, match[1], 'access');
+    return verify(match[1]);
   } catch (error) {
-    if (error instanceof ExpiredTokenError) throw unauthenticated('the access token has expired', 'renew it with POST /v1/auth/refresh, or log in again');
+    if (error instanceof ExpiredTokenError) throw unauthenticated('the access token has expired', whenExpired);
     throw error;
   }
+}
+
+/** The operator of a platform route: set by the hook before the handler runs. */
+export function operatorOf(request: FastifyRequest): OperatorCaller {
+  if (!request.operator) throw new Error(`route ${request.routeOptions.url} is not a platform route but asked for its operator`);
+  return request.operator;
 }
 
 /** The caller of a route that is not public: set by the hook before the handler runs. */

@@ -28,6 +28,11 @@ export class LoginThrottle {
   }
 
   recordFailure(address: string, email: string, now = Date.now()): void {
+    this.recordAttempt(address, email, now);
+  }
+
+  /** Counts an attempt whatever its outcome: for a limit on what succeeds (sign-ups), where every attempt counts. */
+  recordAttempt(address: string, email: string, now = Date.now()): void {
     if (this.failures.size > SWEEP_ABOVE_KEYS) this.sweep(now);
     for (const key of [`address ${address}`, `email ${email.toLowerCase()}`]) {
       const times = this.recent(key, now);
@@ -54,3 +59,10 @@ export class LoginThrottle {
     for (const key of [...this.failures.keys()]) this.recent(key, now);
   }
 }
+
+/**
+ * Sign-ups per client address (and per email), every attempt counted whatever its outcome: each
+ * one that succeeds creates a company, so a success is what is limited. `LoginThrottle`'s
+ * mechanism with its own limits and its own counts.
+ */
+export const SIGNUP_LIMITS: ThrottleLimits = { perAddress: 10, perEmail: 5, windowMs: 60 * 60 * 1000 };

@@ -13,6 +13,8 @@ export interface ServeOptions {
   port: number;
   https?: { cert: Buffer; key: Buffer };
   trustProxy: boolean;
+  /** `--allow-signup`: companies may sign up (POST /v1/signup). */
+  allowSignup: boolean;
   config: Config;
   tokens: TokenSettings;
   env: NodeJS.ProcessEnv;
@@ -45,6 +47,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       logStream: options.stderr,
       https: options.https,
       trustProxy: options.trustProxy,
+      allowSignup: options.allowSignup,
     });
     await listen(app, options.host, options.port);
   } catch (error) {

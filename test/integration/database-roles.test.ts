@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
-import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES, TENANT_USER_ROLE } from '../../src/database/roles-sql';
+import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, PLATFORM_APPEND_ONLY_TABLES, PLATFORM_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES, TENANT_USER_ROLE } from '../../src/database/roles-sql';
 import { type CliResult, runCli, tempHome } from '../support/cli';
 import { programRuns } from '../support/programs';
 import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
@@ -90,7 +90,7 @@ onServer('least-privilege database roles', () => {
     runPsql(sql); // again: grants on the tables the migrations created
     // Every table the migrations create has its rights in the script: a new table must be added there.
     const tables = (await queryAs(withDatabase(serverUrl()!, database), "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) as { t: string }[];
-    expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES].sort());
+    expect(tables.map((row) => row.t)).toEqual([...READ_WRITE_TABLES, ...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES, ...DIRECTORY_TABLES, ...PLATFORM_TABLES, ...PLATFORM_APPEND_ONLY_TABLES].sort());
     // The role a superuser session switches to has exactly the application role's rights.
     const rights = async (role: string) =>
       queryAs(
@@ -100,7 +100,7 @@ onServer('least-privilege database roles', () => {
           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S') AND (c.relkind = 'r' OR p.privilege = 'SELECT')
          UNION ALL
          SELECT p.oid::regprocedure::text, 'EXECUTE', has_function_privilege('${role}', p.oid, 'EXECUTE')
-           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant', 'current_tenant_account', 'current_tenant_standing')
+           FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN ('tenant_by_slug', 'current_tenant', 'current_tenant_account', 'current_tenant_standing', 'create_tenant', 'platform_tenants', 'set_tenant_status', 'set_tenant_plan', 'extend_tenant_trial', 'tenant_counts')
           ORDER BY 1, 2`,
         null,
       );

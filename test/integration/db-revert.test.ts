@@ -14,13 +14,14 @@ import { initManager, loggedIn, type TestUser } from '../support/users';
  */
 const NAMES = MIGRATIONS.map((m) => m.name);
 const NEWEST = NAMES[NAMES.length - 1];
-/** What reverting the Tenants migration drops: the plans and the tenant `default`; TenantLimits: the usage row of `default`. */
-const droppedBy = (name: string) =>
-  name === 'Tenants1796000000000'
-    ? [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }]
-    : name === 'TenantLimits1796100000000'
-      ? [{ table: 'tenant_usage', rows: 1 }]
-      : [];
+/** What reverting drops: Tenants the plans and the tenant `default`; TenantLimits the usage row of `default`; Platform its empty tables. */
+const PLATFORM_TABLES = ['platform_audit_log', 'platform_operators', 'platform_sessions'].map((table) => ({ table, rows: 0 }));
+const DROPPED: Record<string, { table: string; rows: number }[]> = {
+  Tenants1796000000000: [{ table: 'plans', rows: 3 }, { table: 'tenants', rows: 1 }],
+  TenantLimits1796100000000: [{ table: 'tenant_usage', rows: 1 }],
+  Platform1796200000000: PLATFORM_TABLES,
+};
+const droppedBy = (name: string) => DROPPED[name] ?? [];
 
 interface Reverted {
   reverted: string | null;

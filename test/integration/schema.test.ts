@@ -16,6 +16,8 @@ const TENANT_TABLES = [
 ];
 /** What the plans' limits add: one usage row per tenant. */
 const LIMITS_TABLES = [{ table: 'tenant_usage', rows: 1 }];
+/** The platform operator's, of no tenant (empty here). */
+const PLATFORM_TABLES = ['platform_audit_log', 'platform_operators', 'platform_sessions'].map((table) => ({ table, rows: 0 }));
 
 interface StatusDocument {
   database: 'server' | 'embedded';
@@ -87,7 +89,7 @@ describe('migrations through the CLI', () => {
       migrations: NAMES.map((name) => ({ name, applied: true })),
       pending: 0,
     });
-    expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), ...LIMITS_TABLES.map((t) => t.table), 'migrations'].sort());
+    expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), ...LIMITS_TABLES.map((t) => t.table), ...PLATFORM_TABLES.map((t) => t.table), 'migrations'].sort());
     migrated = await schemaSnapshot();
     expect(migrated.length).toBeGreaterThan(100);
   });
@@ -96,9 +98,9 @@ describe('migrations through the CLI', () => {
     for (const name of [...NAMES].reverse()) {
       const revert = await cli(['db', 'revert', '--json']);
       expect(revert.code).toBe(0);
-      // No employee: no login or --yes needed. Only the first migration, Tenants and TenantLimits drop tables.
+      // No employee: no login or --yes needed. Only the first migration, Tenants and TenantLimits and Platform drop tables.
       const dropped =
-        name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : name === 'Tenants1796000000000' ? TENANT_TABLES : name === 'TenantLimits1796100000000' ? LIMITS_TABLES : [];
+        name === NAMES[0] ? TABLES.map((table) => ({ table, rows: 0 })) : name === 'Tenants1796000000000' ? TENANT_TABLES : name === 'TenantLimits1796100000000' ? LIMITS_TABLES : name === 'Platform1796200000000' ? PLATFORM_TABLES : [];
       expect(revert.json()).toEqual({ reverted: name, droppedTables: dropped });
     }
     expect(await tables()).toEqual([]);

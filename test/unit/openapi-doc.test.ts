@@ -17,8 +17,11 @@ describe('docs/openapi.json', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     const catalog = [...catalogEntries().map(({ route }) => route.path), ...Object.values(CSV_EXPORTS).map((route) => route.path)];
-    const auth = ['/healthz', '/readyz', '/v1/auth/login', '/v1/auth/logout', '/v1/auth/password', '/v1/auth/refresh', '/v1/auth/whoami', '/v1/init'];
-    expect(Object.keys(document.paths).sort()).toEqual([...new Set([...auth, ...catalog])].sort());
+    const auth = ['/healthz', '/readyz', '/v1/auth/login', '/v1/auth/logout', '/v1/auth/password', '/v1/auth/refresh', '/v1/auth/whoami', '/v1/init', '/v1/signup'];
+    const platform = ['/v1/platform/auth/login', '/v1/platform/auth/logout', '/v1/platform/stats', '/v1/platform/tenants', '/v1/platform/tenants/{tenant}'].concat(
+      ['cancel', 'extend-trial', 'plan', 'resume', 'suspend'].map((verb) => `/v1/platform/tenants/{tenant}/${verb}`),
+    );
+    expect(Object.keys(document.paths).sort()).toEqual([...new Set([...auth, ...platform, ...catalog])].sort());
     for (const { route } of catalogEntries()) {
       expect({ path: route.path, method: route.method, documented: route.method.toLowerCase() in document.paths[route.path] }).toEqual({ path: route.path, method: route.method, documented: true });
     }

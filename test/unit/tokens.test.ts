@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { CliError } from '../../src/errors/cli-error';
-import { AUDIENCE, CLOCK_SKEW_SECONDS, ISSUER, signToken, verifyToken } from '../../src/auth/tokens';
+import { AUDIENCE, CLOCK_SKEW_SECONDS, ISSUER, PLATFORM_AUDIENCE, signPlatformToken, signToken, verifyPlatformToken, verifyToken } from '../../src/auth/tokens';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
 const SID = '0b6f3f8e-6c1a-4a53-9f1e-2a7d4c5b6a79';
@@ -49,5 +49,47 @@ describe('verifyToken', () => {
 
   it('should accept an issue time within the clock skew', () => {
     expect(refusal(sign({ iat: t + CLOCK_SKEW_SECONDS, exp: t + CLOCK_SKEW_SECONDS + 900 }))).toBeUndefined();
+  });
+});
+
+describe('platform operator tokens', () => {
+  const platformToken = () => signPlatformToken(SECRET, 4, SID, 3600, now).token;
+  const platformRefusal = (token: string): CliError | undefined => {
+    try {
+      verifyPlatformToken(SECRET, token, now);
+      return undefined;
+    } catch (error) {
+      return error as CliError;
+    }
+  };
+
+  it('should accept what signPlatformToken issues, with no tenant and no role', () => {
+    const claims = verifyPlatformToken(SECRET, platformToken(), now);
+    expect(claims).toMatchObject({ sub: '4', typ: 'platform', sid: SID, aud: PLATFORM_AUDIENCE });
+    expect(claims).not.toHaveProperty('tid');
+  });
+
+  it('should refuse a platform token where an employee token is expected (access and refresh)', () => {
+    for (const type of ['access', 'refresh'] as const) {
+      expect(() => verifyToken(SECRET, platformToken(), type, now)).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
+    }
+  });
+
+  it("should refuse an employee's access or refresh token where a platform token is expected", () => {
+    for (const type of ['access', 'refresh'] as const) {
+      const employee = signToken(SECRET, type, { id: 4, role: 'MANAGEMENT', tenantId: 1 }, SID, 900, now).token;
+      expect(platformRefusal(employee)?.code).toBe('unauthenticated');
+    }
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["the employees' audience", { aud: AUDIENCE }],
+    ["an employee's type", { typ: 'access' }],
+    ['a tenant claim', { tid: 1 }],
+    ['a role claim', { role: 'MANAGEMENT' }],
+    ['a lifetime beyond 12 hours', { exp: t + 13 * 3600 }],
+  ])('should refuse a validly signed platform token with %s', (_name, payload) => {
+    const token = jwt.sign({ sub: '4', typ: 'platform', jti: 'j', sid: SID, iat: t, exp: t + 3600, iss: ISSUER, aud: PLATFORM_AUDIENCE, ...payload }, SECRET, { algorithm: 'HS256' });
+    expect(platformRefusal(token)?.code).toBe('unauthenticated');
   });
 });

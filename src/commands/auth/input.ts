@@ -2,9 +2,11 @@ import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { missingFlags } from '../../cli/prompter';
 import { isTenantSlug } from '../../domain/tenancy';
 import { usageError, validationError } from '../../errors/cli-error';
-import { parseFirstName, parseLastName } from '../../validation/employee-fields';
 import { parseEmail } from '../../validation/parse';
 import { flagString } from '../shared/flags';
+import { FIRST_MANAGER_FIELDS, type FirstManagerFlag } from '../shared/manager-fields';
+
+export { FIRST_MANAGER_FIELDS, type FirstManagerFlag };
 
 /** The parse steps of `login`, `init` and `password change`: off a terminal, what is missing is exit 2 before anything opens. */
 
@@ -28,14 +30,6 @@ export function parseLogin({ options }: CommandInput, how: ParseContext): LoginI
   return { email: email === undefined ? undefined : parseEmail(email), passwordStdin, printToken: options.printToken === true };
 }
 
-/** The first manager's details, each checked when given; the others are asked on a terminal. */
-export const FIRST_MANAGER_FIELDS = {
-  '--first-name': { option: 'firstName', message: 'First name', parse: parseFirstName },
-  '--last-name': { option: 'lastName', message: 'Last name', parse: parseLastName },
-  '--email': { option: 'email', message: 'Email (used to log in)', parse: parseEmail },
-} as const;
-
-export type FirstManagerFlag = keyof typeof FIRST_MANAGER_FIELDS;
 
 export interface InitInput {
   given: Partial<Record<FirstManagerFlag, string>>;

@@ -11,11 +11,13 @@ export const SERVE_COMMANDS: CommandSpec[] = [
       { flags: '--tls-cert <file>', description: 'PEM certificate (chain) to serve https, with --tls-key' },
       { flags: '--tls-key <file>', description: 'PEM private key of --tls-cert' },
       { flags: '--trust-proxy', description: 'behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers' },
+      { flags: '--allow-signup', description: 'let new companies sign up (`epicevents signup`), rate-limited per address; off by default' },
     ],
     examples: [
       'epicevents serve',
       'DATABASE_URL=postgres://epicevents_app@db.internal/epicevents epicevents serve --host 0.0.0.0 --port 8443 --tls-cert /etc/epicevents/cert.pem --tls-key /etc/epicevents/key.pem',
       'epicevents serve --port 8080 --trust-proxy',
+      'epicevents serve --allow-signup',
     ],
     directOnly: true,
     load: async () => (await import('./serve')).run,

@@ -23,6 +23,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     port,
     https,
     trustProxy: options.trustProxy === true,
+    allowSignup: options.allowSignup === true,
     config: ctx.config,
     tokens,
     env: ctx.env,

@@ -34,7 +34,7 @@ export interface AuthRouteOptions {
   throttle: LoginThrottle;
 }
 
-const EMPLOYEE = {
+export const EMPLOYEE = {
   type: 'object',
   description: 'the logged-in employee, as the database says now',
   required: ['id', 'email', 'firstName', 'lastName', 'role', 'mustChangePassword'],
@@ -310,6 +310,6 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
   );
 }
 
-function employeeBody(actor: Actor) {
+export function employeeBody(actor: Actor) {
   return { id: actor.id, email: actor.email, firstName: actor.firstName, lastName: actor.lastName, role: actor.role, mustChangePassword: actor.mustChangePassword };
 }
