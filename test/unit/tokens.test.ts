@@ -77,7 +77,7 @@ describe('platform operator tokens', () => {
 
   it("should refuse an employee's access or refresh token where a platform token is expected", () => {
     for (const type of ['access', 'refresh'] as const) {
-      const employee = signToken(SECRET, type, { id: 4, role: 'MANAGEMENT', tenantId: 1 }, SID, 900, now).token;
+      const employee = signToken(SECRET, type, { id: 4, role: 'MANAGEMENT', tenantId: 1, tenantSlug: 'default' }, SID, 900, now).token;
       expect(platformRefusal(employee)?.code).toBe('unauthenticated');
     }
   });
