@@ -77,6 +77,27 @@ async function refusal(write: () => Promise<unknown>): Promise<DatabaseErrorShap
 let tenantNumber = 0;
 
 /** A tenant row with `overrides`; a new valid slug otherwise. */
+/** A platform operator (a fresh email each time), with `overrides` on its columns. */
+async function insertOperator(overrides: Row = {}): Promise<{ id: number; email: string }> {
+  const row: Row = { email: `ops${next()}@platform.example`, password_hash: ARGON2_HASH, ...overrides };
+  const columns = Object.keys(row);
+  const [inserted] = await db.query<{ id: number; email: string }>(
+    `INSERT INTO platform_operators (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id::int AS id, email`,
+    Object.values(row),
+  );
+  return inserted;
+}
+
+function insertPlatformSession(operatorId: number, expiresAt = "now() + interval '8 hours'"): Promise<unknown> {
+  return db.query(`INSERT INTO platform_sessions (id, operator_id, expires_at) VALUES (gen_random_uuid(), $1, ${expiresAt})`, [operatorId]);
+}
+
+function insertPlatformAudit(overrides: Row): Promise<unknown> {
+  const row: Row = { action: 'tenant.suspend', ...overrides };
+  const columns = Object.keys(row);
+  return db.query(`INSERT INTO platform_audit_log (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+}
+
 function insertTenant(overrides: Row): Promise<unknown> {
   const row: Row = { slug: `tenant-${process.pid}-${++tenantNumber}`, name: 'Acme', plan: 'STARTER', status: 'TRIAL', ...overrides };
   const columns = Object.keys(row);
@@ -301,6 +322,27 @@ const CASES: Case[] = [
   },
   { name: 'a negative count of active employees', sqlstate: CHECK, constraint: 'tenant_usage_active_employees_check', write: () => db.query('UPDATE tenant_usage SET active_employees = -1') },
   { name: 'a negative count of clients', sqlstate: CHECK, constraint: 'tenant_usage_clients_check', write: () => db.query('UPDATE tenant_usage SET clients = -1') },
+  // the platform operator's accounts, logins and audit trail (of no tenant)
+  { name: 'an operator with a malformed email', sqlstate: CHECK, constraint: 'platform_operators_email_check', write: () => insertOperator({ email: 'ops-at-example' }) },
+  { name: 'a second operator with the same email in other case', sqlstate: UNIQUE, constraint: 'platform_operators_email_key', write: async () => insertOperator({ email: (await insertOperator()).email.toUpperCase() }) },
+  { name: 'an operator with a blank name', sqlstate: CHECK, constraint: 'platform_operators_name_check', write: () => insertOperator({ name: ' ' }) },
+  { name: 'an operator whose password is not an argon2id hash', sqlstate: CHECK, constraint: 'platform_operators_password_hash_check', write: () => insertOperator({ password_hash: 'secret' }) },
+  { name: 'a platform login of nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'platform_sessions_operator_id_fkey', write: () => insertPlatformSession(999999) },
+  {
+    name: 'a platform login that expires before it starts',
+    sqlstate: CHECK,
+    constraint: 'platform_sessions_check',
+    write: async () => insertPlatformSession((await insertOperator()).id, "now() - interval '1 minute'"),
+  },
+  { name: 'a platform audit entry of nobody who exists', sqlstate: FOREIGN_KEY, constraint: 'platform_audit_log_operator_id_fkey', write: () => insertPlatformAudit({ operator_id: 999999 }) },
+  { name: 'a platform audit entry with a malformed action', sqlstate: CHECK, constraint: 'platform_audit_log_action_check', write: async () => insertPlatformAudit({ operator_id: (await insertOperator()).id, action: 'Suspend Tenant' }) },
+  { name: 'a platform audit entry whose details are not an object', sqlstate: CHECK, constraint: 'platform_audit_log_details_check', write: async () => insertPlatformAudit({ operator_id: (await insertOperator()).id, details: '[]' }) },
+  {
+    name: 'a platform audit entry about a tenant that does not exist',
+    sqlstate: FOREIGN_KEY,
+    constraint: 'platform_audit_log_target_tenant_id_fkey',
+    write: async () => insertPlatformAudit({ operator_id: (await insertOperator()).id, target_tenant_id: 999999 }),
+  },
   // audit trail
   { name: 'an audit entry with a blank action', sqlstate: CHECK, constraint: 'audit_log_action_check', write: () => insert('audit_log', { action: ' ', entity_type: 'client' }) },
   { name: 'an audit entry about an unknown kind of record', sqlstate: CHECK, constraint: 'audit_log_entity_type_check', write: () => insert('audit_log', { action: 'create', entity_type: 'invoice' }) },
@@ -378,6 +420,10 @@ describe('foreign keys on delete', () => {
       session_families_employee_id_fkey: 'c',
       // A tenant's counters go with it.
       tenant_usage_tenant_id_fkey: 'c',
+      // The platform operator's logins go with the account; its audit trail keeps the account and the tenants it names.
+      platform_sessions_operator_id_fkey: 'c',
+      platform_audit_log_operator_id_fkey: 'r',
+      platform_audit_log_target_tenant_id_fkey: 'r',
     });
   });
 

@@ -150,6 +150,8 @@ const TENANT_TABLES = ['employees', 'clients', 'contracts', 'events', 'notificat
     await admin.connect();
     try {
       await admin.query('BEGIN');
+      // More clients than B's plan allows: the limit is not this test's subject.
+      await admin.query(`UPDATE tenants SET plan = 'ENTERPRISE' WHERE id = $1`, [b.tenant]);
       for (const [tenant, owner, domain] of [[DEFAULT_TENANT_ID, a.employee, 'a'], [b.tenant, b.employee, 'b']] as const) {
         await admin.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(tenant)]);
         await admin.query(
