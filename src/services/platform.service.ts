@@ -3,6 +3,7 @@ import { type PlatformOperator, recordPlatformAudit } from '../auth/platform-ses
 import { type SqlRunner } from '../database/sql-runner';
 import { type Plan, PLANS } from '../domain/plans';
 import { CliError, conflict, notFound } from '../errors/cli-error';
+import { businessEvent } from '../observability/business-events';
 import { type TenantRef } from '../validation/tenant-fields';
 import { type CreatedTenant, createTenant, type NewTenant, type TenantRecord, type TenantRow, toTenantRecord } from './tenant-creation.service';
 
@@ -97,6 +98,12 @@ async function changeTenant(
     if (!row) throw notFound('tenant', refText(ref));
     const tenant = toTenantRecord(row);
     await recordPlatformAudit(manager, { operatorId: operator.id, action, tenantId: tenant.id, details: { ...details, from: found.status, to: tenant.status } });
+    const plan = found.plan === tenant.plan ? tenant.plan : `${found.plan} → ${tenant.plan}`;
+    businessEvent({
+      name: action,
+      message: `tenant ${tenant.id} (${tenant.slug}) ${action}: ${found.status} → ${tenant.status}, ${plan}, by platform operator ${operator.id}`,
+      tags: { tenant_id: tenant.id, operator_id: operator.id },
+    });
     return tenant;
   });
 }

@@ -6,6 +6,7 @@ import { joinTransaction, type SqlRunner } from '../database/sql-runner';
 import { setTransactionTenant } from '../database/tenant-scope';
 import { type Plan } from '../domain/plans';
 import { insertWithUniqueSlug, SlugTakenError } from '../domain/tenant-slug';
+import { businessEvent } from '../observability/business-events';
 import { passwordPolicyError, passwordRuleError } from '../validation/password-policy';
 
 /** A tenant as the platform and a sign-up show it (its JSON shape). */
@@ -72,6 +73,8 @@ export async function createTenant(db: SqlRunner, input: NewTenant, within?: (ma
     const employee = await insertFirstManager(manager, input.manager, hash);
     const created = { tenant, employee };
     await within?.(manager, created);
+    // A new company is a key business event, whoever made it (a sign-up or the platform operator).
+    businessEvent({ name: 'tenant.created', message: `tenant ${tenant.id} (${tenant.slug}) created: ${tenant.status} on ${tenant.plan}`, tags: { tenant_id: tenant.id } });
     return created;
   });
 }

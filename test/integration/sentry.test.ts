@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { runCli, runCommandsAsProcesses } from '../support/cli';
+import { runCli, runCommandsAsProcesses, tempHome } from '../support/cli';
+import { httpRequest, startServer } from '../support/server';
 import { FACTORY_PASSWORD, insertClient, insertEmployee } from '../support/factories';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
@@ -73,6 +74,11 @@ const text = (event: SentryEvent) =>
 
 const withSentry = (user: TestUser, args: string[], stdin?: string) => user.run(args, { env: { SENTRY_DSN: dsn }, stdin });
 
+/** Waits (up to 10 s) for what a server sends in the background after its answer. */
+async function eventually(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 async function expectOneEvent(pattern: RegExp, tags: Record<string, string>): Promise<SentryEvent> {
   const all = events();
   expect(all.map(text)).toEqual([expect.stringMatching(pattern)]);
@@ -112,6 +118,43 @@ describe('business events', () => {
     expect(oneTimePasswords).toHaveLength(2);
     const sent = Buffer.concat(bytes).toString('utf8');
     for (const secret of [...oneTimePasswords, TEST_PASSWORD]) expect(sent).not.toContain(secret);
+  });
+
+  (serverUrl() ? it : it.skip)("should send one event for a company's sign-up and one for each change the platform operator makes to it, from the server", async () => {
+    const server = await startServer(db, { args: ['--allow-signup'], env: { SENTRY_DSN: dsn } });
+    try {
+      const password = 'operator-password-2026';
+      const signup = await httpRequest(server.url, 'POST', '/v1/signup', {
+        body: { company: 'Sentry Watched Events', email: 'boss@watched.example', firstName: 'Bo', lastName: 'Boss', password },
+      });
+      expect(signup.status).toBe(201);
+      const { tenant, employee } = signup.json<{ tenant: { id: number; slug: string }; employee: { id: number } }>();
+      const { id: tenantId, slug } = tenant;
+      // Its first manager's creation, as `init`'s, and the company's.
+      await eventually(() => events().length > 1);
+      expect(events().map(text)).toEqual([`employee ${employee.id} created by employee ${employee.id}`, `tenant ${tenantId} (${slug}) created: TRIAL on STARTER`]);
+      expect(events()[1].tags).toMatchObject({ tenant_id: String(tenantId), event: 'tenant.created' });
+
+      const init = await runCli(['platform', 'init', '--email', 'ops@watched.example', '--password-stdin', '--json'], { env: { ...db.env, EPICEVENTS_HOME: tempHome() }, stdin: `${password}\n`, process: true });
+      expect(init.code).toBe(0);
+      const operatorId = String(init.json<{ id: number }>().id);
+      const login = await httpRequest(server.url, 'POST', '/v1/platform/auth/login', { body: { email: 'ops@watched.example', password } });
+      const token = login.json<{ accessToken: string }>().accessToken;
+      received = [];
+      expect((await httpRequest(server.url, 'POST', `/v1/platform/tenants/${slug}/plan`, { token, body: { plan: 'PROFESSIONAL' } })).status).toBe(200);
+      await eventually(() => events().length > 0);
+      await expectOneEvent(new RegExp(`^tenant ${tenantId} \\(${slug}\\) tenant.plan: TRIAL → ACTIVE, STARTER → PROFESSIONAL, by platform operator ${operatorId}$`), {
+        tenant_id: String(tenantId),
+        operator_id: operatorId,
+      });
+      // A refused change reports nothing.
+      received = [];
+      expect((await httpRequest(server.url, 'POST', `/v1/platform/tenants/${slug}/resume`, { token })).status).toBe(409);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('should send one event for a signature and one for a contract created already signed', async () => {
