@@ -106,8 +106,8 @@ const NO_ID_INPUT: Record<string, string> = {
   'client import': 'new clients from a file of the caller',
 };
 
-/** Commands that read many records: run as they are, and looking for the canary. */
-const isReadingMany = (spec: CommandSpec) => /^(\w+ (list|export)|report|whoami|notification read)$/.test(spec.name);
+/** Commands that read many records, or the caller's own (whoami, tenant show): run as they are, and looking for the canary (B's company name is one). */
+const isReadingMany = (spec: CommandSpec) => /^(\w+ (list|export)|report|whoami|tenant show|notification read)$/.test(spec.name);
 
 /** The commands a tenant's employee runs: those of the catalog that need a session and may go through a server. */
 const sessionCommands = () => CATALOG.filter((spec) => spec.auth !== 'none' && !spec.directOnly);
