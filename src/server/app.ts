@@ -86,7 +86,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10, actorId: request.actorId ?? null },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        actorId: request.actorId ?? null,
+        // A platform route acts for an operator, not an employee.
+        ...(request.operator ? { operatorId: request.operator.operator.id } : {}),
+      },
       'request',
     );
   });

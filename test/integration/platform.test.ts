@@ -344,6 +344,11 @@ interface CreatedJson {
       expect(stats.perTenant.find((t) => t.slug === 'default')).toMatchObject({ employees: 1, clients: 0 });
       const human = await platform(['stats']);
       expect(human.stdout).toMatch(/globex\s*[|│]\s*2\s*[|│]\s*3/);
+      // The request log names the operator a platform request acted for (no employee).
+      const statsLine = (line: Record<string, unknown>) => line.msg === 'request' && line.route === '/v1/platform/stats';
+      const logged = (await server.waitForLogLines(statsLine, 1)).filter(statsLine).at(-1);
+      const [{ id: operatorId }] = await db.query<{ id: number }>('SELECT id::int AS id FROM platform_operators');
+      expect(logged).toMatchObject({ status: 200, actorId: null, operatorId });
     });
 
     it("should give the operator no way to a tenant's client: no route, and functions that answer numbers only", async () => {
