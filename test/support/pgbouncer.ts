@@ -36,13 +36,9 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+// The global setup's, which is plain JavaScript.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freePort } = require('./postgres-cluster.js') as { freePort(): Promise<number> };
 
 /**
  * Starts PgBouncer in transaction mode before the server of `serverUrl` (host and port), letting

@@ -83,4 +83,4 @@ async function startCluster({ maxConnections = 40 } = {}) {
   };
 }
 
-module.exports = { postgresBinDir, startCluster };
+module.exports = { freePort, postgresBinDir, startCluster };
