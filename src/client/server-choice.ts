@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configHome, dataHome, ensurePrivateDir, readRegularFile, writePrivateFile } from '../config/config';
+import { configHome, dataHome, ensurePrivateDir, readRegularFile, tenantSetting, writePrivateFile } from '../config/config';
 import { runningEmbeddedServer } from '../config/embedded-server';
 import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
 import { unavailable } from '../errors/cli-error';
@@ -36,8 +36,7 @@ export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string,
   const remembered = rememberedServer(configHome(env));
   // A login names its tenant or goes to EPICEVENTS_TENANT's, else `default`; later commands stay where it went.
   const fromEnvTenant = env.EPICEVENTS_TENANT?.trim() || undefined;
-  const tenant = login ? (login.tenant ?? fromEnvTenant ?? DEFAULT_TENANT) : (fromEnvTenant ?? remembered?.tenant ?? DEFAULT_TENANT);
-  if (!isTenantSlug(tenant)) throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug (got "${tenant.slice(0, 40)}")`);
+  const tenant = tenantSetting(login ? (login.tenant ?? fromEnvTenant) : (fromEnvTenant ?? remembered?.tenant));
   if (loginServer !== undefined) return { address: parseServerUrl(loginServer, '--server'), source: 'login', tenant };
   const fromEnv = env.EPICEVENTS_SERVER?.trim();
   if (fromEnv) return { address: parseServerUrl(fromEnv, 'EPICEVENTS_SERVER'), source: 'environment', tenant };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { MAX_ACCESS_TTL, MAX_REFRESH_TTL, parseDuration } from './duration';
 import { type CliError, unavailable } from '../errors/cli-error';
-import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
+import { DEFAULT_TENANT, isTenantSlug, TENANT_SLUG_RULE } from '../domain/tenancy';
 
 export interface Config {
   databaseUrl?: string;
@@ -120,10 +120,11 @@ function poolerSetting(raw: string | undefined): boolean {
   return true;
 }
 
-function tenantSetting(value: string | undefined): string {
+/** The tenant EPICEVENTS_TENANT names (`default` when unset), or exit 7 naming the variable. */
+export function tenantSetting(value: string | undefined): string {
   const slug = value?.trim() || DEFAULT_TENANT;
   if (!isTenantSlug(slug)) {
-    throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${slug.slice(0, 40)}")`);
+    throw unavailable(`EPICEVENTS_TENANT must be a tenant's slug: ${TENANT_SLUG_RULE} (got "${slug.slice(0, 40)}")`);
   }
   return slug;
 }

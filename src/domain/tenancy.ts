@@ -8,6 +8,8 @@ export const DEFAULT_TENANT = 'default';
 
 export const TENANT_SLUG_SHAPE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const TENANT_SLUG_MAX = 40;
+/** The shape of a slug, as a refusal says it. */
+export const TENANT_SLUG_RULE = `lower-case letters and digits in words joined by "-", at most ${TENANT_SLUG_MAX}`;
 
 export function isTenantSlug(value: string): boolean {
   return TENANT_SLUG_SHAPE.test(value) && value.length <= TENANT_SLUG_MAX;

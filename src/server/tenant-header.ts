@@ -1,6 +1,7 @@
 import { type FastifyRequest } from 'fastify';
-import { isTenantSlug } from '../domain/tenancy';
+import { isTenantSlug, TENANT_SLUG_RULE } from '../domain/tenancy';
 import { CliError, forbidden } from '../errors/cli-error';
+import { preview } from '../validation/parse';
 import { type TokenClaims } from '../auth/tokens';
 
 /** The header in which the CLI names the tenant (its slug) it logged in to. */
@@ -21,15 +22,9 @@ export function assertTenantHeader(request: FastifyRequest, claims: Pick<TokenCl
   if (!isTenantSlug(value)) {
     throw new CliError(
       'usage',
-      `X-Tenant-ID must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${printable(value)}")`,
+      `X-Tenant-ID must be a tenant's slug: ${TENANT_SLUG_RULE} (got "${preview(value)}")`,
       'send the slug of the tenant you logged in to, or no X-Tenant-ID',
     );
   }
   if (value !== claims.tenant) throw forbidden(`this token belongs to another tenant than X-Tenant-ID names ("${value}"): log in to that tenant`);
-}
-
-/** At most 40 characters of what was sent, control characters shown as `?`. */
-function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.slice(0, 40).replace(/[\u0000-\u001f\u007f]/g, '?');
 }

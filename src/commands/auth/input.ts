@@ -1,6 +1,6 @@
 import { type CommandInput, type ParseContext } from '../../cli/command-spec';
 import { missingFlags } from '../../cli/prompter';
-import { isTenantSlug } from '../../domain/tenancy';
+import { isTenantSlug, TENANT_SLUG_RULE } from '../../domain/tenancy';
 import { usageError, validationError } from '../../errors/cli-error';
 import { parseEmail } from '../../validation/parse';
 import { flagString } from '../shared/flags';
@@ -21,7 +21,7 @@ export function parseLogin({ options }: CommandInput, how: ParseContext): LoginI
   const email = flagString(options, 'email');
   const tenant = flagString(options, 'tenant');
   if (tenant !== undefined && !isTenantSlug(tenant)) {
-    throw validationError(`--tenant must be a tenant's slug: lower-case letters and digits in words joined by "-", at most 40 (got "${tenant.slice(0, 40)}")`);
+    throw validationError(`--tenant must be a tenant's slug: ${TENANT_SLUG_RULE} (got "${tenant.slice(0, 40)}")`);
   }
   const passwordStdin = options.passwordStdin === true;
   if (!how.interactive && (email === undefined || !passwordStdin)) {
