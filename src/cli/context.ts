@@ -138,7 +138,22 @@ export class CommandContext {
   async close(): Promise<void> {
     this.serverBackend?.close();
     const db = await this.database?.catch(() => undefined);
-    if (!this.lent) await db?.close();
+    if (this.lent || !db) return;
+    await db.close();
+    if (db.embedded) await this.keepOpen(db.target.dataDir);
+  }
+
+  /**
+   * After a command that opened the embedded database itself (about 0.4 s of the command), a
+   * process keeps it open for the next ones (`serve --keep-open`), which then take the server
+   * mode's path: EPICEVENTS_KEEP_OPEN, by default 5 minutes after commands run at a terminal.
+   */
+  private async keepOpen(dataDir: string): Promise<void> {
+    if (this.commandName === 'serve') return;
+    const { seconds, atTerminalOnly } = this.config.keepOpen;
+    if (seconds === 0 || (atTerminalOnly && !(this.output.streams.stdout as { isTTY?: boolean }).isTTY)) return;
+    const { startKeptOpenServer } = await import('../config/embedded-server');
+    await startKeptOpenServer(dataDir, seconds, this.env);
   }
 }
 

@@ -126,7 +126,7 @@ export class ServerConnection {
         outgoing.destroy();
         reject(asIs ? error : this.connectionFailure(error));
       };
-      const outgoing = client.request(url, { method: request.method, headers, agent: this.agent }, (response) => {
+      const outgoing = client.request(url, { method: request.method, headers, agent: this.agent, socketPath: this.server.socketPath }, (response) => {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
@@ -176,7 +176,7 @@ export class ServerConnection {
     const url = new URL('/healthz', this.server.url);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
-      const probe = client.get(url, { agent: false, timeout: timeoutMs, signal }, (response) => {
+      const probe = client.get(url, { agent: false, timeout: timeoutMs, signal, socketPath: this.server.socketPath }, (response) => {
         response.resume();
         resolve(response.statusCode === 200);
       });

@@ -4,7 +4,7 @@ import { configHome, dataHome, ensurePrivateDir, readRegularFile, tenantSetting,
 import { runningEmbeddedServer } from '../config/embedded-server';
 import { DEFAULT_TENANT, isTenantSlug } from '../domain/tenancy';
 import { unavailable } from '../errors/cli-error';
-import { parseServerUrl, type ServerAddress } from './server-url';
+import { parseServerUrl, type ServerAddress, socketAddress } from './server-url';
 
 /**
  * The server a command goes through, and what named it: `login --server` (remembered once the
@@ -43,7 +43,9 @@ export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string,
   if (remembered) return { address: parseServerUrl(remembered.url, 'the server of `epicevents login --server`'), source: 'remembered', tenant };
   if (env.DATABASE_URL?.trim()) return undefined;
   const embedded = await runningEmbeddedServer(dataHome(env));
-  return embedded ? { address: parseServerUrl(embedded, 'the embedded database\'s server'), source: 'embedded', tenant } : undefined;
+  if (!embedded) return undefined;
+  const address = 'socket' in embedded ? socketAddress(embedded.socket) : parseServerUrl(embedded.url, "the embedded database's server");
+  return { address, source: 'embedded', tenant };
 }
 
 function rememberedServer(homeDir: string): { url: string; tenant?: string } | undefined {

@@ -8,6 +8,13 @@ import { unavailable } from '../errors/cli-error';
 export interface ServerAddress {
   origin: string;
   url: URL;
+  /** The Unix socket the server listens on (the kept-open embedded database), instead of the URL's host and port. */
+  socketPath?: string;
+}
+
+/** The process that keeps this machine's embedded database open, on its folder's socket. */
+export function socketAddress(socketPath: string): ServerAddress {
+  return { origin: `unix:${socketPath}`, url: new URL('http://localhost/'), socketPath };
 }
 
 /**

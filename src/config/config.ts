@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { MAX_ACCESS_TTL, MAX_REFRESH_TTL, parseDuration } from './duration';
+import { durationSeconds, MAX_ACCESS_TTL, MAX_KEEP_OPEN_SECONDS, MAX_REFRESH_TTL, parseDuration } from './duration';
 import { type CliError, unavailable } from '../errors/cli-error';
 import { DEFAULT_TENANT, isTenantSlug, TENANT_SLUG_RULE } from '../domain/tenancy';
 
@@ -25,6 +25,11 @@ export interface Config {
   transactionPooler: boolean;
   /** The tenant (its slug) of direct mode and the embedded database: EPICEVENTS_TENANT, else `default`. */
   tenant: string;
+  /**
+   * How long a kept-open process keeps the embedded database open after a command (0: never), and
+   * whether for every command or only those run at a terminal: EPICEVENTS_KEEP_OPEN.
+   */
+  keepOpen: { seconds: number; atTerminalOnly: boolean };
 }
 
 /**
@@ -108,7 +113,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, { database = tr
     dbPoolSize: poolSizeSetting(env.EPICEVENTS_DB_POOL),
     transactionPooler: poolerSetting(env.EPICEVENTS_DB_POOLER),
     tenant: tenantSetting(env.EPICEVENTS_TENANT),
+    keepOpen: keepOpenSetting(env.EPICEVENTS_KEEP_OPEN),
   };
+}
+
+/**
+ * Unset: 5 minutes, after commands run at a terminal (a person typing one command after another);
+ * a script or a CI job leaves no process behind unless it sets a duration. `0` turns it off.
+ */
+const DEFAULT_KEEP_OPEN_SECONDS = 300;
+
+function keepOpenSetting(raw: string | undefined): Config['keepOpen'] {
+  const text = raw?.trim();
+  if (!text) return { seconds: DEFAULT_KEEP_OPEN_SECONDS, atTerminalOnly: true };
+  if (text === '0') return { seconds: 0, atTerminalOnly: false };
+  const seconds = durationSeconds(text);
+  if (seconds === undefined || seconds > MAX_KEEP_OPEN_SECONDS) {
+    throw unavailable(`EPICEVENTS_KEEP_OPEN must be 0 or a duration up to 24h, like 90s, 30m or 2h (got "${text.slice(0, 40)}")`, 'fix EPICEVENTS_KEEP_OPEN in the environment or .env');
+  }
+  return { seconds, atTerminalOnly: false };
 }
 
 function poolerSetting(raw: string | undefined): boolean {

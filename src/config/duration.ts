@@ -6,6 +6,8 @@ const DURATION = /^(\d{1,9})([smhd]?)$/;
 /** The longest lifetimes the settings accept; the token verifier refuses anything longer as well. */
 export const MAX_ACCESS_TTL = '24h';
 export const MAX_REFRESH_TTL = '365d';
+/** How long the embedded database may stay open after a command (`serve --keep-open`, EPICEVENTS_KEEP_OPEN). */
+export const MAX_KEEP_OPEN_SECONDS = 24 * 3600;
 
 /** Parses `90s`, `15m`, `12h`, `7d` or plain seconds into seconds, at most `max` (same format). */
 export function parseDuration(value: string, name: string, max: string): number {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { folderLockName, processLockHeld } from './process-lock';
@@ -7,37 +8,154 @@ import { readRegularFile, writePrivateFile } from './config';
  * `serve` without DATABASE_URL keeps the embedded database open for as long as it runs, holding
  * its folder's lock. So that a direct command on this machine talks to it instead of waiting for
  * the lock, the server leaves its address in the data folder while it listens.
+ *
+ * The same file names the process that keeps the database open between a person's commands
+ * (`serve --keep-open`, started by a command when it ends): it listens on a socket in the data
+ * folder, and while it starts, the file names it without an address yet.
  */
 const FILE_NAME = 'server.json';
+const SOCKET_NAME = 'server.sock';
+/** Linux and macOS keep a Unix socket's path in a fixed buffer (108 and 104 bytes, with its NUL). */
+const MAX_SOCKET_PATH_BYTES = 103;
+/** How long a command waits for a kept-open process that is still opening the database. */
+const STARTING_WAIT_MS = 5_000;
+const POLL_MS = 20;
 
 /** The name of the embedded database's folder lock (the one `Database.open` takes). */
 export const embeddedDatabaseLockName = (dataDir: string): string => folderLockName('embedded-database', dataDir);
 
+/** What the file says. `url` for `serve`; `socket` (once listening) for the kept-open process. */
+interface Announcement {
+  pid: number;
+  url?: string;
+  socket?: string;
+  keptOpen?: boolean;
+  /** The build of the CLI that started it: a kept-open process of an earlier build is not used. */
+  build?: string;
+}
+
+/** Where a command reaches the process that holds the embedded database. */
+export type EmbeddedServerAddress = { url: string } | { socket: string };
+
 /** Written once the server listens; the returned function removes it (on exit). */
-export function announceEmbeddedServer(dataDir: string, url: string): () => void {
+export function announceEmbeddedServer(dataDir: string, address: EmbeddedServerAddress, keptOpen = false): () => void {
   const file = path.join(dataDir, FILE_NAME);
-  writePrivateFile(file, JSON.stringify({ url, pid: process.pid }));
-  const remove = () => fs.rmSync(file, { force: true });
+  writeAnnouncement(dataDir, { ...address, pid: process.pid, ...(keptOpen ? { keptOpen, build: buildId() } : {}) });
+  const remove = () => {
+    // Only its own: a kept-open process replaced meanwhile must not remove its successor's file.
+    if (readAnnouncement(dataDir)?.pid === process.pid) fs.rmSync(file, { force: true });
+  };
   // Also on an exit that skips the orderly stop; a killed server leaves the file, which its dead pid and the free lock give away.
   process.once('exit', remove);
   return remove;
 }
 
 /**
- * The URL of the server that holds the embedded database now, if one does: its file is there, its
- * process is alive and the folder's lock is taken. A file left by a server that was killed is ignored.
+ * Where a command reaches the process that holds the embedded database now, if one does: its file
+ * is there, its process is alive and the folder's lock is taken. A file left by a server that was
+ * killed is ignored, and so is a kept-open process of another build (a `lockEmbedded` wait then
+ * asks it to stop). A kept-open process still opening the database is waited for, up to 5 s.
  */
-export async function runningEmbeddedServer(dataDir: string): Promise<string | undefined> {
-  let announced: { url?: unknown; pid?: unknown };
+export async function runningEmbeddedServer(dataDir: string): Promise<EmbeddedServerAddress | undefined> {
+  const deadline = Date.now() + STARTING_WAIT_MS;
+  for (;;) {
+    const announced = readAnnouncement(dataDir);
+    if (!announced || !processAlive(announced.pid)) return undefined;
+    if (announced.keptOpen && announced.build !== buildId()) return undefined;
+    const address: EmbeddedServerAddress | undefined = announced.socket ? { socket: announced.socket } : announced.url ? { url: announced.url } : undefined;
+    if (address) return (await processLockHeld(embeddedDatabaseLockName(dataDir))) ? address : undefined;
+    if (!announced.keptOpen || Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Asks the kept-open process named in the data folder, if any, to stop: a command that opens the
+ * folder itself (`db …`, a command of another build) waits for its lock, which the process
+ * releases once it has closed the database. A `serve` someone started is never stopped. True when
+ * one was asked.
+ */
+export function stopKeptOpenServer(dataDir: string): boolean {
+  const announced = readAnnouncement(dataDir);
+  if (!announced?.keptOpen || announced.pid === process.pid) return false;
+  try {
+    process.kill(announced.pid, 'SIGTERM');
+    return true;
+  } catch {
+    return false; // gone already
+  }
+}
+
+/** The kept-open process's socket, or undefined when the folder's path is too long for one. */
+export function keptOpenSocket(dataDir: string): string | undefined {
+  const socket = path.join(dataDir, SOCKET_NAME);
+  return Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES ? socket : undefined;
+}
+
+/**
+ * Starts `serve --keep-open` on the embedded database, detached, for the next commands: called by a
+ * command that opened the database itself, once it has closed it. The file names the new process
+ * at once (without an address), so a command started meanwhile waits for it rather than open the
+ * folder too. Its log (one JSON line per request) goes to `server.log` beside it.
+ */
+export async function startKeptOpenServer(dataDir: string, keepOpenSeconds: number, env: NodeJS.ProcessEnv): Promise<void> {
+  const bin = installedBin();
+  if (!bin || !keptOpenSocket(dataDir) || process.platform === 'win32') return;
+  // One is serving (it holds the folder's lock) or starting (named without its socket yet) already.
+  const announced = readAnnouncement(dataDir);
+  if (announced && !announced.socket && processAlive(announced.pid)) return;
+  if (await processLockHeld(embeddedDatabaseLockName(dataDir))) return;
+  let log: number;
+  try {
+    log = fs.openSync(path.join(dataDir, 'server.log'), 'w', 0o600);
+  } catch {
+    return; // the folder is not writable: the command said so already, or will next time
+  }
+  try {
+    const child = spawn(process.execPath, [bin, 'serve', '--keep-open', `${keepOpenSeconds}s`], {
+      cwd: dataDir,
+      env: { ...env, EPICEVENTS_DATA_DIR: dataDir },
+      detached: true,
+      stdio: ['ignore', 'ignore', log],
+    });
+    if (child.pid !== undefined) writeAnnouncement(dataDir, { pid: child.pid, keptOpen: true, build: buildId() });
+    child.unref();
+  } finally {
+    fs.closeSync(log);
+  }
+}
+
+/** bin/epicevents.js of this installation, found from this file (in dist/bundle or dist/src/config). */
+function installedBin(): string | undefined {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const bin = path.join(dir, 'bin', 'epicevents.js');
+    if (fs.existsSync(bin)) return bin;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Which build of the CLI runs: this file's size and time (the bundle, or the per-file build) and
+ * Node's version. A kept-open process started before an upgrade is not used by the new build.
+ */
+function buildId(): string {
+  const { size, mtimeMs } = fs.statSync(__filename);
+  return `${process.version} ${size} ${Math.round(mtimeMs)}`;
+}
+
+function readAnnouncement(dataDir: string): Announcement | undefined {
   try {
     const read = readRegularFile(path.join(dataDir, FILE_NAME));
     if (!read) return undefined;
-    announced = JSON.parse(read.content) as typeof announced;
+    const announced = JSON.parse(read.content) as Partial<Announcement>;
+    return typeof announced.pid === 'number' ? (announced as Announcement) : undefined;
   } catch {
     return undefined; // unreadable: as if absent, the command then waits for the lock as before
   }
-  if (typeof announced.url !== 'string' || typeof announced.pid !== 'number' || !processAlive(announced.pid)) return undefined;
-  return (await processLockHeld(embeddedDatabaseLockName(dataDir))) ? announced.url : undefined;
+}
+
+function writeAnnouncement(dataDir: string, announced: Announcement): void {
+  writePrivateFile(path.join(dataDir, FILE_NAME), JSON.stringify(announced));
 }
 
 function processAlive(pid: number): boolean {

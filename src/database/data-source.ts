@@ -14,7 +14,12 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Called when the embedded database is busy with another process and this one waits its turn. */
   onWait?: () => void;
-  /** A process that serves for long (the server) keeps V8's optimising compiler for the embedded engine. */
+  /**
+   * A process that serves many requests (`serve`) keeps V8's optimising compiler for the embedded
+   * engine. Not the one that keeps it open between one person's commands (`serve --keep-open`):
+   * their queries are small, and the compiler's work at its start would take a core from the
+   * person's next command.
+   */
   longLived?: boolean;
   /** Connections to a server (a command needs few; `serve` sizes its pool by EPICEVENTS_DB_POOL). */
   poolSize?: number;

@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { assertFolderWritable, ensurePrivateDir } from '../config/config';
-import { embeddedDatabaseLockName } from '../config/embedded-server';
+import { embeddedDatabaseLockName, stopKeptOpenServer } from '../config/embedded-server';
 import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
 import { conflict, unavailable } from '../errors/cli-error';
 import { createDataSource, type DatabaseTarget } from './data-source';
@@ -356,7 +356,14 @@ async function publicTables(runner: QueryRunner): Promise<string[]> {
 async function lockEmbedded(target: DatabaseTarget): Promise<ProcessLock> {
   // Created first, so that the lock names the folder whatever path leads to it.
   ensurePrivateDir(target.dataDir);
-  const lock = await acquireProcessLock(embeddedDatabaseLockName(target.dataDir), { timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS, onWait: target.onWait });
+  const lock = await acquireProcessLock(embeddedDatabaseLockName(target.dataDir), {
+    timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS,
+    // A process that only keeps the folder open for the next commands makes way (it closes the
+    // database at once): no need to tell the user about that wait.
+    onWait: () => {
+      if (!stopKeptOpenServer(target.dataDir)) target.onWait?.();
+    },
+  });
   if (!lock) {
     throw unavailable(
       `the embedded database in ${target.dataDir} is still in use by another epicevents process after ${EMBEDDED_LOCK_TIMEOUT_MS / 1000} s`,

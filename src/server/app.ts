@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController, type RouteHandlerMethod } from 'fastify';
+import ValidatorSelector from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import { type TokenSettings } from '../auth/session.service';
 import { collectingBusinessEvents, takeBusinessEvents } from '../observability/business-events';
@@ -52,6 +54,41 @@ const REDACTED_LOG_PATHS = [
   'databaseUrl',
 ];
 
+/**
+ * Fastify's own compilers (Ajv for requests, fast-json-stringify for answers), each route's run on
+ * that route's first request instead of at start: compiling the schemas of every route took most
+ * of a server's start (about 1.3 of 2.5 s), which the process that keeps the embedded database
+ * open between a person's commands must not make them wait for (docs/performance.md).
+ */
+function lazyCompilers() {
+  const validators = ValidatorSelector();
+  const serializers = SerializerSelector();
+  return {
+    buildValidator: (...args: Parameters<typeof validators>) => {
+      const compile = validators(...args);
+      return (route: Parameters<typeof compile>[0]) => {
+        let validate: ReturnType<typeof compile> | undefined;
+        // Fastify reads a failed validation's errors from the function it called.
+        const lazy = Object.assign((data: unknown) => {
+          validate ??= compile(route);
+          const valid = validate(data);
+          lazy.errors = validate.errors;
+          return valid;
+        }, { errors: undefined as ReturnType<typeof compile>['errors'] });
+        // Ajv's type also names the compiled schema, which Fastify never reads.
+        return lazy as unknown as ReturnType<typeof compile>;
+      };
+    },
+    buildSerializer: (...args: Parameters<typeof serializers>) => {
+      const compile = serializers(...args);
+      return (route: Parameters<typeof compile>[0]) => {
+        let serialize: ReturnType<typeof compile> | undefined;
+        return (doc: unknown) => (serialize ??= compile(route))(doc);
+      };
+    },
+  };
+}
+
 /** The API: every route, its schemas (which validate requests and make the OpenAPI document), errors as problem+json. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -66,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.https ? { https: options.https } : {}),
     // A member a route does not know is refused (400 naming it), as the CLI refuses an unknown flag.
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: { compilersFactory: lazyCompilers() },
   }) as unknown as FastifyInstance;
 
   // JSON only (CSV routes add their own parser): a text/plain body is a 415, not a string.

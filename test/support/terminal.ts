@@ -50,7 +50,9 @@ export async function startInTerminal(args: string[], env: Record<string, string
       '#!/bin/sh',
       // The command starts once the pane's output is being recorded, so not a byte is missed.
       `while [ ! -e ${quote(goFile)} ]; do sleep 0.05; done`,
-      ...Object.entries({ NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, ...env }).map(([k, v]) => `export ${k}=${quote(v)}`),
+      // At a terminal a command would leave the embedded database open in a process of its own
+      // (EPICEVENTS_KEEP_OPEN): not here, where the test file opens the same folder next.
+      ...Object.entries({ NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off', EPICEVENTS_JWT_SECRET: TEST_JWT_SECRET, EPICEVENTS_KEEP_OPEN: '0', ...env }).map(([k, v]) => `export ${k}=${quote(v)}`),
       `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`,
       `echo $? > ${quote(exitFile)}`,
       'sleep 30',

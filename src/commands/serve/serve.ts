@@ -5,12 +5,14 @@ import { tokenSettings } from '../../auth/authenticate';
 import { usageError } from '../../errors/cli-error';
 import { STREAMED } from '../../output/view';
 import { flagString } from '../shared/flags';
+import { durationSeconds, MAX_KEEP_OPEN_SECONDS } from '../../config/duration';
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
 
 /** Serves until SIGTERM or SIGINT, then exits 0. Fastify loads only here, never for another command. */
 export const run: RunFunction = async (ctx, { options }) => {
+  const keepOpenSeconds = keepOpen(flagString(options, 'keepOpen'), options, ctx.config.databaseUrl);
   const host = flagString(options, 'host') ?? DEFAULT_HOST;
   if (!/^[^\s/]+$/.test(host)) throw usageError(`--host must be an address or a host name (got "${host}")`, 'e.g. --host 0.0.0.0 to listen on every address');
   const port = parsePort(flagString(options, 'port'));
@@ -24,6 +26,7 @@ export const run: RunFunction = async (ctx, { options }) => {
     https,
     trustProxy: options.trustProxy === true,
     allowSignup: options.allowSignup === true,
+    keepOpenSeconds,
     config: ctx.config,
     tokens,
     env: ctx.env,
@@ -32,6 +35,20 @@ export const run: RunFunction = async (ctx, { options }) => {
   });
   return STREAMED;
 };
+
+/** `--keep-open`'s seconds: only for the embedded database, which it serves on its folder's socket, not on a port. */
+function keepOpen(text: string | undefined, options: Record<string, unknown>, databaseUrl: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = durationSeconds(text);
+  if (seconds === undefined || seconds > MAX_KEEP_OPEN_SECONDS) throw usageError(`--keep-open must be a duration from 1s to 24h, like 90s, 30m or 2h (got "${text}")`);
+  if (databaseUrl) throw usageError('--keep-open keeps the embedded database open; with DATABASE_URL there is none to keep', 'run `epicevents serve` to serve the server database, or unset DATABASE_URL');
+  const conflicting = ['host', 'port', 'tlsCert', 'tlsKey', 'trustProxy', 'allowSignup'].filter((name) => options[name] !== undefined);
+  if (conflicting.length > 0) {
+    const flags = conflicting.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+    throw usageError(`--keep-open serves this machine's commands on the data folder's socket: it takes no ${flags}`, 'drop them, or run `epicevents serve` without --keep-open to serve on a port');
+  }
+  return seconds;
+}
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PORT;

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, runCommandsAsProcesses } from '../support/cli';
+import { startInTerminal, tmuxAvailable } from '../support/terminal';
+
+// The subject is the process that keeps the embedded database open between commands: every
+// command here is the real binary, on a folder of its own.
+runCommandsAsProcesses();
+
+const DEMO_PASSWORD = 'demo-password-2026';
+
+interface Folders {
+  home: string;
+  data: string;
+  env: Record<string, string | undefined>;
+}
+
+function folders(keepOpen: string | undefined): Folders {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-keep-'));
+  const home = path.join(root, 'home');
+  const data = path.join(root, 'data');
+  return { home, data, env: { EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: data, EPICEVENTS_KEEP_OPEN: keepOpen } };
+}
+
+interface Announced {
+  pid: number;
+  socket?: string;
+  keptOpen?: boolean;
+  build?: string;
+}
+
+function announced(data: string): Announced | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(data, 'server.json'), 'utf8')) as Announced;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive and not a zombie (an orphan that the machine's first process has not reaped yet). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: kill(0) is the answer
+  }
+}
+
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The kept-open process once it listens: its file names its socket. */
+const listening = (data: string) => until('the kept-open process to listen', () => { const a = announced(data); return a?.socket && alive(a.pid) ? a : undefined; });
+
+/** The demo data in a new embedded database, and its SALES account logged in: both commands open the folder themselves or go through the kept-open process. */
+async function seededAndLoggedIn(f: Folders): Promise<void> {
+  const seed = await runCli(['db', 'seed', '--demo', '--scale', '0'], { env: f.env });
+  expect([seed.code, seed.stderr]).toEqual([0, '']);
+  const login = await runCli(['login', '--email', 'bill.boquet@epic.events', '--password-stdin'], { env: f.env, stdin: `${DEMO_PASSWORD}\n` });
+  expect(login.code).toBe(0);
+}
+
+const stopped: number[] = [];
+afterAll(() => {
+  for (const pid of stopped) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+describe('the embedded database kept open between commands', () => {
+  it('should serve the next commands on its socket after a command opened the folder, and stop by itself once idle', async () => {
+    const f = folders('6s');
+    await seededAndLoggedIn(f);
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    expect(server).toMatchObject({ keptOpen: true, socket: path.join(f.data, 'server.sock') });
+    // Only this user may reach it: the socket and the folder it is in are theirs alone.
+    expect(fs.statSync(path.join(f.data, 'server.sock')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(f.data).mode & 0o777).toBe(0o700);
+
+    const created = await runCli(['client', 'create', '--full-name', 'Kept Open', '--email', 'kept@example.com', '--phone', '+33123456789', '--company', 'Kept Ltd', '--json'], { env: f.env });
+    expect(created.code).toBe(0);
+    const whoami = await runCli(['whoami', '--json'], { env: f.env });
+    expect(whoami.code).toBe(0);
+    expect(whoami.json()).toMatchObject({ email: 'bill.boquet@epic.events', server: `unix:${path.join(f.data, 'server.sock')}` });
+    // The requests reached it (its log, one JSON line per request).
+    const log = fs.readFileSync(path.join(f.data, 'server.log'), 'utf8');
+    expect(log).toMatch(/"route":"\/v1\/clients","status":201/);
+
+    // Nothing for 6 s: it closes the database, removes its file and exits.
+    await until('the idle process to exit', () => !alive(server.pid), 30_000);
+    expect(announced(f.data)).toBeUndefined();
+    // The next command opens the folder itself and finds what the kept-open process wrote.
+    const list = await runCli(['client', 'list', '--json'], { env: { ...f.env, EPICEVENTS_KEEP_OPEN: '0' } });
+    expect(list.code).toBe(0);
+    expect(list.json<{ fullName: string }[]>().map((c) => c.fullName)).toContain('Kept Open');
+    expect(announced(f.data)).toBeUndefined();
+  }, 120_000);
+
+  it('should make way for a command that opens the folder itself (`db status`), and be started again after it', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    const first = await listening(f.data);
+    stopped.push(first.pid);
+    const status = await runCli(['db', 'status', '--json'], { env: f.env });
+    expect(status.code).toBe(0);
+    expect(status.json()).toMatchObject({ database: 'embedded', pending: 0 });
+    expect(alive(first.pid)).toBe(false);
+    const second = await listening(f.data);
+    stopped.push(second.pid);
+    expect(second.pid).not.toBe(first.pid);
+    process.kill(second.pid, 'SIGTERM');
+    await until('the process to stop on SIGTERM', () => !alive(second.pid));
+  }, 120_000);
+
+  it('should be ignored once killed, and when started by another build (an upgrade), be replaced', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    const killed = await listening(f.data);
+    process.kill(killed.pid, 'SIGKILL');
+    await until('the killed process to be gone', () => !alive(killed.pid));
+    // Its file and socket are left behind: the dead pid and the free lock give them away.
+    const afterKill = await runCli(['whoami', '--json'], { env: f.env });
+    expect(afterKill.code).toBe(0);
+    expect(afterKill.json<{ server: string | null }>().server).toBeNull();
+
+    const old = await listening(f.data);
+    stopped.push(old.pid);
+    fs.writeFileSync(path.join(f.data, 'server.json'), JSON.stringify({ ...old, build: 'an earlier build' }));
+    const afterUpgrade = await runCli(['whoami', '--json'], { env: f.env });
+    expect(afterUpgrade.code).toBe(0);
+    expect(afterUpgrade.json<{ server: string | null }>().server).toBeNull();
+    expect(alive(old.pid)).toBe(false);
+    const replacement = await listening(f.data);
+    stopped.push(replacement.pid);
+    expect(replacement.build).not.toBe('an earlier build');
+    process.kill(replacement.pid, 'SIGTERM');
+  }, 120_000);
+
+  it('should let commands that arrive together while it starts all succeed, in turns', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    // Right after the login: the kept-open process may still be opening the database.
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => runCli(['client', 'create', '--full-name', `Client ${n}`, '--email', `c${n}@example.com`, '--phone', '+33123456789', '--company', 'Together Ltd', '--json'], { env: f.env })),
+    );
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
+    const list = await runCli(['client', 'list', '--json'], { env: f.env });
+    expect(list.json<{ fullName: string }[]>().map((c) => c.fullName).filter((name) => name.startsWith('Client ')).sort()).toEqual(['Client 1', 'Client 2', 'Client 3', 'Client 4']);
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    process.kill(server.pid, 'SIGTERM');
+  }, 120_000);
+
+  (tmuxAvailable ? it : it.skip)('should start, by default, after a command run at a terminal', async () => {
+    const f = folders(undefined);
+    await seededAndLoggedIn(f);
+    expect(announced(f.data)).toBeUndefined();
+    // EPICEVENTS_KEEP_OPEN empty: as if unset (the terminal helper sets 0 for the other tests).
+    const terminal = await startInTerminal(['client', 'list'], { EPICEVENTS_HOME: f.home, EPICEVENTS_DATA_DIR: f.data, EPICEVENTS_KEEP_OPEN: '' });
+    try {
+      expect(await terminal.exitCode()).toBe(0);
+    } finally {
+      terminal.close();
+    }
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    // Five minutes: the command line it was started with says so.
+    expect(fs.readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['serve', '--keep-open', '300s']));
+    process.kill(server.pid, 'SIGTERM');
+  }, 120_000);
+
+  it('should start nothing for a command whose output is not a terminal unless EPICEVENTS_KEEP_OPEN asks, nor with 0', async () => {
+    for (const keepOpen of [undefined, '0']) {
+      const f = folders(keepOpen);
+      await seededAndLoggedIn(f);
+      expect(announced(f.data)).toBeUndefined();
+      expect(fs.existsSync(path.join(f.data, 'server.log'))).toBe(false);
+    }
+  }, 120_000);
+});
+
+describe('bad settings of the kept-open process', () => {
+  it.each([
+    ['EPICEVENTS_KEEP_OPEN that is not a duration', [], { EPICEVENTS_KEEP_OPEN: 'forever' }, 7, /^error: EPICEVENTS_KEEP_OPEN must be 0 or a duration up to 24h, like 90s, 30m or 2h \(got "forever"\)/],
+    ['EPICEVENTS_KEEP_OPEN over a day', [], { EPICEVENTS_KEEP_OPEN: '2d' }, 7, /EPICEVENTS_KEEP_OPEN must be 0 or a duration up to 24h/],
+    ['serve --keep-open 0', ['serve', '--keep-open', '0'], {}, 2, /--keep-open must be a duration from 1s to 24h, like 90s, 30m or 2h \(got "0"\)/],
+    ['serve --keep-open with --port', ['serve', '--keep-open', '5m', '--port', '9000'], {}, 2, /--keep-open serves this machine's commands on the data folder's socket: it takes no --port/],
+    ['serve --keep-open with DATABASE_URL', ['serve', '--keep-open', '5m'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }, 2, /--keep-open keeps the embedded database open; with DATABASE_URL there is none to keep/],
+  ] as [string, string[], Record<string, string>, number, RegExp][])('should refuse %s with one line and its exit code', async (_case, args, env, code, message) => {
+    const f = folders(undefined);
+    const result = await runCli(args.length ? args : ['client', 'list'], { env: { ...f.env, ...env } });
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(fs.existsSync(f.data)).toBe(false);
+  });
+});
