@@ -35,7 +35,8 @@ const EMBEDDED_SCALES = scales('BENCH_EMBEDDED_SCALES', '0,100000');
 const KIND_TITLES = {
   server: '**PostgreSQL server, direct mode** (local, 127.0.0.1)',
   'server-mode': '**Server mode** (`epicevents serve` on the same local server; the CLI holds no database URL)',
-  embedded: '**Embedded engine** (PGlite)',
+  embedded: '**Embedded engine** (PGlite), each command opening it (`EPICEVENTS_KEEP_OPEN=0`)',
+  'embedded-kept-open': '**Embedded engine, kept open** (`EPICEVENTS_KEEP_OPEN=10m`: the commands go to the process that keeps it open; peak RSS is the command\'s own)',
 };
 const DEMO_PASSWORD = 'demo-password-2026';
 const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
@@ -140,8 +141,12 @@ function withDatabase(url, name) {
   return parsed.toString();
 }
 
-/** A database (server) or data folder (embedded) seeded at `scale`, reused when already there. */
-async function prepare(kind, scale) {
+/**
+ * A database (server) or data folder (embedded) seeded at `scale`, reused when already there (and
+ * with `reuse`, even under BENCH_RESEED=1: the kept-open run works on the folder just measured).
+ */
+async function prepare(kind, scale, { reuse = false } = {}) {
+  const reseed = process.env.BENCH_RESEED === '1' && !reuse;
   const started = Date.now();
   let env;
   let fresh = false;
@@ -150,8 +155,8 @@ async function prepare(kind, scale) {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epicevents-bench-home-'));
     env = { DATABASE_URL: withDatabase(SERVER, name), EPICEVENTS_JWT_SECRET: SECRET, EPICEVENTS_HOME: home };
     const exists = (await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`)).length > 0;
-    if (exists && process.env.BENCH_RESEED === '1') await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
-    if (!exists || process.env.BENCH_RESEED === '1') {
+    if (exists && reseed) await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
+    if (!exists || reseed) {
       await adminQuery(`CREATE DATABASE ${name}`);
       fresh = true;
     }
@@ -159,13 +164,13 @@ async function prepare(kind, scale) {
     cli(['db', 'migrate'], env, { expectExit: 0, timeoutMs: 30 * 60_000 });
   } else {
     const home = path.join(EMBEDDED_ROOT, `embedded-${label(scale)}`);
-    if (process.env.BENCH_RESEED === '1') fs.rmSync(home, { recursive: true, force: true });
+    if (reseed) fs.rmSync(home, { recursive: true, force: true });
     fresh = !fs.existsSync(path.join(home, 'seeded'));
     if (fresh) fs.rmSync(home, { recursive: true, force: true });
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     // The config folder and, inside it, the embedded data (EPICEVENTS_DATA_DIR: otherwise the data
-    // folder is this user's own, under ~/.local/share).
-    env = { EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data') };
+    // folder is this user's own, under ~/.local/share). Nothing kept open while it is prepared.
+    env = { EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: path.join(home, 'data'), EPICEVENTS_KEEP_OPEN: '0' };
   }
   let seedSeconds;
   if (fresh) {
@@ -182,6 +187,46 @@ async function prepare(kind, scale) {
   }
   const ids = await fixtureIds(env, tokens);
   return { env, tokens, ids, seedSeconds, prepareSeconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The embedded database kept open: the same folder, the commands with EPICEVENTS_KEEP_OPEN, so the
+ * warm-up's first command starts the process the others then go to. `stop` ends it (SIGTERM) and
+ * waits until it is gone, before anything opens the folder directly.
+ */
+async function prepareKeptOpen(scale) {
+  const setup = await prepare('embedded', scale, { reuse: true });
+  const dataDir = setup.env.EPICEVENTS_DATA_DIR;
+  const stop = () => {
+    let announced;
+    try {
+      announced = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8'));
+    } catch {
+      return;
+    }
+    try {
+      process.kill(announced.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 30_000;
+    while (!processGone(announced.pid) && Date.now() < deadline) spawnSync('sleep', ['0.05']);
+  };
+  return { ...setup, env: { ...setup.env, EPICEVENTS_KEEP_OPEN: '10m' }, stop };
+}
+
+/** Exited, or a zombie its new parent has not reaped yet (Linux's /proc tells). */
+function processGone(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** The records the write commands touch: the reference examples, which every seed contains. */
@@ -371,7 +416,7 @@ function targets(rows, kind) {
   const lines = [];
   for (const row of at(top).filter((r) => r.type !== 'baseline')) {
     const checks = [];
-    if (kind !== 'embedded') {
+    if (!kind.startsWith('embedded')) {
       const limit = ratioLimit(kind, row);
       checks.push(`${row.ratio <= limit ? 'meets' : '**misses**'} ≤ ${limit}× \`node -e 0\` (${row.ratio.toFixed(2)}×)`);
     } else if (row.type === 'read') {
@@ -412,7 +457,7 @@ function writeDoc(rows, notes) {
     const measured = rows.filter((r) => r.kind === kind);
     if (measured.length) parts.push(`${title}:`, '', table(measured), '');
   }
-  const prefixes = { server: '- ', 'server-mode': '- server mode: ', embedded: '- embedded: ' };
+  const prefixes = { server: '- ', 'server-mode': '- server mode: ', embedded: '- embedded: ', 'embedded-kept-open': '- embedded, kept open: ' };
   const checks = Object.keys(KIND_TITLES).flatMap((kind) => targets(rows, kind).map((line) => line.replace(/^- /, prefixes[kind])));
   if (checks.length) parts.push('Against the targets:', '', ...checks, '');
   if (notes.length) parts.push(...notes, '');
@@ -431,13 +476,14 @@ async function main() {
   const plan = [
     ...SERVER_SCALES.map((scale) => ['server', scale]),
     ...SERVER_MODE_SCALES.map((scale) => ['server-mode', scale]),
-    ...EMBEDDED_SCALES.map((scale) => ['embedded', scale]),
+    ...EMBEDDED_SCALES.flatMap((scale) => [['embedded', scale], ['embedded-kept-open', scale]]),
   ];
+  const prepareKind = { 'server-mode': prepareServerMode, 'embedded-kept-open': prepareKeptOpen };
   for (const [kind, scale] of plan) {
-    const setup = kind === 'server-mode' ? await prepareServerMode(scale) : await prepare(kind, scale);
+    const setup = await (prepareKind[kind] ?? ((s) => prepare(kind, s)))(scale);
     if (setup.seedSeconds !== undefined) notes.push(`Seeded ${kind === 'server' ? 'the server' : 'the embedded engine'} at ${rowsLabel(scale)} rows in ${setup.seedSeconds.toFixed(1)} s (\`db seed --demo --scale ${scale}\`).`);
     process.stderr.write(`timing ${kind} at ${rowsLabel(scale)} rows (${ROUNDS} rounds)…\n`);
-    const database = kind === 'server-mode' ? 'server' : kind;
+    const database = { 'server-mode': 'server', 'embedded-kept-open': 'embedded' }[kind] ?? kind;
     const databaseSetup = { ...setup, env: setup.databaseEnv ?? setup.env };
     await removeCreatedClients(database, databaseSetup); // left by an interrupted run
     let measured;
