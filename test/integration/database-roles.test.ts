@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { APPEND_ONLY_TABLES, DIRECTORY_TABLES, PLATFORM_APPEND_ONLY_TABLES, PLATFORM_TABLES, READ_ONLY_TABLES, READ_WRITE_TABLES, TENANT_USER_ROLE } from '../../src/database/roles-sql';
 import { type CliResult, runCli, tempHome } from '../support/cli';
-import { programRuns } from '../support/programs';
+import { psqlAvailable, runRolesScript } from '../support/pooled-server';
 import { adminQuery, DEFAULT_TENANT_ID, serverUrl, withDatabase } from '../support/test-database';
 import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
 
@@ -12,9 +11,8 @@ import { TEST_PASSWORD, type TestUser, userFor } from '../support/users';
  * story then runs through the real binary connected as the application role, which cannot change
  * the schema or rewrite the audit trail. Server only: the embedded engine has no roles.
  */
-const psqlAvailable = programRuns('psql', ['--version']);
-if (process.env.CI && serverUrl() && !psqlAvailable) throw new Error('CI must have psql for the database-roles test');
-const onServer = serverUrl() && psqlAvailable ? describe : describe.skip;
+if (process.env.CI && serverUrl() && !psqlAvailable()) throw new Error('CI must have psql for the database-roles test');
+const onServer = serverUrl() && psqlAvailable() ? describe : describe.skip;
 
 const suffix = `${process.pid}_${Date.now() % 100000}`;
 const database = `epicevents_roles_${suffix}`;
@@ -31,11 +29,7 @@ function urlAs(role: string, password: string, name = database): string {
 }
 
 function runPsql(sql: string, name = database): string {
-  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'owner_password=owner-pass-2031', '-v', 'app_password=app-pass-2031', withDatabase(serverUrl()!, name)], {
-    input: sql,
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return runRolesScript(withDatabase(serverUrl()!, name), sql, { owner: 'owner-pass-2031', app: 'app-pass-2031' });
 }
 
 function expectOk(result: CliResult, what: string): void {

@@ -25,8 +25,20 @@ export interface PooledDatabase extends TestDatabase {
   startServer(options?: ServerOptions): Promise<RunningServer>;
 }
 
+/** psql, which runs the roles script (its passwords are psql variables). */
+export const psqlAvailable = (): boolean => programRuns('psql', ['--version']);
+
+/** Runs the SQL of `db roles --print` on `url` as an administrator would: psql, with the two roles' passwords as its variables. */
+export function runRolesScript(url: string, sql: string, passwords: { owner: string; app: string }): string {
+  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `owner_password=${passwords.owner}`, '-v', `app_password=${passwords.app}`, url], {
+    input: sql,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 /** psql (for the roles script's variables) and pgbouncer, beside a PostgreSQL server: what a pooled database needs. */
-export const pooledDatabaseAvailable = (): boolean => Boolean(serverUrl() && programRuns('psql', ['--version']) && pgbouncerBinary());
+export const pooledDatabaseAvailable = (): boolean => Boolean(serverUrl() && psqlAvailable() && pgbouncerBinary());
 
 /** CI installs both (.ci/run): there a missing one is a failure, not a skipped test. */
 export function requirePoolerInCi(what: string): void {
@@ -51,8 +63,7 @@ export async function createPooledDatabase({ prefix, poolSize = 2 }: { prefix: s
     parsed.password = password;
     return parsed.toString();
   };
-  const runPsql = (sql: string) =>
-    execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `owner_password=${OWNER_PASSWORD}`, '-v', `app_password=${APP_PASSWORD}`, url], { input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
+  const runPsql = (sql: string) => runRolesScript(url, sql, { owner: OWNER_PASSWORD, app: APP_PASSWORD });
 
   await adminQuery(`CREATE DATABASE ${name}`);
   const servers: RunningServer[] = [];
