@@ -293,14 +293,14 @@ const PARALLEL = 10;
       const before = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
       const admin = userFor(db, 'admin@x.example');
       expect((await admin.run(['login', '--email', 'admin@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
-      // Platform comes after TenantLimits (and reads its counters): revert both.
+      // The migrations after TenantLimits read or write its counters (Platform, LastActiveManager): revert them all.
       const reverted: string[] = [];
-      for (let i = 0; i < 2; i += 1) {
+      while (!reverted.includes('TenantLimits1796100000000')) {
         const revert = await admin.run(['db', 'revert', '--yes', '--json']);
         expect(revert.code).toBe(0);
         reverted.push(revert.json<{ reverted: string }>().reverted);
       }
-      expect(reverted).toEqual(['Platform1796200000000', 'TenantLimits1796100000000']);
+      expect(reverted).toEqual(['LastActiveManager1796300000000', 'Platform1796200000000', 'TenantLimits1796100000000']);
       expect((await admin.run(['db', 'migrate'])).code).toBe(0);
       const after = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
       expect(after).toEqual(before);
