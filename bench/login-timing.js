@@ -109,7 +109,8 @@ async function main() {
 
     const { Database } = require(path.join(ROOT, 'dist', 'src', 'database', 'database.js'));
     const { login } = require(path.join(ROOT, 'dist', 'src', 'auth', 'session.service.js'));
-    service = await Database.open({ databaseUrl: url.toString(), dataDir: '' });
+    // Scoped to the tenant `default`, as the CLI opens it: a failed login writes an audit entry there.
+    service = await Database.open({ databaseUrl: url.toString(), dataDir: '', scope: { tenant: 'default' } });
     const settings = { secret: SECRET, accessTtlSeconds: 900, refreshTtlSeconds: 3600 };
     const inProcess = { known: [], unknown: [] };
     for (let round = 0; round < ROUNDS; round += 1) {

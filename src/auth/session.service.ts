@@ -3,6 +3,7 @@ import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
 import { currentTenant } from '../database/tenant-scope';
 import { unauthenticated } from '../errors/cli-error';
+import { type FieldChanges } from '../entities/audit-entry.entity';
 import { recordAudit } from '../services/audit.service';
 import { returningRows } from '../services/returning-rows';
 import { type Actor, type ActorRow, toActor } from './actor';
@@ -47,12 +48,16 @@ export async function login(db: SqlRunner, email: string, password: string, sett
     await verifyPassword(DUMMY_PASSWORD_HASH, password);
     throw unauthenticated(BAD_CREDENTIALS);
   }
-  const attempt = await countPasswordAttempt(db, row.id, now);
+  const attempt = await countPasswordAttempt(db, row.id, now, (manager, lockedUntil) => auditFailedLogin(manager, row.id, 'locked', { lockedUntil }));
   if (!attempt.counted) throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS);
   if (!(await verifyPassword(row.password_hash, password))) {
+    await db.transaction((manager) => auditFailedLogin(manager, row.id, 'wrong password', attempt));
     throw attempt.lockedUntil ? lockedError(attempt.lockedUntil, now) : unauthenticated(BAD_CREDENTIALS, lastAttemptWarning(attempt));
   }
-  if (!row.is_active) throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  if (!row.is_active) {
+    await db.transaction((manager) => auditFailedLogin(manager, row.id, 'deactivated', attempt));
+    throw unauthenticated('this account is deactivated', 'ask a manager to reactivate it');
+  }
   return db.transaction(async (manager) => {
     await manager.query('UPDATE employees SET failed_login_count = 0, locked_until = NULL WHERE id = $1', [row.id]);
     const actor = toActor(row);
@@ -70,6 +75,38 @@ export async function login(db: SqlRunner, email: string, password: string, sett
 export async function refuseLoginToUnknownTenant(password: string): Promise<never> {
   await verifyPassword(DUMMY_PASSWORD_HASH, password);
   throw unauthenticated(BAD_CREDENTIALS);
+}
+
+/** Why a login of a known account failed, as its audit entry says. */
+export type FailedLoginReason = 'wrong password' | 'locked' | 'deactivated';
+
+/**
+ * The audit entries of a failed login of a known account, about that account and by nobody (who
+ * typed the password is not known): `session.login-failed` with the reason and the wrong
+ * passwords in a row, and `session.lockout` when this attempt started a lockout. An unknown email
+ * gets none: there is no account to point at (docs/security.md).
+ */
+async function auditFailedLogin(
+  manager: EntityManager,
+  employeeId: number,
+  reason: FailedLoginReason,
+  attempt: Pick<PasswordAttempt, 'lockedUntil' | 'inARow'>,
+): Promise<void> {
+  const fact = (after: unknown) => ({ before: null, after });
+  const changes: FieldChanges = { reason: fact(reason) };
+  if (attempt.inARow !== undefined) changes.failedLoginsInARow = fact(attempt.inARow);
+  if (reason === 'locked' && attempt.lockedUntil) changes.lockedUntil = fact(attempt.lockedUntil.toISOString());
+  await recordAudit(manager, { actor: null, action: 'session.login-failed', entityType: 'employee', entityId: employeeId, changes });
+  // The attempt that made MAX_FAILED_LOGINS in a row set the lock: a lockout starts now.
+  if (reason === 'wrong password' && attempt.lockedUntil) {
+    await recordAudit(manager, {
+      actor: null,
+      action: 'session.lockout',
+      entityType: 'employee',
+      entityId: employeeId,
+      changes: { lockedUntil: fact(attempt.lockedUntil.toISOString()), failedLoginsInARow: fact(attempt.inARow ?? MAX_FAILED_LOGINS) },
+    });
+  }
 }
 
 interface PasswordAttempt {
@@ -94,9 +131,15 @@ function lastAttemptWarning(attempt: PasswordAttempt): string | undefined {
  * lockout: at most MAX_FAILED_LOGINS passwords are checked per lockout period, however many arrive
  * together. Once a lock has ended, counting starts again from one. It runs in its own transaction,
  * so the count sticks although the command fails; a right password resets it (login, password
- * change).
+ * change). `whenLocked` writes, in that transaction, what an attempt refused unchecked leaves
+ * behind (a login's audit entry).
  */
-async function countPasswordAttempt(db: SqlRunner, employeeId: number, now: Date): Promise<PasswordAttempt> {
+async function countPasswordAttempt(
+  db: SqlRunner,
+  employeeId: number,
+  now: Date,
+  whenLocked?: (manager: EntityManager, lockedUntil: Date) => Promise<void>,
+): Promise<PasswordAttempt> {
   return db.transaction(async (manager) => {
     const rows = await returningRows<{ locked_until: Date | null; failed_login_count: number }>(
       manager,
@@ -109,7 +152,9 @@ async function countPasswordAttempt(db: SqlRunner, employeeId: number, now: Date
     );
     if (rows.length > 0) return { counted: true, lockedUntil: rows[0].locked_until, inARow: Number(rows[0].failed_login_count) };
     const [current]: { locked_until: Date | null }[] = await manager.query('SELECT locked_until FROM employees WHERE id = $1', [employeeId]);
-    return { counted: false, lockedUntil: current?.locked_until ?? null };
+    const lockedUntil = current?.locked_until ? new Date(current.locked_until) : null;
+    if (lockedUntil && whenLocked) await whenLocked(manager, lockedUntil);
+    return { counted: false, lockedUntil };
   });
 }
 

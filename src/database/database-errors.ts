@@ -1,12 +1,13 @@
 import { CliError, conflict, unavailable } from '../errors/cli-error';
 import { DEFAULT_TENANT } from '../domain/tenancy';
-import { PLAN_LIMIT_SQLSTATE, UNKNOWN_TENANT_SQLSTATE } from './tenant-scope';
+import { LAST_MANAGER_SQLSTATE, PLAN_LIMIT_SQLSTATE, UNKNOWN_TENANT_SQLSTATE } from './tenant-scope';
 
 interface DriverError {
   code?: string;
   errno?: string;
   constraint?: string;
   detail?: string;
+  hint?: string;
   message?: string;
   address?: string;
   port?: number;
@@ -119,6 +120,10 @@ export function translateDatabaseError(error: unknown, databaseUrl: string | und
   if (code === PLAN_LIMIT_SQLSTATE) {
     // The usage triggers' refusal names the limit, the plan and what to do: said as it is.
     return conflict(firstLine(inner.message));
+  }
+  if (code === LAST_MANAGER_SQLSTATE) {
+    // The employees' triggers: the employee service's own sentence and hint, for a write that went around it.
+    return conflict(firstLine(inner.message), inner.hint ? firstLine(inner.hint) : undefined);
   }
   if (code === '40001' || code === '40P01') {
     return conflict('another command changed the same records at the same time; run it again');

@@ -11,6 +11,7 @@ import { SearchTenantCondition1796020000000 } from '../../migrations/17960200000
 import { ClientOwnerStatistics1796030000000 } from '../../migrations/1796030000000-ClientOwnerStatistics';
 import { TenantLimits1796100000000 } from '../../migrations/1796100000000-TenantLimits';
 import { Platform1796200000000 } from '../../migrations/1796200000000-Platform';
+import { LastActiveManager1796300000000 } from '../../migrations/1796300000000-LastActiveManager';
 import { SignedContractByTenant1796400000000 } from '../../migrations/1796400000000-SignedContractByTenant';
 
 /** Every migration, oldest first. Listed explicitly so no glob or file scan runs at start-up. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   ClientOwnerStatistics1796030000000,
   TenantLimits1796100000000,
   Platform1796200000000,
+  LastActiveManager1796300000000,
   SignedContractByTenant1796400000000,
 ];

@@ -17,6 +17,9 @@ export const UNKNOWN_TENANT_SQLSTATE = 'ET001';
 /** The SQLSTATE the usage triggers raise for a count that would grow past the plan's limit (migration TenantLimits). */
 export const PLAN_LIMIT_SQLSTATE = 'ET002';
 
+/** The SQLSTATE the employees' triggers raise for a change that would leave a tenant without an active manager (migration LastActiveManager). */
+export const LAST_MANAGER_SQLSTATE = 'ET003';
+
 /**
  * The statement a session runs once, when it opens (each connection of a pool, or the embedded
  * engine's one session): switch a superuser or row-security-bypassing role to TENANT_USER_ROLE,

@@ -1,6 +1,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Actor } from '../auth/actor';
 import { describeOwned, type OwnedRecords } from '../domain/owned-records';
+import { LAST_MANAGER_HINT, lastManagerMessage, type ManagerRemoval } from '../domain/roles';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
 import { passwordPolicyError, passwordRuleError } from '../validation/password-policy';
 import { joinTransaction, type SqlRunner } from '../database/sql-runner';
@@ -352,11 +353,10 @@ async function lockActiveManagers(manager: EntityManager): Promise<number[]> {
   return rows.map((row) => Number(row.id));
 }
 
-function assertAnotherActiveManager(employee: EmployeeRecord, activeManagers: number[], what: string): void {
+/** The friendly check, said first; the employees' triggers (migration LastActiveManager) are the guard. */
+function assertAnotherActiveManager(employee: EmployeeRecord, activeManagers: number[], removal: ManagerRemoval): void {
   if (employee.role !== 'MANAGEMENT' || !employee.isActive) return;
-  if (!activeManagers.some((id) => id !== employee.id)) {
-    throw conflict(`employee ${employee.id} is the last active MANAGEMENT account and cannot be ${what}`, 'create or reactivate another manager first');
-  }
+  if (!activeManagers.some((id) => id !== employee.id)) throw conflict(lastManagerMessage(employee.id, removal), LAST_MANAGER_HINT);
 }
 
 async function assertRoleChangeAllowed(manager: EntityManager, employee: EmployeeRecord, role: Role): Promise<void> {

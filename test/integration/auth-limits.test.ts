@@ -98,6 +98,65 @@ describe('lockout', () => {
   });
 });
 
+describe('failed logins in the audit trail', () => {
+  const loginWith = (email: string, password: string) => userFor(db, email).run(['login', '--email', email, '--password-stdin'], { stdin: `${password}\n` });
+
+  it('should audit each failed login of a known account with its reason, and the lockout it starts, by nobody, about the account', async () => {
+    const user = await loggedInSales('targeted@epic.events');
+    const attempts = [];
+    for (let i = 1; i <= 5; i += 1) attempts.push(await loginWith(user.email, `wrong-guess-number-${i}`));
+    const whileLocked = await loginWith(user.email, FACTORY_PASSWORD);
+    expect([...attempts, whileLocked].map((a) => a.code)).toEqual([3, 3, 3, 3, 3, 3]);
+
+    const entries = await db.query<{ action: string; actor_id: number | null; actor_label: string | null; changes: Record<string, { after: unknown }> }>(
+      `SELECT action, actor_id, actor_label, changes FROM audit_log WHERE entity_type = 'employee' AND entity_id = $1 AND action LIKE 'session.%' AND action <> 'session.login' ORDER BY id`,
+      [user.id],
+    );
+    const [row] = await db.query<{ locked_until: Date | string }>('SELECT locked_until FROM employees WHERE id = $1', [user.id]);
+    const lockedUntil = new Date(row.locked_until).toISOString();
+    const failed = (reason: string, extra: Record<string, unknown>) => ({ action: 'session.login-failed', actor_id: null, actor_label: null, changes: { reason: { before: null, after: reason }, ...extra } });
+    const inARow = (n: number) => ({ failedLoginsInARow: { before: null, after: n } });
+    expect(entries).toEqual([
+      ...[1, 2, 3, 4, 5].map((n) => failed('wrong password', inARow(n))),
+      { action: 'session.lockout', actor_id: null, actor_label: null, changes: { lockedUntil: { before: null, after: lockedUntil }, ...inARow(5) } },
+      failed('locked', { lockedUntil: { before: null, after: lockedUntil } }),
+    ]);
+
+    // What a manager sees: `audit list` of the account, newest first.
+    const listed = await manager.run(['audit', 'list', '--entity', `employee:${user.id}`, '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.json<{ action: string; actorId: number | null }[]>().slice(0, 7).map((e) => [e.action, e.actorId])).toEqual([
+      ['session.login-failed', null],
+      ['session.lockout', null],
+      ...Array.from({ length: 5 }, () => ['session.login-failed', null]),
+    ]);
+    const human = await manager.run(['audit', 'list', '--action', 'session.lockout']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`session\\.lockout\\s.*employee\\s+${user.id}\\b`));
+  });
+
+  it('should give an unknown email the same answer as a wrong password, and write nothing for it', async () => {
+    const user = await loggedInSales('known-account@epic.events');
+    const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
+    const unknown = await loginWith('nobody-here@epic.events', 'wrong-guess-number-1');
+    expect(await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).toEqual(before);
+    const wrong = await loginWith(user.email, 'wrong-guess-number-1');
+    expect({ code: unknown.code, stdout: unknown.stdout, stderr: unknown.stderr }).toEqual({ code: wrong.code, stdout: wrong.stdout, stderr: wrong.stderr });
+    expect(wrong).toMatchObject({ code: 3, stderr: 'error: invalid email or password\n' });
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'session.login-failed' AND entity_id = $1`, [user.id]);
+    expect(n).toBe(1);
+  });
+
+  it('should audit the right password of a deactivated account as a failed login', async () => {
+    const user = await loggedInSales('gone-away@epic.events');
+    expect((await manager.run(['employee', 'deactivate', String(user.id)])).code).toBe(0);
+    const refused = await loginWith(user.email, FACTORY_PASSWORD);
+    expect(refused).toMatchObject({ code: 3, stderr: expect.stringMatching(/this account is deactivated/) });
+    const entries = await db.query<{ changes: { reason: { after: string } } }>(`SELECT changes FROM audit_log WHERE action = 'session.login-failed' AND entity_id = $1`, [user.id]);
+    expect(entries.map((e) => e.changes.reason.after)).toEqual(['deactivated']);
+  });
+});
+
 describe('password normalisation', () => {
   const nfc = 'Crème-brûlée-à-Noël-2026';
   const nfd = nfc.normalize('NFD');

@@ -1,4 +1,10 @@
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { Client } from 'pg';
+import { translateDatabaseError } from '../../src/database/database-errors';
+import { TENANT_USER_ROLE } from '../../src/database/roles-sql';
+import { LAST_MANAGER_SQLSTATE } from '../../src/database/tenant-scope';
+import { LAST_MANAGER_HINT, lastManagerMessage } from '../../src/domain/roles';
+import { CliError, exitCodeFor, httpStatusFor } from '../../src/errors/cli-error';
+import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * Every invariant the migration states, checked by writing a bad row with raw SQL: the database
@@ -502,5 +508,173 @@ describe('audit trail', () => {
     expect(error.message).toContain(`audit_log is append-only: ${operation} is not allowed`);
     const [row] = await db.query<{ action: string }>('SELECT action FROM audit_log WHERE id = $1', [entry]);
     expect(row).toEqual({ action: 'create' });
+  });
+});
+
+/**
+ * A tenant that has employees keeps an active manager (migration LastActiveManager): the
+ * employees' triggers refuse, with SQLSTATE ET003 and the employee service's sentence, a write
+ * that goes around the service. Each case in a tenant of its own, its rows written with their
+ * tenant_id by the superuser (whose statements row security does not hold); the tenant role's own
+ * statements and the parallel ones need connections of their own: server only.
+ */
+describe('the last active manager of a tenant', () => {
+  let tenants = 0;
+
+  async function newTenant(): Promise<number> {
+    const [{ id }] = await db.query<{ id: number }>(`INSERT INTO tenants (slug, name, plan, status) VALUES ($1, 'Managed', 'ENTERPRISE', 'ACTIVE') RETURNING id::int AS id`, [
+      `managers-${process.pid}-${++tenants}`,
+    ]);
+    return id;
+  }
+
+  /** Employees of `tenant`, one per role given; their ids in that order. */
+  async function staff(tenant: number, roles: string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const role of roles) ids.push(await insert('employees', employeeRow({ tenant_id: tenant, role })));
+    return ids;
+  }
+
+  /** The tenant's employees as `id role active|inactive`, for a before/after comparison. */
+  async function roster(tenant: number): Promise<string[]> {
+    const rows = await db.query<{ line: string }>(`SELECT concat_ws(' ', id, role, CASE WHEN is_active THEN 'active' ELSE 'inactive' END) AS line FROM employees WHERE tenant_id = $1 ORDER BY id`, [tenant]);
+    return rows.map((r) => r.line);
+  }
+
+  it.each([
+    ['deactivated', (id: number) => db.query('UPDATE employees SET is_active = false WHERE id = $1', [id])],
+    ['moved out of MANAGEMENT', (id: number) => db.query(`UPDATE employees SET role = 'SALES' WHERE id = $1`, [id])],
+    ['deleted', (id: number) => db.query('DELETE FROM employees WHERE id = $1', [id])],
+  ] as const)('should refuse with ET003 and the service\'s sentence when the last active manager is %s by raw SQL, and change nothing', async (removal, write) => {
+    const tenant = await newTenant();
+    const [last] = await staff(tenant, ['MANAGEMENT', 'SALES']);
+    const before = await roster(tenant);
+    const error = (await refusal(() => write(last))) as DatabaseErrorShape & { hint?: string };
+    expect(error.code).toBe(LAST_MANAGER_SQLSTATE);
+    expect(error.message).toBe(lastManagerMessage(last, removal));
+    expect(error.hint).toBe(LAST_MANAGER_HINT);
+    expect(await roster(tenant)).toEqual(before);
+  });
+
+  it('should be translated to the conflict the service raises: exit 6, HTTP 409, its sentence and hint', async () => {
+    const tenant = await newTenant();
+    const [last] = await staff(tenant, ['MANAGEMENT']);
+    const translated = translateDatabaseError(await refusal(() => db.query('UPDATE employees SET is_active = false WHERE id = $1', [last])), db.url);
+    expect(translated).toBeInstanceOf(CliError);
+    const error = translated as CliError;
+    expect({ code: error.code, message: error.message, hint: error.hint }).toEqual({ code: 'conflict', message: lastManagerMessage(last, 'deactivated'), hint: LAST_MANAGER_HINT });
+    expect([exitCodeFor(error.code), httpStatusFor(error.code)]).toEqual([6, 409]);
+  });
+
+  it('should accept the removal of a manager while another stays, and a swap of managers in one statement', async () => {
+    const tenant = await newTenant();
+    const [a, b, c] = await staff(tenant, ['MANAGEMENT', 'MANAGEMENT', 'SALES']);
+    await db.query('UPDATE employees SET is_active = false WHERE id = $1', [a]);
+    // The row triggers run once the statement is done: they see the new manager as well.
+    await db.query(`UPDATE employees SET role = CASE id WHEN $1::int THEN 'SALES' ELSE 'MANAGEMENT' END WHERE id IN ($1, $2)`, [b, c]);
+    expect(await roster(tenant)).toEqual([`${a} MANAGEMENT inactive`, `${b} SALES active`, `${c} MANAGEMENT active`]);
+    await expect(db.query('DELETE FROM employees WHERE id = $1', [b])).resolves.toBeDefined();
+  });
+
+  it('should refuse a statement that removes every manager at once, and leave a tenant that never had an active one alone', async () => {
+    const tenant = await newTenant();
+    const [a, b, sales] = await staff(tenant, ['MANAGEMENT', 'MANAGEMENT', 'SALES']);
+    const error = await refusal(() => db.query(`UPDATE employees SET is_active = false WHERE tenant_id = $1 AND role = 'MANAGEMENT'`, [tenant]));
+    expect(error.code).toBe(LAST_MANAGER_SQLSTATE);
+    expect(await roster(tenant)).toEqual([`${a} MANAGEMENT active`, `${b} MANAGEMENT active`, `${sales} SALES active`]);
+    // The file's own tenant has no manager: its employees change as they please (the cases above).
+    const other = await newTenant();
+    const [lone] = await staff(other, ['SALES']);
+    await expect(db.query('UPDATE employees SET is_active = false WHERE id = $1', [lone])).resolves.toBeDefined();
+  });
+
+  it('should let a whole tenant be emptied of its employees in one statement, then cancelled', async () => {
+    const tenant = await newTenant();
+    await staff(tenant, ['MANAGEMENT', 'MANAGEMENT', 'SALES', 'SUPPORT']);
+    await db.query('DELETE FROM employees WHERE tenant_id = $1', [tenant]);
+    expect(await roster(tenant)).toEqual([]);
+    await db.query(`UPDATE tenants SET status = 'CANCELLED' WHERE id = $1`, [tenant]);
+    const [usage] = await db.query<{ active_employees: number }>('SELECT active_employees FROM tenant_usage WHERE tenant_id = $1', [tenant]);
+    expect(usage).toEqual({ active_employees: 0 });
+  });
+
+  it("should count the changed row's tenant, not the session's, when a superuser's statement set another tenant", async () => {
+    const tenant = await newTenant();
+    const [last] = await staff(tenant, ['MANAGEMENT', 'SALES']);
+    // The superuser's session is in the tenant `default` (DEFAULT_TENANT_ID), which has no manager of this tenant.
+    const [{ setting }] = await db.query<{ setting: string }>(`SELECT current_setting('app.tenant_id') AS setting`);
+    expect(Number(setting)).toBe(DEFAULT_TENANT_ID);
+    expect((await refusal(() => db.query('DELETE FROM employees WHERE id = $1', [last]))).code).toBe(LAST_MANAGER_SQLSTATE);
+  });
+
+  (serverUrl() ? describe : describe.skip)('as the tenant role, on connections of their own', () => {
+    const connections: Client[] = [];
+
+    /** A connection as the role the application runs as (held to row security), with no tenant set for the session. */
+    async function tenantRoleConnection(): Promise<Client> {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      await client.query(`SET ROLE ${TENANT_USER_ROLE}`);
+      connections.push(client);
+      return client;
+    }
+
+    /** A transaction of `tenant` at `isolation`, its tenant set for the transaction only (as behind a transaction pooler). */
+    async function begin(client: Client, tenant: number, isolation = 'READ COMMITTED'): Promise<void> {
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(tenant)]);
+    }
+
+    /** Resolves once the backend of `client` waits for a lock. */
+    async function blocked(pid: number): Promise<void> {
+      for (;;) {
+        const [row] = await db.query<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`, [pid]);
+        if (row?.waiting) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    afterAll(async () => {
+      await Promise.all(connections.map((client) => client.end()));
+    });
+
+    it('should refuse a direct UPDATE of the last manager by the tenant role with ET003, and accept it while another manager stays', async () => {
+      const tenant = await newTenant();
+      const [a, b] = await staff(tenant, ['MANAGEMENT', 'MANAGEMENT']);
+      const app = await tenantRoleConnection();
+      await begin(app, tenant);
+      await app.query('UPDATE employees SET is_active = false WHERE id = $1', [a]);
+      const error = await refusal(() => app.query(`UPDATE employees SET role = 'SUPPORT' WHERE id = $1`, [b]));
+      await app.query('ROLLBACK');
+      expect({ code: error.code, message: error.message }).toEqual({ code: LAST_MANAGER_SQLSTATE, message: lastManagerMessage(b, 'moved out of MANAGEMENT') });
+      expect(await roster(tenant)).toEqual([`${a} MANAGEMENT active`, `${b} MANAGEMENT active`]);
+    });
+
+    it.each([
+      ['READ COMMITTED', LAST_MANAGER_SQLSTATE],
+      ['REPEATABLE READ', '40001'],
+    ])('should leave one manager when the last two are deactivated in parallel at %s: the second waits, then is refused (%s)', async (isolation, refused) => {
+      const tenant = await newTenant();
+      const [a, b] = await staff(tenant, ['MANAGEMENT', 'MANAGEMENT', 'SALES']);
+      const [first, second] = [await tenantRoleConnection(), await tenantRoleConnection()];
+      await begin(first, tenant, isolation);
+      await begin(second, tenant, isolation);
+      // Both transactions have their snapshot before either writes (REPEATABLE READ takes it at the first statement).
+      await first.query('SELECT count(*) FROM employees');
+      await second.query('SELECT count(*) FROM employees');
+      await first.query('UPDATE employees SET is_active = false WHERE id = $1', [a]);
+      const [{ pid }] = (await second.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      const secondWrite = second.query('UPDATE employees SET is_active = false WHERE id = $1', [b]).then(
+        () => undefined,
+        (error: DatabaseErrorShape) => error,
+      );
+      await blocked(pid);
+      await first.query('COMMIT');
+      const error = await secondWrite;
+      await second.query('ROLLBACK');
+      expect(error?.code).toBe(refused);
+      const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1 AND role = 'MANAGEMENT' AND is_active`, [tenant]);
+      expect(n).toBe(1);
+    });
   });
 });

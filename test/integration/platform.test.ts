@@ -379,11 +379,14 @@ interface CreatedJson {
       for (const { result } of results.filter((r) => r.fn !== 'tenant_counts()')) {
         expect(result).toBe('TABLE(id bigint, slug text, name character varying, plan character varying, status character varying, trial_ends_at timestamp with time zone, created_at timestamp with time zone, suspended_at timestamp with time zone, cancelled_at timestamp with time zone)');
       }
-      // Their owner has no right on employees at all: the counts come from the usage counters.
-      const [rights] = await db.query<{ email: boolean; tenant: boolean }>(
-        `SELECT has_column_privilege('epicevents_tenant_directory', 'employees', 'email', 'SELECT') AS email, has_column_privilege('epicevents_tenant_directory', 'employees', 'tenant_id', 'SELECT') AS tenant`,
+      // Their owner reads no column of employees that names or reaches a person: the counts come from
+      // the usage counters; the last-manager trigger (migration LastActiveManager) reads a tenant's
+      // roles and whether each is active, and nothing else.
+      const rights = await db.query<{ column_name: string; granted: boolean }>(
+        `SELECT column_name, has_column_privilege('epicevents_tenant_directory', 'employees', column_name, 'SELECT') AS granted
+           FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'employees' ORDER BY column_name`,
       );
-      expect(rights).toEqual({ email: false, tenant: false });
+      expect(rights.filter((r) => r.granted).map((r) => r.column_name)).toEqual(['is_active', 'role', 'tenant_id']);
     });
 
     it('should end the platform login on the server at logout: its token is refused, and the commands need a login again (exit 3)', async () => {

@@ -7,6 +7,7 @@ import { type RaceReport, writeReliabilityReport } from '../support/reliability-
 import { holdRowLock, waitForBlocked, watchRuns } from '../support/row-locks';
 import { type AddedServer, cliMode, createEmptyTestDatabase, createTestDatabase, emptyEmbeddedFolder, serverUrl, superuserClient, type TestDatabase } from '../support/test-database';
 import { initManager, login, TEST_PASSWORD, type TestUser, userFor } from '../support/users';
+import { LAST_MANAGER_HINT, lastManagerMessage } from '../../src/domain/roles';
 
 /**
  * Races through the real binary, on a server, each run several rounds. Every contender is a
@@ -490,6 +491,59 @@ directOnly('races on the embedded engine', () => {
   );
 });
 
+onServer('the last active manager, deactivated while another manager leaves', () => {
+  let raceDb: TestDatabase;
+
+  afterAll(async () => raceDb?.close());
+
+  it(
+    'should refuse (exit 6, one line, nothing changed) `employee deactivate` of the other manager when the caller\'s own deactivation commits while it waits',
+    async () => {
+      raceDb = await createTestDatabase();
+      await initManager(raceDb);
+      const rounds = 3;
+      const violations: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        // Two active managers only: the caller and the one it deactivates.
+        const caller = await insertEmployee(raceDb, { role: 'MANAGEMENT', email: `caller${round}@epic.events` });
+        const other = await insertEmployee(raceDb, { role: 'MANAGEMENT', email: `other${round}@epic.events` });
+        await raceDb.query(`UPDATE employees SET is_active = false WHERE role = 'MANAGEMENT' AND id NOT IN ($1, $2)`, [caller.id, other.id]);
+        const callerUser = userFor(raceDb, caller.email);
+        await login(callerUser, FACTORY_PASSWORD);
+        // Another connection deactivates the caller (allowed: \`other\` stays) and holds its row until the command waits for it.
+        const gate = superuserClient(raceDb.url);
+        await gate.connect();
+        await gate.query('BEGIN');
+        await gate.query('UPDATE employees SET is_active = false WHERE id = $1', [caller.id]);
+        const pending = callerUser.run(['employee', 'deactivate', String(other.id)], { timeoutMs: 90_000 });
+        try {
+          await waitForBlocked(raceDb.url!, 1, 60_000, watchRuns([pending]));
+          await gate.query('COMMIT');
+        } finally {
+          await gate.end();
+        }
+        const result = await pending;
+        const [row] = await raceDb.query<{ active: number }>(`SELECT count(*)::int AS active FROM employees WHERE role = 'MANAGEMENT' AND is_active`);
+        const [still] = await raceDb.query<{ is_active: boolean }>('SELECT is_active FROM employees WHERE id = $1', [other.id]);
+        const audit = await raceDb.query(`SELECT 1 FROM audit_log WHERE action = 'employee.deactivate' AND entity_id = $1`, [other.id]);
+        const expected = `error: ${lastManagerMessage(other.id, 'deactivated')} (${LAST_MANAGER_HINT})`;
+        const problems = [
+          (result.code !== 6 || result.stderr.trimEnd() !== expected || result.stdout !== '') && `exit ${result.code}: ${result.stderr.trim()}`,
+          !noStackTrace([result]) && 'a stack trace',
+          (!still.is_active || row.active !== 1) && `${row.active} active managers, the other one ${still.is_active ? 'active' : 'deactivated'}`,
+          audit.length > 0 && `${audit.length} audit entries of the deactivation`,
+        ].filter(Boolean);
+        if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
+        // The next round starts with a manager of its own: this one stays the tenant's.
+        await raceDb.query('UPDATE employees SET is_active = true WHERE id = $1', [caller.id]);
+      }
+      record('employee deactivate of the last other manager, the caller deactivated meanwhile', rounds, 2, 'exit 6, one manager left, nothing written', violations);
+      expect(violations).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
+});
+
 onServer('races on a server: scheduling conflicts', () => {
   let scheduleDb: TestDatabase;
   let first: TestUser;
@@ -598,6 +652,11 @@ onServer('lockout under parallel logins', () => {
           env: loginEnv(checking),
           stdin: `${FACTORY_PASSWORD}\n`,
         });
+        const [audited] = await lockoutDb.query<{ failed: number; lockouts: number }>(
+          `SELECT count(*) FILTER (WHERE action = 'session.login-failed')::int AS failed, count(*) FILTER (WHERE action = 'session.lockout')::int AS lockouts
+             FROM audit_log WHERE entity_type = 'employee' AND entity_id = $1`,
+          [target.id],
+        );
         // The lock over (moved into the past), the right password works again.
         await lockoutDb.query("UPDATE employees SET locked_until = now() - interval '1 second' WHERE id = $1", [target.id]);
         const afterLock = await runCli(['login', '--email', target.email, '--password-stdin'], {
@@ -613,6 +672,8 @@ onServer('lockout under parallel logins', () => {
           row.failed_login_count < 5 && `failed_login_count ${row.failed_login_count} after ${contenders} failures`,
           (right.code !== 3 || !/locked for \d+ more minute/.test(right.stderr)) && `the right password got exit ${right.code}: ${right.stderr.trim()}`,
           !noStackTrace([...results, right]) && 'stack trace',
+          // Every failed attempt is in the audit trail (the right password's while locked too), and one lockout.
+          JSON.stringify(audited) !== JSON.stringify({ failed: contenders + 1, lockouts: 1 }) && `audit entries ${JSON.stringify(audited)}`,
         ].filter(Boolean);
         if (problems.length > 0) violations.push(`round ${round}: ${problems.join('; ')}`);
       }

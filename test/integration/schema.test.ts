@@ -51,6 +51,12 @@ async function schemaSnapshot(): Promise<string[]> {
     SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
     UNION ALL
     SELECT 'function ' || proname || ' ' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' to ' || array_to_string(roles, ',') || ' using ' || coalesce(qual, '')
+      FROM pg_policies WHERE schemaname = 'public'
+    UNION ALL
+    SELECT 'column grant ' || table_name || '.' || column_name || ' ' || privilege_type || ' to ' || grantee
+      FROM information_schema.column_privileges WHERE table_schema = 'public' AND grantee = 'epicevents_tenant_directory'
     ORDER BY 1`);
   return rows.map((r) => r.line);
 }
@@ -92,6 +98,34 @@ describe('migrations through the CLI', () => {
     expect(await tables()).toEqual([...TABLES, ...TENANT_TABLES.map((t) => t.table), ...LIMITS_TABLES.map((t) => t.table), ...PLATFORM_TABLES.map((t) => t.table), 'migrations'].sort());
     migrated = await schemaSnapshot();
     expect(migrated.length).toBeGreaterThan(100);
+  });
+
+  it('should take back exactly what the two newest migrations made when they alone are reverted, and make it again the same', async () => {
+    const shape = (line: string) => line.replace(/^(trigger CREATE TRIGGER \S+|function \S+|policy \S+ \S+|column grant \S+ SELECT).*$/, '$1');
+    // SignedContractByTenant: the signed-contract check's body, and nothing else, goes back to what it was.
+    const revertLookup = await cli(['db', 'revert', '--json']);
+    expect(revertLookup.json()).toEqual({ reverted: 'SignedContractByTenant1796400000000', droppedTables: [] });
+    const previousLookup = await schemaSnapshot();
+    expect(previousLookup.filter((line) => !migrated.includes(line)).map(shape)).toEqual(['function events_need_signed_contract']);
+    expect(migrated.filter((line) => !previousLookup.includes(line)).map(shape)).toEqual(['function events_need_signed_contract']);
+
+    const revert = await cli(['db', 'revert', '--json']);
+    expect(revert.json()).toEqual({ reverted: 'LastActiveManager1796300000000', droppedTables: [] });
+    const reverted = await schemaSnapshot();
+    expect(reverted.filter((line) => !previousLookup.includes(line))).toEqual([]);
+    // LastActiveManager: its triggers and their function, the policy and the three columns its owner reads.
+    const gone = previousLookup.filter((line) => !reverted.includes(line)).map(shape);
+    expect(gone).toEqual([
+      'column grant employees.is_active SELECT',
+      'column grant employees.role SELECT',
+      'column grant employees.tenant_id SELECT',
+      'function keep_an_active_manager',
+      'policy employees employees_managers',
+      'trigger CREATE TRIGGER employees_keep_a_manager_delete',
+      'trigger CREATE TRIGGER employees_keep_a_manager_update',
+    ]);
+    expect((await cli(['db', 'migrate'])).code).toBe(0);
+    expect(await schemaSnapshot()).toEqual(migrated);
   });
 
   it('should leave an empty schema, bookkeeping table included, when the migrations are reverted one by one', async () => {

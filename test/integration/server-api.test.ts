@@ -6,7 +6,7 @@ import { signToken } from '../../src/auth/tokens';
 import { TEST_JWT_SECRET } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
 /**
  * The API through a real `epicevents serve` process on a real PostgreSQL: raw HTTP, so every
@@ -206,6 +206,17 @@ interface SessionBody {
       // Even the right password is refused while the lock lasts.
       const locked = expectProblem(await post('/v1/auth/login', { email: 'locked@epic.events', password: FACTORY_PASSWORD }), 401, 'unauthenticated');
       expect(locked.detail).toMatch(/the account is locked for 15 more minutes/);
+      // Each failure is audited in the account's tenant, by nobody (no one was logged in), and the lockout once.
+      const audit = await db.query<{ tenant_id: string; action: string; actor_id: number | null; reason: string | null }>(
+        `SELECT tenant_id, action, actor_id, changes -> 'reason' ->> 'after' AS reason FROM audit_log WHERE entity_type = 'employee' AND entity_id = $1 ORDER BY id`,
+        [employee.id],
+      );
+      const entry = (action: string, reason: string | null) => ({ tenant_id: String(DEFAULT_TENANT_ID), action, actor_id: null, reason });
+      expect(audit).toEqual([
+        ...Array.from({ length: 5 }, () => entry('session.login-failed', 'wrong password')),
+        entry('session.lockout', null),
+        entry('session.login-failed', 'locked'),
+      ]);
     });
   });
 

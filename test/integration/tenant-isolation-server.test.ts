@@ -183,6 +183,8 @@ describe.each(isolationDeployments('epicevents_tenants'))('two tenants on one se
   });
 
   it('should refuse a login to the wrong tenant, or to none that exists, exactly as a wrong password', async () => {
+    const auditOfA = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1`, [DEFAULT_TENANT_ID]))[0].n;
+    const beforeInA = await auditOfA();
     const wrongPassword = await login('ada@a.example', B_SLUG, 'not-the-password-123');
     await insertEmployee(db, { email: 'only-in-a@a.example' });
     for (const response of [wrongPassword, await login('only-in-a@a.example', B_SLUG), await login('ada@a.example', 'no-such-company')]) {
@@ -192,6 +194,22 @@ describe.each(isolationDeployments('epicevents_tenants'))('two tenants on one se
         detail: wrongPassword.json().detail,
       });
     }
+    // The wrong password is audited in B, about B's account, by nobody; the email unknown in B and the unknown tenant leave nothing.
+    const inB = await db.query(`SELECT entity_id, actor_id, action, changes -> 'reason' ->> 'after' AS reason FROM audit_log WHERE tenant_id = $1 AND action IN ('session.login-failed', 'session.lockout')`, [b.tenant]);
+    expect(inB).toEqual([{ entity_id: b.manager, actor_id: null, action: 'session.login-failed', reason: 'wrong password' }]);
+    expect(await auditOfA()).toBe(beforeInA);
+  });
+
+  it("should deactivate one of B's two managers through the API, the last-manager trigger running as the tenant role", async () => {
+    const { id: second } = await inB<{ id: number }>(
+      `INSERT INTO employees (first_name, last_name, email, role, password_hash) VALUES ('Second', 'Acme', 'second@b.example', 'MANAGEMENT', $1) RETURNING id`,
+      [FACTORY_PASSWORD_HASH],
+    );
+    const token = await tokenOf('ada@a.example', B_SLUG);
+    const deactivated = await request('POST', `/v1/employees/${second}/deactivate`, { token });
+    expect({ status: deactivated.status, isActive: deactivated.json<{ employee: { isActive: boolean } }>().employee.isActive }).toEqual({ status: 200, isActive: false });
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1 AND role = 'MANAGEMENT' AND is_active`, [b.tenant]);
+    expect(n).toBe(1);
   });
 
   it('should keep the CLI in tenant B after `login --tenant`, where A\'s records are not found (exit 5)', async () => {

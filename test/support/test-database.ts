@@ -190,8 +190,8 @@ function embeddedDatabase(fill: (dataDir: string) => void): TestDatabase {
         // TypeORM wraps PGlite's error: the tests read PostgreSQL's fields on it, as pg gives them.
         const cause = (error as { driverError?: Record<string, unknown> }).driverError;
         if (!cause) throw error;
-        const { message, code, constraint, detail, table, column } = cause;
-        throw Object.assign(new Error(String(message)), { code, constraint, detail, table, column });
+        const { message, code, constraint, detail, hint, table, column } = cause;
+        throw Object.assign(new Error(String(message)), { code, constraint, detail, hint, table, column });
       }
     },
     close: async () => {
