@@ -1,7 +1,9 @@
 import { type EntityManager } from 'typeorm';
 import { isTenantSlug } from '../domain/tenancy';
 import { TENANT_USER_ROLE } from './roles-sql';
+import { prepared } from './prepared-statements';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
+import { type StartQuery, type StartRow } from './start-query';
 
 /**
  * How a database session is held to one tenant (docs/tenancy.md). Every tenant table admits only
@@ -58,6 +60,22 @@ export const UNSCOPE_SQL = ['RESET ROLE', 'RESET app.tenant_id'];
 export async function setTransactionTenant(manager: EntityManager, tenantId: number): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('setTransactionTenant needs the manager of an open transaction');
   await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(tenantId)]);
+}
+
+/**
+ * `setTransactionTenant` and the reads of `start` (a server request's caller re-read) in one
+ * statement, one round trip. The tenant is set by the FROM item; the columns are scalar
+ * subqueries, which PostgreSQL evaluates when it projects the row of that FROM item, so after the
+ * setting. Were that order ever different, they would read with no tenant set, where row security
+ * shows no row (the caller not found: 401), never another tenant's. With `prepare`, the text runs
+ * as a prepared statement (it must then be one of a few constant texts: `start` built the same way).
+ */
+export async function setTransactionTenantReading(manager: EntityManager, tenantId: number, start: StartQuery, { prepare }: { prepare: boolean }): Promise<StartRow> {
+  if (!manager.queryRunner?.isTransactionActive) throw new Error('setTransactionTenantReading needs the manager of an open transaction');
+  const params = [...start.params, String(tenantId)];
+  const sql = `SELECT ${start.selectList} FROM (SELECT set_config('app.tenant_id', $${params.length}, true)) AS tenant_set`;
+  const [row] = await manager.query(prepare ? prepared(sql) : sql, params);
+  return row as StartRow;
 }
 
 /**
