@@ -67,14 +67,15 @@ export async function setTransactionTenant(manager: EntityManager, tenantId: num
  * statement, one round trip. The tenant is set by the FROM item; the columns are scalar
  * subqueries, which PostgreSQL evaluates when it projects the row of that FROM item, so after the
  * setting. Were that order ever different, they would read with no tenant set, where row security
- * shows no row (the caller not found: 401), never another tenant's. With `prepare`, the text runs
- * as a prepared statement (it must then be one of a few constant texts: `start` built the same way).
+ * shows no row (the caller not found: 401), never another tenant's. It runs as a prepared statement
+ * (parsed and planned once per server connection), so `start` must be built the same way each time:
+ * the same columns, so the same text.
  */
-export async function setTransactionTenantReading(manager: EntityManager, tenantId: number, start: StartQuery, { prepare }: { prepare: boolean }): Promise<StartRow> {
+export async function setTransactionTenantReading(manager: EntityManager, tenantId: number, start: StartQuery): Promise<StartRow> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('setTransactionTenantReading needs the manager of an open transaction');
   const params = [...start.params, String(tenantId)];
   const sql = `SELECT ${start.selectList} FROM (SELECT set_config('app.tenant_id', $${params.length}, true)) AS tenant_set`;
-  const [row] = await manager.query(prepare ? prepared(sql) : sql, params);
+  const [row] = await manager.query(prepared(sql), params);
   return row as StartRow;
 }
 
