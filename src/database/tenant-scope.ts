@@ -3,7 +3,7 @@ import { isTenantSlug } from '../domain/tenancy';
 import { TENANT_USER_ROLE } from './roles-sql';
 import { prepared } from './prepared-statements';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
-import { type StartQuery, type StartRow } from './start-query';
+import { type StartQuery } from './start-query';
 
 /**
  * How a database session is held to one tenant (docs/tenancy.md). Every tenant table admits only
@@ -63,20 +63,18 @@ export async function setTransactionTenant(manager: EntityManager, tenantId: num
 }
 
 /**
- * `setTransactionTenant` and the reads of `start` (a server request's caller re-read) in one
- * statement, one round trip. The tenant is set by the FROM item; the columns are scalar
- * subqueries, which PostgreSQL evaluates when it projects the row of that FROM item, so after the
- * setting. Were that order ever different, they would read with no tenant set, where row security
- * shows no row (the caller not found: 401), never another tenant's. It runs as a prepared statement
- * (parsed and planned once per server connection), so `start` must be built the same way each time:
- * the same columns, so the same text.
+ * `setTransactionTenant` and the reads of `start` (a server request's caller re-read) as one
+ * statement, the first of a transaction (`Database.transactionStartingWith`, which sends it with
+ * the statement that opens the transaction: one round trip for all three). The tenant is set by
+ * the FROM item; the columns are scalar subqueries, which PostgreSQL evaluates when it projects
+ * the row of that FROM item, so after the setting. Were that order ever different, they would read
+ * with no tenant set, where row security shows no row (the caller not found: 401), never another
+ * tenant's. The text is marked to run as a prepared statement (parsed and planned once per server
+ * connection), so `start` must be built the same way each time: the same columns, the same text.
  */
-export async function setTransactionTenantReading(manager: EntityManager, tenantId: number, start: StartQuery): Promise<StartRow> {
-  if (!manager.queryRunner?.isTransactionActive) throw new Error('setTransactionTenantReading needs the manager of an open transaction');
+export function tenantStart(tenantId: number, start: StartQuery): { sql: string; params: unknown[] } {
   const params = [...start.params, String(tenantId)];
-  const sql = `SELECT ${start.selectList} FROM (SELECT set_config('app.tenant_id', $${params.length}, true)) AS tenant_set`;
-  const [row] = await manager.query(prepared(sql), params);
-  return row as StartRow;
+  return { sql: prepared(`SELECT ${start.selectList} FROM (SELECT set_config('app.tenant_id', $${params.length}, true)) AS tenant_set`), params };
 }
 
 /**

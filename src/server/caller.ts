@@ -1,5 +1,4 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { type EntityManager } from 'typeorm';
 import { type Actor, assertTenantInService } from '../auth/actor';
 import { assertNoPasswordChangeDue, callerFromRow, withCaller } from '../auth/current-actor';
 import { type PlatformOperator, platformCaller } from '../auth/platform-session.service';
@@ -7,8 +6,8 @@ import { ExpiredTokenError, type TokenClaims, verifyPlatformToken, verifyToken }
 import { unauthenticated } from '../errors/cli-error';
 import { notifyUpcomingEvents } from '../services/notification.service';
 import { type IsolationLevel, joinTransaction, type SqlRunner } from '../database/sql-runner';
-import { StartQuery } from '../database/start-query';
-import { setTransactionTenant, setTransactionTenantReading } from '../database/tenant-scope';
+import { StartQuery, type StartRow } from '../database/start-query';
+import { inTenant, tenantStart } from '../database/tenant-scope';
 import { type RequestDatabase } from './request-database';
 import { assertTenantHeader } from './tenant-header';
 
@@ -94,41 +93,51 @@ export function installBearerAuthentication(app: FastifyInstance, database: Requ
     const remindersDue = Date.now() - (remindersPostedAt.get(claims.tid) ?? 0) >= REMINDER_INTERVAL_MS;
     if (config.callerInTransaction && !remindersDue) return;
     if (remindersDue) remindersPostedAt.set(claims.tid, Date.now());
-    await database.use((db) => db.transaction((manager) => admitCaller(request, manager, { remindersDue })));
+    await database.use((db) =>
+      db.transactionStartingWith(callerStart(request), async (manager, [row]) => {
+        admitCaller(request, row);
+        // A statement of its own, not a column of the re-read: planned together, the look for the
+        // reminders due got a nested loop over every reminder per event (4 s at a million events,
+        // the reminders' statistics out of date), where alone it gets a hash anti join (5 ms).
+        if (remindersDue) await notifyUpcomingEvents(joinTransaction(manager));
+      }),
+    );
   });
 }
 
 /**
- * Re-reads the caller of `request` as the first statement of the transaction `manager` belongs
- * to, which it also sets to the token's tenant (one round trip), and refuses them when they may
- * not be served by this route: account gone or deactivated, login ended (401), tenant out of
- * service, password to change (403/401). With `remindersDue`, the reminders now due are written
- * once the caller is admitted, in the same transaction. A refusal throws: the transaction rolls
- * back, having set nothing that outlives it.
+ * The first statement of a transaction that re-reads the caller of `request`: it sets the token's
+ * tenant and re-reads the employee, their login and the tenant's standing (the CLI's `withCaller`).
+ * In the token's tenant, never one the request names: the employee is visible only there.
  */
-async function admitCaller(request: FastifyRequest, manager: EntityManager, { remindersDue }: { remindersDue: boolean }): Promise<Caller> {
+function callerStart(request: FastifyRequest): { sql: string; params: unknown[] } {
+  const claims = claimsOf(request);
+  return tenantStart(claims.tid, withCaller(new StartQuery(), claims));
+}
+
+/**
+ * Admits the caller `callerStart` read, or refuses them when they may not be served by this route:
+ * account gone or deactivated, login ended (401), tenant out of service, password to change
+ * (403/401). A refusal throws inside the transaction, which rolls back having set nothing that
+ * outlives it.
+ */
+function admitCaller(request: FastifyRequest, row: StartRow | undefined): Caller {
   const claims = claimsOf(request);
   const config = request.routeOptions.config;
-  // In the token's tenant, never one the request names: the employee is visible only there.
-  const row = await setTransactionTenantReading(manager, claims.tid, withCaller(new StartQuery(), claims));
-  const actor = callerFromRow(row);
+  const actor = callerFromRow(row ?? {});
   request.actorId = actor.id;
   // The tenant first: a password change is refused too while the tenant is out of service.
   if (!config.allowTenantOutOfService) assertTenantInService(actor);
   if (!config.allowPendingPasswordChange) assertNoPasswordChangeDue(actor);
-  // A statement of its own, not a column of the one above: planned together, the look for the
-  // reminders due got a nested loop over every reminder per event (4 s at a million events, the
-  // reminders' statistics out of date), where alone it gets a hash anti join (5 ms).
-  if (remindersDue) await notifyUpcomingEvents(joinTransaction(manager));
   request.caller = { actor, tenantId: claims.tid, familyId: claims.sid, accessExpiresAt: new Date(claims.exp * 1000) };
   return request.caller;
 }
 
 /**
  * Runs the work of a `callerInTransaction` route in the request's one transaction, in the token's
- * tenant. Its first statement sets the tenant and re-reads the caller (`admitCaller`; only the
- * tenant when the hook read the caller already), so a refused caller is refused before `work`
- * runs anything, and nothing of the refusal outlives the transaction.
+ * tenant. Its first statement, sent with `START TRANSACTION`, sets the tenant and re-reads the
+ * caller (only sets the tenant when the hook read the caller already), so a refused caller is
+ * refused before `work` runs anything, and nothing of the refusal outlives the transaction.
  */
 export function inRequestTransaction<T>(
   request: FastifyRequest,
@@ -137,14 +146,10 @@ export function inRequestTransaction<T>(
   isolation?: IsolationLevel,
 ): Promise<T> {
   if (!request.routeOptions.config.callerInTransaction) throw new Error(`route ${request.routeOptions.url} does not declare callerInTransaction`);
-  const claims = claimsOf(request);
+  const known = request.caller;
+  if (known) return database.use((db) => inTenant(db, known.tenantId).transaction((manager) => work(joinTransaction(manager), known), isolation));
   return database.use((db) =>
-    db.transaction(async (manager) => {
-      let caller = request.caller;
-      if (caller) await setTransactionTenant(manager, claims.tid);
-      else caller = await admitCaller(request, manager, { remindersDue: false });
-      return work(joinTransaction(manager), caller);
-    }, isolation),
+    db.transactionStartingWith(callerStart(request), (manager, [row]) => work(joinTransaction(manager), admitCaller(request, row)), isolation),
   );
 }
 
