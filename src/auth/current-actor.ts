@@ -1,6 +1,5 @@
 import { type EntityManager } from 'typeorm';
 import { type SqlRunner } from '../database/sql-runner';
-import { prepared } from '../database/prepared-statements';
 import type { StartQuery, StartRow } from '../database/start-query';
 import { forbidden, unauthenticated } from '../errors/cli-error';
 import { type Actor, type ActorRow, toActor } from './actor';
@@ -35,21 +34,6 @@ function callerSql(employeeId: string, familyId: string, tenant: boolean): strin
            WHERE e.id = ${employeeId}`;
 }
 
-// The server's bearer hook runs this at every request, always on the current schema: prepared once per connection.
-const CALLER_SQL = prepared(callerSql('$1', '$2', true));
-
-/**
- * The caller behind a verified access token, as the database says now: the employee re-read (so a
- * deactivation or a role change counts at once, whatever the token says), the login checked
- * against server-side revocation and the tenant's standing read, in one query; exit 3 (HTTP 401)
- * otherwise. The CLI (`authenticate`, where the re-read rides with the schema check) and the
- * server's bearer hook both resolve their caller here.
- */
-export async function callerFromClaims(db: Pick<SqlRunner, 'query'>, claims: TokenClaims): Promise<Actor> {
-  const rows: SessionRow[] = await db.query(CALLER_SQL, [Number(claims.sub), claims.sid]);
-  return checkedCaller(rows[0]);
-}
-
 /** Whether the schema has the tenant's standing to read with the caller (the plans' limits migration). */
 export async function schemaHasTenantStanding(db: Pick<SqlRunner, 'query'>): Promise<boolean> {
   const [row] = await db.query<{ present: boolean }>(`SELECT to_regprocedure('public.current_tenant_standing()') IS NOT NULL AS present`);
@@ -58,7 +42,9 @@ export async function schemaHasTenantStanding(db: Pick<SqlRunner, 'query'>): Pro
 
 /**
  * Adds the re-read of the token's employee and login to `start`, as the json column `caller`, with
- * the tenant's standing unless `tenant` is false (a schema older than the plans' limits).
+ * the tenant's standing unless `tenant` is false (a schema older than the plans' limits). The
+ * CLI's `authenticate` reads it with its schema check; the server's bearer hook as the first
+ * statement of the request's transaction, which sets the token's tenant in the same statement.
  */
 export function withCaller(start: StartQuery, claims: TokenClaims, { tenant }: { tenant: boolean } = { tenant: true }): StartQuery {
   return start.column('caller', `SELECT row_to_json(c) FROM (${callerSql(start.param(Number(claims.sub)), start.param(claims.sid), tenant)}) c`);

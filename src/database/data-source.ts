@@ -130,10 +130,55 @@ function withoutServerProbe(dataSource: DataSource, database?: string): DataSour
  */
 type ConnectCallback = Parameters<InstanceType<typeof import('pg').Client>['connect']>[0];
 
+/**
+ * A server connection's client can write a transaction's first statement right behind the
+ * statement that opens the transaction, before its answer (`Database.transactionStartingWith`).
+ */
+export interface RidingClient {
+  /**
+   * Sends `sql` right behind the next statement of this client whose text is `after` (pg's
+   * pipeline mode, for those two only): one round trip for both. Resolves with its rows; rejects
+   * with its error, or with that of `after` (in an aborted transaction the second fails too).
+   */
+  rideBehind(after: string, sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Forgets the ride if its statement `after` was not sent (the transaction failed to open, or
+   * opened with another text); true then, and the ride's promise never settles.
+   */
+  cancelRide(): boolean;
+}
+
+export function ridesBehind(client: unknown): client is RidingClient {
+  return typeof (client as Partial<RidingClient>).rideBehind === 'function';
+}
+
+interface Ride {
+  after: string;
+  sql: string;
+  params: unknown[];
+  resolve: (rows: Record<string, unknown>[]) => void;
+  reject: (error: unknown) => void;
+}
+
 function preparingClient(sessionSetup: () => string | undefined, prepareStatements: boolean): typeof import('pg').Client {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('pg') as typeof import('pg');
-  return class PreparingClient extends Client {
+  return class PreparingClient extends Client implements RidingClient {
+    private ride?: Ride;
+
+    rideBehind(after: string, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+      if (this.ride) throw new Error('a statement already rides behind the next one');
+      return new Promise((resolve, reject) => {
+        this.ride = { after, sql, params, resolve, reject };
+      });
+    }
+
+    cancelRide(): boolean {
+      const unsent = this.ride !== undefined;
+      this.ride = undefined;
+      return unsent;
+    }
+
     // pg-pool connects with a callback; a caller may also await the promise.
     override connect(callback?: ConnectCallback): never {
       const setup = sessionSetup();
@@ -154,6 +199,22 @@ function preparingClient(sessionSetup: () => string | undefined, prepareStatemen
     }
 
     override query(config: unknown, values?: unknown, callback?: unknown): never {
+      const ride = this.ride && config === this.ride.after ? this.ride : undefined;
+      if (!ride) return this.send(config, values, callback);
+      this.ride = undefined;
+      // Both written before either answer; the ordinary mode again once the second answered,
+      // before whoever waits on it sends anything else.
+      (this as { pipeline: boolean }).pipeline = true;
+      const opened = this.send(config, values, callback);
+      (this.send(ride.sql, ride.params) as Promise<{ rows: Record<string, unknown>[] }>)
+        .finally(() => {
+          (this as { pipeline: boolean }).pipeline = false;
+        })
+        .then((result) => ride.resolve(result.rows), ride.reject);
+      return opened;
+    }
+
+    private send(config: unknown, values?: unknown, callback?: unknown): never {
       const name = prepareStatements && typeof config === 'string' && Array.isArray(values) ? preparedName(config) : undefined;
       return (super.query as (...args: unknown[]) => never)(name ? { name, text: config } : config, values, callback);
     }

@@ -3,7 +3,7 @@ import { assertFolderWritable, ensurePrivateDir } from '../config/config';
 import { embeddedDatabaseLockName, stopKeptOpenServer } from '../config/embedded-server';
 import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
 import { conflict, unavailable } from '../errors/cli-error';
-import { createDataSource, type DatabaseTarget } from './data-source';
+import { createDataSource, type DatabaseTarget, ridesBehind } from './data-source';
 import { describeServer, translateConnectError, translateDatabaseError } from './database-errors';
 import { MIGRATIONS } from './migrations';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
@@ -204,6 +204,45 @@ export class Database implements SqlRunner {
       return await (isolation ? this.dataSource.transaction(isolation, work) : this.dataSource.transaction(work));
     } catch (error) {
       throw this.translate(error);
+    }
+  }
+
+  /**
+   * A transaction whose first statement is `first` (a server request's tenant and caller re-read),
+   * and `work` with its rows. On a server, `first` is written together with the statement that
+   * opens the transaction (`START TRANSACTION`, or the isolation level's) and costs no round trip
+   * of its own; on the embedded engine it follows it. Committed when `work` resolves, rolled back
+   * when either throws.
+   */
+  async transactionStartingWith<T>(
+    first: { sql: string; params: unknown[] },
+    work: (manager: EntityManager, rows: Record<string, unknown>[]) => Promise<T>,
+    isolation?: IsolationLevel,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client: unknown = await runner.connect();
+      // TypeORM opens the transaction with these texts (PostgresQueryRunner.startTransaction).
+      const opening = isolation ? `SET TRANSACTION ISOLATION LEVEL ${isolation}` : 'START TRANSACTION';
+      const riding = ridesBehind(client) ? client.rideBehind(opening, first.sql, first.params) : undefined;
+      // Awaited below unless the transaction fails to open, whose error is the one to report.
+      riding?.catch(() => undefined);
+      let ridden = false;
+      try {
+        await runner.startTransaction(isolation);
+      } finally {
+        // Not sent when TypeORM opened the transaction with another text: sent now, then.
+        ridden = riding !== undefined && ridesBehind(client) && !client.cancelRide();
+      }
+      const rows = ridden && riding ? await riding : ((await runner.query(first.sql, first.params)) as Record<string, unknown>[]);
+      const result = await work(runner.manager, rows);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw this.translate(error);
+    } finally {
+      await runner.release();
     }
   }
 

@@ -1,7 +1,9 @@
 import { type EntityManager } from 'typeorm';
 import { isTenantSlug } from '../domain/tenancy';
 import { TENANT_USER_ROLE } from './roles-sql';
+import { prepared } from './prepared-statements';
 import { type IsolationLevel, type SqlRunner } from './sql-runner';
+import { type StartQuery } from './start-query';
 
 /**
  * How a database session is held to one tenant (docs/tenancy.md). Every tenant table admits only
@@ -61,6 +63,21 @@ export const UNSCOPE_SQL = ['RESET ROLE', 'RESET app.tenant_id'];
 export async function setTransactionTenant(manager: EntityManager, tenantId: number): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('setTransactionTenant needs the manager of an open transaction');
   await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(tenantId)]);
+}
+
+/**
+ * `setTransactionTenant` and the reads of `start` (a server request's caller re-read) as one
+ * statement, the first of a transaction (`Database.transactionStartingWith`, which sends it with
+ * the statement that opens the transaction: one round trip for all three). The tenant is set by
+ * the FROM item; the columns are scalar subqueries, which PostgreSQL evaluates when it projects
+ * the row of that FROM item, so after the setting. Were that order ever different, they would read
+ * with no tenant set, where row security shows no row (the caller not found: 401), never another
+ * tenant's. The text is marked to run as a prepared statement (parsed and planned once per server
+ * connection), so `start` must be built the same way each time: the same columns, the same text.
+ */
+export function tenantStart(tenantId: number, start: StartQuery): { sql: string; params: unknown[] } {
+  const params = [...start.params, String(tenantId)];
+  return { sql: prepared(`SELECT ${start.selectList} FROM (SELECT set_config('app.tenant_id', $${params.length}, true)) AS tenant_set`), params };
 }
 
 /**

@@ -123,6 +123,54 @@ onServer('a server behind PgBouncer in transaction mode', () => {
     }
   });
 
+  it('should refuse a caller inside the request\'s transaction and leave no transaction open nor tenant set on a pooled session', async () => {
+    const login = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'bill@epic.events', password: TEST_PASSWORD } });
+    const token = login.json<{ accessToken: string }>().accessToken;
+    // As the superuser, directly: row security hides every row from a session without a tenant.
+    const owner = db.url;
+    const [{ n: clientsBefore }] = await queryAs<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM clients');
+    const requests = () =>
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0
+            ? httpRequest(server.url, 'GET', '/v1/clients?limit=5', { token })
+            : httpRequest(server.url, 'POST', '/v1/clients', { token, body: { fullName: `Refused ${i}`, email: `refused${i}@pooled.io`, phone: `+3361235${String(5600 + i)}`, companyName: 'Refused' } }),
+        ),
+      );
+    try {
+      // The caller's re-read is the first statement of each route's transaction: the refusals roll it back.
+      await queryAs(owner, `UPDATE employees SET is_active = false WHERE email = 'bill@epic.events'`);
+      const deactivated = await requests();
+      expect(deactivated.map((r) => [r.status, r.json<{ detail: string }>().detail])).toEqual(Array(20).fill([401, 'this account is deactivated']));
+      await queryAs(owner, `UPDATE employees SET is_active = true WHERE email = 'bill@epic.events'`);
+      await queryAs(owner, `UPDATE tenants SET status = 'SUSPENDED' WHERE id = ${DEFAULT_TENANT_ID}`);
+      const suspended = await requests();
+      expect(suspended.map((r) => [r.status, r.json<{ detail: string }>().detail])).toEqual(Array(20).fill([403, 'payments are due: the account is suspended']));
+    } finally {
+      await queryAs(owner, `UPDATE employees SET is_active = true WHERE email = 'bill@epic.events'`);
+      await queryAs(owner, `UPDATE tenants SET status = 'ACTIVE' WHERE id = ${DEFAULT_TENANT_ID}`);
+    }
+    const [{ n: clientsAfter }] = await queryAs<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM clients');
+    expect(clientsAfter).toBe(clientsBefore);
+    const [open] = await queryAs<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = '${db.app.name}' AND datname = '${db.name}' AND state <> 'idle'`);
+    expect(open.n).toBe(0);
+    // Both server sessions at once (two clients, each inside a transaction): neither kept a tenant.
+    const clients = [new Client({ connectionString: appThroughBouncer() }), new Client({ connectionString: appThroughBouncer() })];
+    try {
+      for (const client of clients) {
+        await client.connect();
+        await client.query('BEGIN');
+      }
+      for (const client of clients) {
+        const { rows } = await client.query<{ tenant: string | null; n: number }>(`SELECT current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM clients) AS n`);
+        expect({ tenant: rows[0].tenant ?? '', n: rows[0].n }).toEqual({ tenant: '', n: 0 });
+      }
+    } finally {
+      for (const client of clients) await client.end().catch(() => undefined);
+    }
+    expect((await requests()).map((r) => r.status).sort()).toEqual([...Array(10).fill(200), ...Array(10).fill(201)].sort());
+  });
+
   it('should take the statement limit from the role, which every pooled session has', async () => {
     const [row] = await queryAs<{ statement_timeout: string }>(appThroughBouncer(), 'SHOW statement_timeout');
     expect(row.statement_timeout).toBe('30s');

@@ -139,6 +139,18 @@ interface SessionBody {
       expect((await get('/v1/clients?limit=1', session.accessToken)).status).toBe(200);
     });
 
+    it("should check the token before the body, and refuse a deactivated employee's write in its transaction before anything is written", async () => {
+      const employee = await insertEmployee(db, { email: 'late-writer@epic.events', role: 'SALES' });
+      const session = await loginAs('late-writer@epic.events');
+      await db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
+      const client = { fullName: 'Never Written', email: 'never-written@example.com', phone: '+33612345678', companyName: 'Nowhere' };
+      expectProblem(await post('/v1/clients', { unknownMember: true }, 'not-a-token'), 401, 'unauthenticated');
+      // The caller is re-read as the first statement of the route's transaction, after the request's validation.
+      expectProblem(await post('/v1/clients', { unknownMember: true }, session.accessToken), 400, 'validation');
+      expect(expectProblem(await post('/v1/clients', client, session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
+      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE email = 'never-written@example.com'`))[0].n).toBe(0);
+    });
+
     it('should refuse a wrong password and an unknown email with the same 401', async () => {
       await insertEmployee(db, { email: 'wrong-password@epic.events' });
       const wrong = expectProblem(await post('/v1/auth/login', { email: 'wrong-password@epic.events', password: 'not-the-password' }), 401, 'unauthenticated');

@@ -67,3 +67,32 @@ describe('joinTransaction', () => {
     expect(() => joinTransaction(sdb.db.manager)).toThrow(/open transaction/);
   });
 });
+
+describe('Database.transactionStartingWith', () => {
+  const first = { sql: `SELECT now()::text AS started, current_setting('transaction_isolation') AS isolation, $1::int AS echoed`, params: [42] };
+
+  it('should run its first statement inside the transaction, after the isolation level is set', async () => {
+    for (const [isolation, expected] of [[undefined, 'read committed'], ['REPEATABLE READ', 'repeatable read']] as const) {
+      const seen = await sdb.db.transactionStartingWith(
+        first,
+        async (manager, rows) => ({ rows, later: ((await manager.query('SELECT now()::text AS started')) as { started: string }[])[0].started }),
+        isolation,
+      );
+      expect(seen.rows).toEqual([{ started: seen.later, isolation: expected, echoed: 42 }]);
+    }
+  });
+
+  it('should roll back when its work throws, and refuse a first statement that fails, leaving the connections usable', async () => {
+    const sales = actorFor(await insertEmployee(sdb.sql, { role: 'SALES' }));
+    const failed = sdb.db.transactionStartingWith(first, async (manager) => {
+      await createClient(joinTransaction(manager), sales, newClient('started-rollback@startup.io'));
+      throw new RequestFailed();
+    });
+    await expect(failed).rejects.toBeInstanceOf(RequestFailed);
+    expect(await clientCount('started-rollback@startup.io')).toBe(0);
+    let ran = false;
+    await expect(sdb.db.transactionStartingWith({ sql: 'SELECT 1 / $1::int AS n', params: [0] }, async () => (ran = true))).rejects.toThrow(/division by zero/);
+    expect(ran).toBe(false);
+    for (let i = 0; i < 5; i += 1) expect(await sdb.db.transactionStartingWith(first, async (_manager, rows) => rows[0].echoed)).toBe(42);
+  });
+});

@@ -13,7 +13,6 @@ import {
   type TokenSettings,
 } from '../../auth/session.service';
 import { type Database } from '../../database/database';
-import { joinTransaction } from '../../database/sql-runner';
 import { currentTenant, inTenant, tenantBySlug } from '../../database/tenant-scope';
 import { PLANS } from '../../domain/plans';
 import { DEFAULT_TENANT, TENANT_STATUSES } from '../../domain/tenancy';
@@ -22,7 +21,7 @@ import { ROLES } from '../../entities/employee.entity';
 import { countUnread } from '../../services/notification.service';
 import { parseEmail } from '../../validation/parse';
 import { parseFirstName, parseLastName } from '../../validation/employee-fields';
-import { callerOf } from '../caller';
+import { callerOf, inRequestTransaction } from '../caller';
 import { type LoginThrottle } from '../login-throttle';
 import { HttpProblem } from '../problem';
 import { type RequestDatabase } from '../request-database';
@@ -189,7 +188,7 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
   app.get(
     '/v1/auth/whoami',
     {
-      config: { allowPendingPasswordChange: true, allowTenantOutOfService: true },
+      config: { allowPendingPasswordChange: true, allowTenantOutOfService: true, callerInTransaction: true },
       schema: {
         tags: ['authentication'],
         summary: 'Who the access token belongs to',
@@ -216,14 +215,14 @@ export function authRoutes(app: FastifyInstance, { database, tokens, throttle }:
       },
     },
     async (request) => {
-      const { actor, tenantId, accessExpiresAt } = callerOf(request);
-      const { tenant, unreadNotifications } = await database.use((db) =>
-        inTenant(db, tenantId).transaction(async (manager) => ({
-          tenant: (await currentTenant(joinTransaction(manager))).slug,
-          unreadNotifications: await countUnread(manager, actor.id),
-        })),
-      );
-      return { ...employeeBody(actor), tenant, tenantStanding: actor.tenantStanding, tokenExpiresAt: accessExpiresAt.toISOString(), unreadNotifications };
+      // The first request of every command in server mode: the caller's re-read is its transaction's first statement.
+      return inRequestTransaction(request, database, async (sql, { actor, accessExpiresAt }) => ({
+        ...employeeBody(actor),
+        tenant: (await currentTenant(sql)).slug,
+        tenantStanding: actor.tenantStanding,
+        tokenExpiresAt: accessExpiresAt.toISOString(),
+        unreadNotifications: await countUnread(sql.manager, actor.id),
+      }));
     },
   );
 

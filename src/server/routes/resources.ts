@@ -2,14 +2,14 @@ import { once } from 'node:events';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CSV_EXPORTS, type CsvExportRoute, type CsvImportRoute, type JsonRoute, type Noun, ROUTES, type WireRequest } from '../../api/routes';
+import { type Actor } from '../../auth/actor';
 import { type Page, type PageRequest } from '../../backend/backend';
 import { inProcessNouns, type Nouns } from '../../backend/in-process';
 import { CLIENT_CSV_COLUMNS, CONTRACT_CSV_COLUMNS, type CsvColumn, csvChunks, EVENT_CSV_COLUMNS } from '../../csv/csv-export';
-import { type IsolationLevel, joinTransaction } from '../../database/sql-runner';
+import { type IsolationLevel } from '../../database/sql-runner';
 import { type ImportRejection } from '../../services/client-import.service';
-import { inTenant } from '../../database/tenant-scope';
 import { assertAllowed } from '../../permissions/assert-allowed';
-import { type Caller, callerOf } from '../caller';
+import { inRequestTransaction } from '../caller';
 import { HttpProblem, type ProblemOptions, problemFor } from '../problem';
 import { type RequestDatabase } from '../request-database';
 import { errorResponses } from '../schemas';
@@ -50,16 +50,15 @@ export function resourceRoutes(app: FastifyInstance, options: ResourceRouteOptio
 
 /**
  * Runs `work` with the nouns acting as the caller, every statement inside one transaction of the
- * request, which first sets the caller's tenant (row security then admits only its rows).
+ * request, whose first statement sets the token's tenant (row security then admits only its rows)
+ * and re-reads the caller, refused there before `work` runs anything (`inRequestTransaction`).
  */
-function asCaller<T>(database: RequestDatabase, { actor, tenantId }: Caller, work: (nouns: Nouns) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-  return database.use((db) =>
-    inTenant(db, tenantId).transaction((manager) => {
-      const sql = joinTransaction(manager);
-      return work(inProcessNouns(async () => ({ db: sql, actor })));
-    }, isolation),
-  );
+function asCaller<T>(request: FastifyRequest, database: RequestDatabase, work: (nouns: Nouns, actor: Actor) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+  return inRequestTransaction(request, database, (sql, { actor }) => work(inProcessNouns(async () => ({ db: sql, actor })), actor), isolation);
 }
+
+/** The caller of each catalog route is re-read in the request's one transaction (see `asCaller`). */
+const CALLER_IN_TRANSACTION = { callerInTransaction: true } as const;
 
 const wireRequest = (request: FastifyRequest): WireRequest => ({
   params: (request.params ?? {}) as Record<string, unknown>,
@@ -71,7 +70,7 @@ function jsonRoute(app: FastifyInstance, noun: Noun, method: string, route: Json
   app.route({
     method: route.method,
     url: fastifyPath(route.path),
-    config: { allowTenantOutOfService: route.servesTenantOutOfService === true },
+    config: { ...CALLER_IN_TRANSACTION, allowTenantOutOfService: route.servesTenantOutOfService === true },
     schema: {
       tags: [noun],
       summary: route.summary,
@@ -86,7 +85,7 @@ function jsonRoute(app: FastifyInstance, noun: Noun, method: string, route: Json
       // Decoded before the database is touched: a malformed request costs no transaction.
       const args = route.decode(wireRequest(request)) as unknown[];
       const call = (nouns: Nouns) => (nouns[noun] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method](...args);
-      const result = await asCaller(database, callerOf(request), call, noun === 'report' ? SNAPSHOT : undefined);
+      const result = await asCaller(request, database, call, noun === 'report' ? SNAPSHOT : undefined);
       reply.code(route.status);
       return (route.respond as (result: unknown) => unknown)(result);
     },
@@ -109,6 +108,7 @@ function csvExportRoute<F, T>(
   app.route({
     method: route.method,
     url: route.path,
+    config: CALLER_IN_TRANSACTION,
     schema: {
       tags: ['csv'],
       summary: route.summary,
@@ -119,15 +119,15 @@ function csvExportRoute<F, T>(
     },
     handler: async (request, reply) => {
       const filters = route.decode({ query: wireRequest(request).query });
-      // The list's own check is the read's; the export is CSV's, which a plan may lack.
-      assertAllowed(callerOf(request).actor, 'csv.export');
       const out = new PassThrough();
       let begun = false;
       const started = new Promise<void>((resolve, reject) => {
         const done = asCaller(
+          request,
           database,
-          callerOf(request),
-          async (nouns) => {
+          async (nouns, actor) => {
+            // The list's own check is the read's; the export is CSV's, which a plan may lack.
+            assertAllowed(actor, 'csv.export');
             const chunks = csvChunks(columns, (page) => listOf(nouns)(filters, page));
             for await (const chunk of chunks) {
               begun = true;
@@ -168,6 +168,7 @@ function csvImportRoute(app: FastifyInstance, route: CsvImportRoute, options: Re
     scope.route({
       method: route.method,
       url: route.path,
+      config: CALLER_IN_TRANSACTION,
       bodyLimit: route.bodyLimitBytes,
       schema: {
         tags: ['clients'],
@@ -185,7 +186,7 @@ function csvImportRoute(app: FastifyInstance, route: CsvImportRoute, options: Re
         // pipeline: a client that goes away mid-upload fails the import (rolled back) instead of leaving it waiting.
         const csv = pipeline(request.body as Readable, byteLimit(route.bodyLimitBytes), () => undefined);
         return streamImport(request, reply, options, (onRejected, onProgress) =>
-          asCaller(options.database, callerOf(request), (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected, onProgress })),
+          asCaller(request, options.database, (nouns) => nouns.clients.import(csv, { skipInvalid, onRejected, onProgress })),
         );
       },
     });
