@@ -71,7 +71,7 @@ describe('the tenant rules of the schema', () => {
     }
   });
 
-  it("should admit no role but the tenant functions' owner past the tenant policy: to read the searched tables, and to keep the usage counters", async () => {
+  it("should admit no role but the tenant functions' owner past the tenant policy: to read the searched tables, to count a tenant's managers, and to keep the usage counters", async () => {
     const rows = await db.query<{ table: string; policy: string; command: string; roles: string[] }>(`
       SELECT c.relname AS table, p.polname AS policy, p.polcmd::text AS command,
              ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.oid = ANY(p.polroles)) AS roles
@@ -79,8 +79,13 @@ describe('the tenant rules of the schema', () => {
        WHERE c.relname = ANY($1) AND c.relnamespace = 'public'::regnamespace AND p.polroles <> '{0}' ORDER BY 1`,
       [await tenantTables()],
     );
+    const search = (table: string) => ({ table, policy: `${table}_search`, command: 'r', roles: ['epicevents_tenant_directory'] });
     expect(rows).toEqual([
-      ...['clients', 'contracts', 'events'].map((table) => ({ table, policy: `${table}_search`, command: 'r', roles: ['epicevents_tenant_directory'] })),
+      search('clients'),
+      search('contracts'),
+      // The last-manager trigger (SECURITY DEFINER) counts the active managers of the tenant a statement changed.
+      { table: 'employees', policy: 'employees_managers', command: 'r', roles: ['epicevents_tenant_directory'] },
+      search('events'),
       // The usage triggers (SECURITY DEFINER) count a statement's rows in whatever tenant they are.
       { table: 'tenant_usage', policy: 'tenant_usage_counters', command: '*', roles: ['epicevents_tenant_directory'] },
     ]);

@@ -88,6 +88,7 @@ describe('readConfig', () => {
       dbPoolSize: 10,
       transactionPooler: false,
       tenant: 'default',
+      keepOpen: { seconds: 300, atTerminalOnly: true },
     });
   });
 
@@ -105,6 +106,7 @@ describe('readConfig', () => {
       EPICEVENTS_DB_POOL: ' 32 ',
       EPICEVENTS_DB_POOLER: ' transaction ',
       EPICEVENTS_TENANT: ' acme-events ',
+      EPICEVENTS_KEEP_OPEN: ' 30m ',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://app@db.internal:5433/epic',
@@ -118,7 +120,12 @@ describe('readConfig', () => {
       dbPoolSize: 32,
       transactionPooler: true,
       tenant: 'acme-events',
+      keepOpen: { seconds: 1800, atTerminalOnly: false },
     });
+  });
+
+  it('should keep the embedded database open for no command with EPICEVENTS_KEEP_OPEN=0', () => {
+    expect(readConfig({ EPICEVENTS_KEEP_OPEN: '0' }).keepOpen).toEqual({ seconds: 0, atTerminalOnly: false });
   });
 
   it('should treat a blank DATABASE_URL as unset when it holds only spaces', () => {
@@ -135,6 +142,8 @@ describe('readConfig', () => {
     [{ EPICEVENTS_DB_POOL: '0' }, /EPICEVENTS_DB_POOL must be a whole number of connections from 1 to 1000 \(got "0"\)/],
     [{ EPICEVENTS_DB_POOL: '2.5' }, /EPICEVENTS_DB_POOL/],
     [{ EPICEVENTS_DB_POOL: '1001' }, /EPICEVENTS_DB_POOL/],
+    [{ EPICEVENTS_KEEP_OPEN: 'forever' }, /EPICEVENTS_KEEP_OPEN must be 0 or a duration up to 24h, like 90s, 30m or 2h \(got "forever"\)/],
+    [{ EPICEVENTS_KEEP_OPEN: '25h' }, /EPICEVENTS_KEEP_OPEN must be 0 or a duration up to 24h/],
   ])('should refuse %p with an "unavailable" error when the setting is malformed', (env, message) => {
     let caught: unknown;
     try {
