@@ -151,7 +151,7 @@ export class CommandContext {
   private async keepOpen(dataDir: string): Promise<void> {
     if (this.commandName === 'serve') return;
     const { seconds, atTerminalOnly } = this.config.keepOpen;
-    if (seconds === 0 || (atTerminalOnly && !(this.output.streams.stdout as { isTTY?: boolean }).isTTY)) return;
+    if (seconds === 0 || (atTerminalOnly && !this.output.streams.stdout.isTTY)) return;
     const { startKeptOpenServer } = await import('../config/embedded-server');
     await startKeptOpenServer(dataDir, seconds, this.env);
   }
