@@ -278,11 +278,17 @@ function commandsFor(kind, setup) {
           { label: '`event list --mine --json` (SUPPORT)', kind: 'read', json: true, list: true, argv: () => [BIN, 'event', 'list', '--mine', '--json'], env: () => as('support') },
         ]
       : [];
+  // Direct mode's floor: the list's query from a bare pg script (bench/minimal-client.js).
+  const floor =
+    kind === 'server'
+      ? [{ label: 'bare `pg` script (bench/minimal-client.js)', kind: 'floor', argv: () => [path.join(__dirname, 'minimal-client.js')], env: () => ({ DATABASE_URL: setup.env.DATABASE_URL }) }]
+      : [];
   let created = 0;
   let attendees = 75;
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   return [
     { label: '`node -e 0`', baseline: true, argv: () => ['-e', '0'], env: () => ({}) },
+    ...floor,
     { label: '`whoami`', kind: 'read', argv: () => [BIN, 'whoami'], env: () => as('manager') },
     { label: '`client list`', kind: 'read', list: true, argv: () => [BIN, 'client', 'list'], env: () => as('manager') },
     { label: '`client list --search casey`', kind: 'read', list: true, argv: () => [BIN, 'client', 'list', '--search', 'casey'], env: () => as('manager') },
@@ -414,7 +420,7 @@ function targets(rows, kind) {
   const at = (scale) => rows.filter((r) => r.kind === kind && r.scale === scale);
   const base = new Map(at(measured[0]).map((r) => [r.label, r]));
   const lines = [];
-  for (const row of at(top).filter((r) => r.type !== 'baseline')) {
+  for (const row of at(top).filter((r) => r.type !== 'baseline' && r.type !== 'floor')) {
     const checks = [];
     if (!kind.startsWith('embedded')) {
       const limit = ratioLimit(kind, row);
