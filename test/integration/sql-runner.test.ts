@@ -63,6 +63,28 @@ describe('joinTransaction', () => {
     expect(await clientCount('joined-import@startup.io')).toBe(0);
   });
 
+  it('should undo a failed savepoint nested in one that succeeded, and nothing of the outer work', async () => {
+    const sales = actorFor(await insertEmployee(sdb.sql, { role: 'SALES' }));
+    await sdb.db.transaction(async (manager) => {
+      const runner = joinTransaction(manager);
+      await runner.transaction(async (outer) => {
+        await createClient(joinTransaction(outer), sales, newClient('nested-before@startup.io'));
+        const inner = joinTransaction(outer).transaction(async (work) => {
+          await createClient(joinTransaction(work), sales, newClient('nested-inner@startup.io'));
+          throw new RequestFailed();
+        });
+        await expect(inner).rejects.toBeInstanceOf(RequestFailed);
+        await createClient(joinTransaction(outer), sales, newClient('nested-after@startup.io'));
+      });
+      // A later savepoint in the same transaction starts from what the earlier ones left.
+      await runner.transaction(async (again) => createClient(joinTransaction(again), sales, newClient('nested-later@startup.io')));
+    });
+    expect(await clientCount('nested-before@startup.io')).toBe(1);
+    expect(await clientCount('nested-inner@startup.io')).toBe(0);
+    expect(await clientCount('nested-after@startup.io')).toBe(1);
+    expect(await clientCount('nested-later@startup.io')).toBe(1);
+  });
+
   it('should refuse a manager that is not inside a transaction', () => {
     expect(() => joinTransaction(sdb.db.manager)).toThrow(/open transaction/);
   });
