@@ -15,6 +15,11 @@ const OUT = path.join(ROOT, 'dist', 'bundle');
 // inquirer (loaded only when used), Fastify and its plugins (only `serve`), pg-native (optional, absent).
 const EXTERNAL = ['argon2', 'keytar', '@electric-sql/*', '@sentry/node', 'inquirer', 'fastify', '@fastify/*', 'pg-native'];
 
+// TypeORM and pg, about two thirds of the code, run only in a command that opens a database: they
+// are a bundle of their own (database.js, from scripts/database-packages.js), which the loader runs
+// on their first `require` (bin/bundle-loader.js), so a command that goes to a server never reads them.
+const { DATABASE_PACKAGES } = require(path.join(ROOT, 'bin', 'bundle-loader.js'));
+
 /**
  * pg asks whether it runs in a Cloudflare Worker by constructing a `Response`; on Node 20 that
  * first use loads the whole fetch implementation (undici), about a tenth of a command's start-up.
@@ -112,19 +117,12 @@ async function main() {
   // Built beside, then moved into place: a command started meanwhile never reads a half-written file.
   const staging = `${OUT}-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: {
-      epicevents: path.join(ROOT, 'dist', 'src', 'cli', 'bundle-entry.js'),
-      // Spawned as a file by the credential store (path.join(__dirname, 'keychain-process.js')).
-      'keychain-process': path.join(ROOT, 'dist', 'src', 'auth', 'keychain-process.js'),
-    },
+  const common = {
     outdir: staging,
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: EXTERNAL,
-    plugins: [notCloudflare, jwtVersionChecks, stringWidthFastPath, commanderLazyChildProcess],
     // Comments and blank space out: a smaller file to read. TypeORM names metadata after entity
     // classes, so class and function names stay.
     minifyWhitespace: true,
@@ -132,20 +130,37 @@ async function main() {
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: {
+      epicevents: path.join(ROOT, 'dist', 'src', 'cli', 'bundle-entry.js'),
+      // Spawned as a file by the credential store (path.join(__dirname, 'keychain-process.js')).
+      'keychain-process': path.join(ROOT, 'dist', 'src', 'auth', 'keychain-process.js'),
+    },
+    external: [...EXTERNAL, ...DATABASE_PACKAGES],
+    plugins: [jwtVersionChecks, stringWidthFastPath, commanderLazyChildProcess],
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: { database: path.join(__dirname, 'database-packages.js') },
+    external: EXTERNAL,
+    plugins: [notCloudflare],
   });
 
   for (const file of fs.readdirSync(staging)) asciiOnly(path.join(staging, file));
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.renameSync(staging, OUT);
 
-  // Run every module's start-up once (nothing connects anywhere), then store the compiled code,
-  // written beside and renamed too. Made from the installed path: V8 keeps the file name in it.
+  // Run every module's start-up once (nothing connects anywhere), then store the compiled code of
+  // both bundles, written beside and renamed too. Made from the installed path: V8 keeps the file
+  // name in it.
   const { loadBundle } = require(path.join(ROOT, 'bin', 'bundle-loader.js'));
   const bundle = loadBundle({ produceCache: true });
   await bundle.exports.warmUp();
   bundle.saveCache();
   const size = (file) => `${(fs.statSync(path.join(OUT, file)).size / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`dist/bundle/epicevents.js ${size('epicevents.js')}, code cache ${size('epicevents.js.cache')}`);
+  for (const name of ['epicevents.js', 'database.js']) console.log(`dist/bundle/${name} ${size(name)}, code cache ${size(`${name}.cache`)}`);
 }
 
 // bench/table.js bundles the output layer with the same string-width plugin.
