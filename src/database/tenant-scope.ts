@@ -57,6 +57,22 @@ END $scope$`;
 export const UNSCOPE_SQL = ['RESET ROLE', 'RESET app.tenant_id'];
 
 /**
+ * Runs `work` inside the transaction of `manager` as the role the session connected as, then
+ * returns to the role it had: schema work a command does in its own transaction (`db seed` builds
+ * indexes, which the tenant role cannot own). VACUUM cannot run in a transaction and leaves the
+ * scope otherwise (`Database.vacuumAnalyze`). The tenant setting stays; should `work` fail, the
+ * transaction is rolled back, and the role with it.
+ */
+export async function asConnectedRole<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+  if (!manager.queryRunner?.isTransactionActive) throw new Error('asConnectedRole needs the manager of an open transaction');
+  const [{ role }]: { role: string }[] = await manager.query(`SELECT current_setting('role') AS role`);
+  await manager.query(`SELECT set_config('role', 'none', true)`);
+  const result = await work();
+  await manager.query(`SELECT set_config('role', $1, true)`, [role]);
+  return result;
+}
+
+/**
  * Sets the tenant for the rest of the transaction `manager` belongs to (a server request): the
  * setting ends with the transaction, so the pooled connection carries nothing to the next request.
  */

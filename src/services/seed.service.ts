@@ -3,6 +3,7 @@ import { type Actor } from '../auth/actor';
 import { assertActorCurrent } from '../auth/current-actor';
 import { hashPassword } from '../auth/passwords';
 import { type SqlRunner } from '../database/sql-runner';
+import { asConnectedRole } from '../database/tenant-scope';
 import { type Role } from '../entities/employee.entity';
 import { conflict, unauthenticated } from '../errors/cli-error';
 import { assertAllowed } from '../permissions/assert-allowed';
@@ -28,7 +29,7 @@ export const MAX_DEMO_SCALE = 10_000_000;
 const BATCH_ROWS = 10_000;
 const DAY_MS = 86_400_000;
 
-export type SeedPhase = 'employees' | 'clients' | 'contracts' | 'events' | 'analyze';
+export type SeedPhase = 'employees' | 'clients' | 'contracts' | 'events' | 'indexes' | 'analyze';
 
 export interface SeedProgress {
   phase: SeedPhase;
@@ -51,6 +52,8 @@ export interface SeedOptions {
 }
 
 const SEEDED_TABLES = ['employees', 'clients', 'contracts', 'events'] as const;
+/** The tables with trigram (GIN) indexes, for `--search`. */
+const SEARCHED_TABLES = ['clients', 'events'] as const;
 
 export interface DemoAccount {
   id: number;
@@ -96,7 +99,9 @@ export async function hasEmployees(db: SqlRunner): Promise<boolean> {
  * the reference examples among them. Rows go in batches of multi-row INSERTs fed by unnest() arrays,
  * all in one transaction, so an interrupted seed leaves nothing behind. Ids are reserved from the
  * tables' own sequences first, so contracts and events can point at rows of the same batch run
- * without reading anything back. Demo data is not audited: it is not anybody's business action.
+ * without reading anything back. A seed that at least doubles clients or events builds their
+ * trigram indexes after loading them (`deferTrigramIndexes`). Demo data is not audited: it is not
+ * anybody's business action.
  */
 export async function seedDemo(db: SqlRunner, actor: Actor | null, options: SeedOptions): Promise<SeedSummary> {
   if (actor) assertAllowed(actor, 'employee.create');
@@ -124,10 +129,9 @@ export async function seedDemo(db: SqlRunner, actor: Actor | null, options: Seed
       const [{ count }]: { count: string | number }[] = await manager.query('SELECT count(*) AS count FROM employees');
       if (Number(count) > 0) throw unauthenticated('this database already has employees', 'log in as MANAGEMENT to seed it');
     }
-    // Trigram indexes take new rows into a pending list merged when it is full: fewer, larger merges.
-    await manager.query(`SET LOCAL gin_pending_list_limit = '32MB'`);
     // A million rows take minutes, longer than the application role's statement limit (db roles).
     await manager.query(`SET LOCAL statement_timeout = 0`);
+    const deferred = await deferTrigramIndexes(manager, { clients: plan.clients, events: plan.events });
     const accounts = await insertEmployees(manager, people, passwordHash);
     progress('employees', accounts.length);
     const sales = accounts.filter((a) => a.role === 'SALES' && a.isActive).map((a) => a.id);
@@ -136,6 +140,12 @@ export async function seedDemo(db: SqlRunner, actor: Actor | null, options: Seed
     const clients = await insertClients(manager, random, plan.clients, sales, now, (rows) => progress('clients', rows));
     const signed = await insertContracts(manager, random, clients, plan.contracts, now, (rows) => progress('contracts', rows));
     const events = await insertEvents(manager, random, clients, signed, plan.events, support, now, (rows) => progress('events', rows));
+    if (deferred.length > 0) {
+      progress('indexes', 0);
+      await asConnectedRole(manager, async () => {
+        for (const definition of deferred) await manager.query(definition);
+      });
+    }
     return { accounts, clients: clients.ids.length, contracts: signed.contracts, events };
   });
 
@@ -153,6 +163,38 @@ export async function seedDemo(db: SqlRunner, actor: Actor | null, options: Seed
     password: DEMO_PASSWORD,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/**
+ * Drops the GIN (trigram) indexes of the searched tables this seed will at least double, and
+ * returns their definitions, for the seed to create them again once its rows are in, in the same
+ * transaction: if it fails, the DROP is rolled back with the rows. Filled row by row, a GIN index
+ * first takes new entries into a pending list, whose pages are left empty in the index after each
+ * merge (a seed that raised the list to 32 MB left every trigram index 32 MB larger, 8 times its
+ * size at 100 000 rows); built at once, it is as compact as after a REINDEX, and loading without
+ * it is faster. Only the connected role can, when it owns the table (the tenant role owns no
+ * index; the application role of `db roles` neither: its seed fills them row by row). The table
+ * stays locked until the seed commits, so a table that holds more rows than the seed adds (other
+ * tenants', say: `reltuples`, kept by VACUUM and ANALYZE) keeps its indexes, not to rebuild them
+ * for a few rows while everyone else waits.
+ */
+async function deferTrigramIndexes(manager: EntityManager, rows: Record<(typeof SEARCHED_TABLES)[number], number>): Promise<string[]> {
+  return asConnectedRole(manager, async () => {
+    const indexes: { drop: string; definition: string }[] = await manager.query(
+      `SELECT format('DROP INDEX %I.%I', n.nspname, i.relname) AS drop, pg_get_indexdef(i.oid) AS definition
+         FROM unnest($1::text[], $2::float8[]) AS s(name, rows)
+         JOIN pg_class t ON t.oid = to_regclass(s.name)
+         JOIN pg_index x ON x.indrelid = t.oid
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_am am ON am.oid = i.relam
+         JOIN pg_namespace n ON n.oid = i.relnamespace
+        WHERE am.amname = 'gin' AND t.reltuples <= s.rows AND pg_has_role(t.relowner, 'USAGE')
+        ORDER BY t.relname, i.relname`,
+      [SEARCHED_TABLES, SEARCHED_TABLES.map((table) => rows[table])],
+    );
+    for (const index of indexes) await manager.query(index.drop);
+    return indexes.map((index) => index.definition);
+  });
 }
 
 /** A few dozen employees for a large data set, about ten for the small demo; one of each role inactive. */

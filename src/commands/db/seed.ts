@@ -69,6 +69,7 @@ const PHASES: Record<SeedProgress['phase'], string> = {
   clients: 'clients',
   contracts: 'contracts',
   events: 'events',
+  indexes: 'building search indexes',
   analyze: 'analysing',
 };
 
