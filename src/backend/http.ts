@@ -21,7 +21,7 @@ export class HttpBackend implements Backend {
   constructor(environment: HttpSessionEnvironment) {
     // The tenant it logged in to; a token from EPICEVENTS_TOKEN was not, and alone says which.
     const loggedInTenant = environment.config.envToken ? undefined : environment.server.tenant;
-    this.connection = new ServerConnection(environment.server.address, loggedInTenant);
+    this.connection = new ServerConnection(environment.server.address, loggedInTenant, environment.server.connection);
     this.session = new HttpSession(this.connection, environment);
   }
 

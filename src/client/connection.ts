@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { type Socket } from 'node:net';
 import { CliError, unavailable, usageError } from '../errors/cli-error';
 import { errorFromProblem } from './problem-error';
 import { type ServerAddress } from './server-url';
@@ -50,16 +51,31 @@ export interface ServerRequest {
 export class ServerConnection {
   private readonly agent: http.Agent;
 
+  /** A connection made before this one existed, not yet used by a request. */
+  private accepted?: Socket;
+
   /**
    * `tenant`: the slug of the tenant the session logged in to, sent as `X-Tenant-ID` with every
    * request that carries a token; the server refuses the request (403) when the token is of another.
+   * `accepted`: a connection the server took already (the kept-open process's, made while choosing
+   * it), on which the first request goes.
    */
   constructor(
     readonly server: ServerAddress,
     private readonly tenant?: string,
+    accepted?: Socket,
   ) {
     const secure = server.url.protocol === 'https:';
     this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    if (accepted) {
+      this.accepted = accepted;
+      const connect = this.agent.createConnection.bind(this.agent);
+      this.agent.createConnection = (options, callback) => {
+        const socket = this.accepted;
+        this.accepted = undefined;
+        return socket && !socket.destroyed ? socket.ref() : connect(options, callback);
+      };
+    }
   }
 
   /** The response once its status is a success (2xx), its body not yet read; a problem otherwise, thrown as its CliError. */
@@ -103,6 +119,7 @@ export class ServerConnection {
   }
 
   close(): void {
+    this.accepted?.destroy();
     this.agent.destroy();
   }
 
@@ -215,7 +232,10 @@ export class ServerConnection {
       );
     }
     const reason = (code && CONNECTION_FAILURES[code]) ?? message.split('\n')[0];
-    return unavailable(`cannot reach the epicevents server at ${origin}: ${reason}`, 'check that it is running and that EPICEVENTS_SERVER or `epicevents login --server` names it');
+    const hint = this.server.socketPath
+      ? 'it is the process that keeps the embedded database open (its pid is in server.json beside the socket): if it hangs, end it, and the next command opens the database itself'
+      : 'check that it is running and that EPICEVENTS_SERVER or `epicevents login --server` names it';
+    return unavailable(`cannot reach the epicevents server at ${origin}: ${reason}`, hint);
   }
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { type Socket } from 'node:net';
 import path from 'node:path';
 import { configHome, dataHome, ensurePrivateDir, readRegularFile, tenantSetting, writePrivateFile } from '../config/config';
 import { runningEmbeddedServer } from '../config/embedded-server';
@@ -21,6 +22,8 @@ export interface ServerChoice {
    * server and tenant.
    */
   tenant: string;
+  /** The connection the kept-open process took while it was chosen: the command's first request goes on it. */
+  connection?: Socket;
 }
 
 /** Beside the session in the config folder: the server `login --server` chose, until `logout`. */
@@ -29,7 +32,8 @@ const REMEMBERED_FILE = 'server.json';
 /**
  * Where a command that works on the CRM's data goes, first match wins: `login --server URL`,
  * `EPICEVENTS_SERVER`, the server remembered by the last `login --server`; else, with no
- * DATABASE_URL, the server that holds the embedded database right now; else nowhere (direct mode).
+ * DATABASE_URL, the server that holds the embedded database right now (the kept-open process only
+ * once it has taken a connection: `runningEmbeddedServer`); else nowhere (direct mode).
  * Nothing here reads DATABASE_URL's value or loads the database layer.
  */
 export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string, login?: { tenant?: string }): Promise<ServerChoice | undefined> {
@@ -44,8 +48,8 @@ export async function chooseServer(env: NodeJS.ProcessEnv, loginServer?: string,
   if (env.DATABASE_URL?.trim()) return undefined;
   const embedded = await runningEmbeddedServer(dataHome(env));
   if (!embedded) return undefined;
-  const address = 'socket' in embedded ? socketAddress(embedded.socket) : parseServerUrl(embedded.url, "the embedded database's server");
-  return { address, source: 'embedded', tenant };
+  if ('socket' in embedded) return { address: socketAddress(embedded.socket), source: 'embedded', tenant, connection: embedded.connection };
+  return { address: parseServerUrl(embedded.url, "the embedded database's server"), source: 'embedded', tenant };
 }
 
 function rememberedServer(homeDir: string): { url: string; tenant?: string } | undefined {

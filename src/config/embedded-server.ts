@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { folderLockName, processLockHeld } from './process-lock';
 import { readRegularFile, writePrivateFile } from './config';
@@ -34,16 +35,24 @@ interface Announcement {
   build?: string;
 }
 
-/** Where a command reaches the process that holds the embedded database. */
-export type EmbeddedServerAddress = { url: string } | { socket: string };
+/**
+ * Where a command reaches the process that holds the embedded database: the URL of a `serve`, or
+ * the kept-open process's socket with the connection it has accepted for the command.
+ */
+export type EmbeddedServerAddress = { url: string } | { socket: string; connection: net.Socket };
 
-/** Written once the server listens; the returned function removes it (on exit). */
-export function announceEmbeddedServer(dataDir: string, address: EmbeddedServerAddress, keptOpen = false): () => void {
+/**
+ * Written once the server listens; the returned function removes it, and the kept-open process's
+ * socket with it (on exit too): from then on a command cannot connect, and opens the folder itself.
+ */
+export function announceEmbeddedServer(dataDir: string, address: { url: string } | { socket: string }, keptOpen = false): () => void {
   const file = path.join(dataDir, FILE_NAME);
   writeAnnouncement(dataDir, { ...address, pid: process.pid, ...(keptOpen ? { keptOpen, build: buildId() } : {}) });
   const remove = () => {
-    // Only its own: a kept-open process replaced meanwhile must not remove its successor's file.
-    if (readAnnouncement(dataDir)?.pid === process.pid) fs.rmSync(file, { force: true });
+    // Only its own: a kept-open process replaced meanwhile must not remove its successor's file or socket.
+    if (readAnnouncement(dataDir)?.pid !== process.pid) return;
+    if ('socket' in address) fs.rmSync(address.socket, { force: true });
+    fs.rmSync(file, { force: true });
   };
   // Also on an exit that skips the orderly stop; a killed server leaves the file, which its dead pid and the free lock give away.
   process.once('exit', remove);
@@ -55,6 +64,11 @@ export function announceEmbeddedServer(dataDir: string, address: EmbeddedServerA
  * is there, its process is alive and the folder's lock is taken. A file left by a server that was
  * killed is ignored, and so is a kept-open process of another build (a `lockEmbedded` wait then
  * asks it to stop). A kept-open process still opening the database is waited for, up to 5 s.
+ *
+ * A kept-open process counts only once it has taken a connection, which the command's first
+ * request then uses: one that stops meanwhile, or whose socket is gone, is as if none ran, and the
+ * command opens the folder itself (waiting for the lock, and asking the process to stop if it still
+ * runs). Before anything was sent, that is safe; a `serve` someone started is never passed over so.
  */
 export async function runningEmbeddedServer(dataDir: string): Promise<EmbeddedServerAddress | undefined> {
   const deadline = Date.now() + STARTING_WAIT_MS;
@@ -62,11 +76,33 @@ export async function runningEmbeddedServer(dataDir: string): Promise<EmbeddedSe
     const announced = readAnnouncement(dataDir);
     if (!announced || !processAlive(announced.pid)) return undefined;
     if (announced.keptOpen && announced.build !== buildId()) return undefined;
-    const address: EmbeddedServerAddress | undefined = announced.socket ? { socket: announced.socket } : announced.url ? { url: announced.url } : undefined;
-    if (address) return (await processLockHeld(embeddedDatabaseLockName(dataDir))) ? address : undefined;
+    if (announced.socket || announced.url) {
+      if (!(await processLockHeld(embeddedDatabaseLockName(dataDir)))) return undefined;
+      if (announced.url) return { url: announced.url };
+      const connection = await connectTo(announced.socket as string);
+      return connection ? { socket: announced.socket as string, connection } : undefined;
+    }
     if (!announced.keptOpen || Date.now() >= deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/**
+ * A connection to the kept-open process's socket, or undefined when nothing takes one there (the
+ * socket removed, nothing listening, the process stopping). A connection made is served: the
+ * process serves every connection that reached it before it removed its socket. Unreferenced until
+ * a request uses it, so that a command that ends without one does not wait for it.
+ */
+function connectTo(socket: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const connection = net.connect(socket);
+    connection.once('error', () => resolve(undefined));
+    connection.once('connect', () => {
+      // Once the request's client has it, its own listener reports a failure.
+      connection.on('error', () => undefined);
+      resolve(connection.unref());
+    });
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
 import { type FastifyInstance } from 'fastify';
 import { type TokenSettings } from '../auth/session.service';
 import { type Config, SERVER_STATEMENT_TIMEOUT_MS } from '../config/config';
@@ -36,7 +37,9 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 /**
  * Opens the database, listens, prints `listening on URL`, then serves until SIGTERM or SIGINT:
  * stops accepting, lets the requests in flight finish (at most SHUTDOWN_GRACE_MS), closes the
- * database and resolves.
+ * database and resolves. The kept-open process also stops once no command has been connected for
+ * its idle time; it removes its file and socket first, then serves the commands connected to the
+ * end (`finishConnections`), so that a command either reaches it or finds it gone.
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const { config } = options;
@@ -63,11 +66,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
   const signal = stopSignal();
-  const stopping = options.keepOpenSeconds === undefined ? signal : Promise.race([signal, idleFor(app, options.keepOpenSeconds * 1000)]);
+  let stopping: Promise<NodeJS.Signals | 'idle'> = signal;
+  let connections: OpenConnections | undefined;
   // The embedded database's lock is this process's now: direct commands of this machine come here
   // instead. Announced before the `listening on` line, so whoever waits for that line finds it.
   let withdraw: (() => void) | undefined;
   if (options.keepOpenSeconds !== undefined) {
+    connections = new OpenConnections(app.server);
+    stopping = Promise.race([signal, connections.noneFor(options.keepOpenSeconds * 1000).then(() => 'idle' as const)]);
     const socket = app.server.address() as string;
     withdraw = announceEmbeddedServer(config.dataDir, { socket }, true);
     options.stdout.write(`listening on ${socket}\n`);
@@ -81,7 +87,82 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Withdrawn first: a command started now waits for the folder's lock rather than come to a server that stops.
   withdraw?.();
   app.log.info({ signal: received }, 'stopping: no new connections; requests in flight finish');
+  if (connections) {
+    // Asked again to make way while it does: it is, and must not die with the database open.
+    process.on('SIGTERM', ignoreSignal).on('SIGINT', ignoreSignal);
+    await finishConnections(app, connections);
+  }
   await closeGracefully(app, database);
+}
+
+const ignoreSignal = () => undefined;
+
+/** How long the kept-open process still accepts, once its socket is removed, what connected before. */
+const DRAIN_MS = 50;
+
+/**
+ * The kept-open process, its socket removed: a command that connected before (a connection waiting
+ * to be accepted, or one between two requests) is served to its end, since the command counts on it
+ * and never sends a request elsewhere once one was sent. Then no connection is left for Fastify's
+ * close to cut. Up to SHUTDOWN_GRACE_MS, after which they are closed.
+ */
+async function finishConnections(app: FastifyInstance, connections: OpenConnections): Promise<void> {
+  let grace: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([connections.noneFor(DRAIN_MS).then(() => true), new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS)))]);
+  clearTimeout(grace);
+  if (finished) return;
+  app.log.warn(`commands still connected after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`);
+  app.server.closeAllConnections();
+}
+
+/**
+ * The connections open on the kept-open process: each is one command of this machine, from its
+ * first request to its end. It stops once none has been open for its idle time, so never between
+ * two requests of a command, nor with a connection accepted whose request it has not read yet.
+ */
+class OpenConnections {
+  private open = 0;
+  /** Counts every opening and closing, so that a wait sees whether one happened meanwhile. */
+  private changes = 0;
+  private readonly watchers = new Set<() => void>();
+
+  constructor(server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.changed(1);
+      socket.once('close', () => this.changed(-1));
+    });
+  }
+
+  /**
+   * Resolves once no connection has been open for `ms`, checked again after the event loop's next
+   * poll: a connection already queued on the socket is accepted there, and counts.
+   */
+  noneFor(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const watch = () => {
+        clearTimeout(timer);
+        if (this.open > 0) return;
+        const at = this.changes;
+        // Unreferenced: a process stopped by a signal meanwhile exits without waiting for it.
+        timer = setTimeout(() => {
+          setImmediate(() => {
+            if (this.changes !== at) return; // the connection's own change watches again
+            this.watchers.delete(watch);
+            resolve();
+          });
+        }, ms).unref();
+      };
+      this.watchers.add(watch);
+      watch();
+    });
+  }
+
+  private changed(by: 1 | -1): void {
+    this.open += by;
+    this.changes += 1;
+    for (const watch of this.watchers) watch();
+  }
 }
 
 /**
@@ -95,24 +176,6 @@ async function listenOnSocket(app: FastifyInstance, dataDir: string): Promise<vo
   fs.rmSync(socket, { force: true });
   await app.listen({ path: socket, listenTextResolver: () => 'accepting connections' });
   fs.chmodSync(socket, 0o600);
-}
-
-/** Resolves once no request has been in flight for `ms`: the kept-open process then stops. */
-function idleFor(app: FastifyInstance, ms: number): Promise<'idle'> {
-  return new Promise((resolve) => {
-    let inFlight = 0;
-    // Unreferenced: a process stopped by a signal meanwhile exits without waiting for it.
-    const idleTimer = () => setTimeout(() => resolve('idle'), ms).unref();
-    let timer = idleTimer();
-    app.server.on('request', (_request, response: import('node:http').ServerResponse) => {
-      inFlight += 1;
-      clearTimeout(timer);
-      response.once('close', () => {
-        inFlight -= 1;
-        if (inFlight === 0) timer = idleTimer();
-      });
-    });
-  });
 }
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, runCommandsAsProcesses } from '../support/cli';
+import { startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 
 // The subject is the process that keeps the embedded database open between commands: every
@@ -72,6 +75,35 @@ async function seededAndLoggedIn(f: Folders): Promise<void> {
   const login = await runCli(['login', '--email', 'bill.boquet@epic.events', '--password-stdin'], { env: f.env, stdin: `${DEMO_PASSWORD}\n` });
   expect(login.code).toBe(0);
 }
+
+/** The connections made to a Unix socket that its listener has not accepted yet (Linux's own table). */
+function queuedConnections(socket: string): number {
+  // Path-named entries but the listener's (flag 00010000): the queued ones are unconnected, inode 0.
+  const entries = fs.readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${socket}`));
+  return entries.filter((line) => line.trim().split(/\s+/)[6] === '0').length;
+}
+
+/** A socket file at `socket` that nothing listens on: what a process killed while listening leaves. */
+function deadSocket(socket: string): void {
+  const made = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  expect(made.signal).toBe('SIGKILL');
+  expect(fs.statSync(socket).isSocket()).toBe(true);
+}
+
+/** A port of this machine that nothing listens on (free a moment ago). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a command that waited for the folder's lock may say: that one quiet line, or nothing. */
+const WAIT_NOTE = 'the embedded database is in use by another epicevents process; waiting for it to finish\n';
 
 const stopped: number[] = [];
 afterAll(() => {
@@ -194,6 +226,133 @@ describe('the embedded database kept open between commands', () => {
       expect(announced(f.data)).toBeUndefined();
       expect(fs.existsSync(path.join(f.data, 'server.log'))).toBe(false);
     }
+  }, 120_000);
+});
+
+describe('a kept-open process that cannot be reached', () => {
+  it('should have the command open the folder itself when its socket is gone or nothing listens there, and be started again after it', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    const socket = path.join(f.data, 'server.sock');
+    for (const breakSocket of [() => fs.rmSync(socket), () => (fs.rmSync(socket), deadSocket(socket))]) {
+      const server = await listening(f.data);
+      stopped.push(server.pid);
+      breakSocket();
+      // Nothing was sent: direct mode, which asks the process (alive, holding the folder) to make way.
+      const whoami = await runCli(['whoami', '--json'], { env: f.env });
+      expect({ code: whoami.code, stderr: whoami.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(whoami.json()).toMatchObject({ email: 'bill.boquet@epic.events', server: null });
+      await until('the process to make way', () => !alive(server.pid));
+      const next = await listening(f.data);
+      expect(next.pid).not.toBe(server.pid);
+    }
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    const served = await runCli(['whoami', '--json'], { env: f.env });
+    expect(served.json()).toMatchObject({ server: `unix:${socket}` });
+    process.kill(server.pid, 'SIGTERM');
+  }, 120_000);
+
+  it('should let every command started around its idle stop succeed, each write applied once', async () => {
+    const f = folders('1s');
+    await seededAndLoggedIn(f);
+    const create = (name: string, n: number) =>
+      runCli(['client', 'create', '--full-name', name, '--email', `around${n}@example.com`, '--phone', '+33123456789', '--company', 'Around Ltd', '--json'], { env: f.env });
+    const names: string[] = [];
+    const results: { code: number | null; stderr: string }[] = [];
+    // Rounds of four commands started 20 ms apart, each round about when the process stops for
+    // 1 s without a command: each reaches it, or finds it gone and opens the folder itself.
+    for (let round = 0; round < 8; round += 1) {
+      await pause(850 + round * 25);
+      const burst = [0, 1, 2, 3].map(async (k) => {
+        const n = round * 4 + k;
+        names.push(`Around ${n}`);
+        await pause(k * 20);
+        return create(`Around ${n}`, n);
+      });
+      for (const created of await Promise.all(burst)) results.push({ code: created.code, stderr: created.stderr });
+    }
+    expect(results.filter((r) => r.code !== 0 || (r.stderr !== '' && r.stderr !== WAIT_NOTE))).toEqual([]);
+    const list = await runCli(['client', 'list', '--json', '--limit', '100'], { env: { ...f.env, EPICEVENTS_KEEP_OPEN: '0' } });
+    expect(list.code).toBe(0);
+    expect(list.json<{ fullName: string }[]>().map((c) => c.fullName).filter((name) => name.startsWith('Around ')).sort()).toEqual([...names].sort());
+    const last = announced(f.data);
+    if (last && alive(last.pid)) stopped.push(last.pid);
+  }, 240_000);
+
+  it('should serve to its end a command that connected before it was asked to stop', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    const socket = path.join(f.data, 'server.sock');
+    // Stopped, it accepts nothing: the command's connection waits in the socket's queue, its request sent.
+    process.kill(server.pid, 'SIGSTOP');
+    const command = runCli(['client', 'create', '--full-name', 'Queued Client', '--email', 'queued@example.com', '--phone', '+33123456789', '--company', 'Queue Ltd', '--json'], { env: f.env });
+    try {
+      await until('the command to connect', () => queuedConnections(socket) > 0);
+    } finally {
+      // Asked to stop, then running again: it removes its socket, then serves what connected before.
+      process.kill(server.pid, 'SIGTERM');
+      process.kill(server.pid, 'SIGCONT');
+    }
+    const created = await command;
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    await until('the process to stop', () => !alive(server.pid));
+    expect(fs.readFileSync(path.join(f.data, 'server.log'), 'utf8')).toMatch(/"route":"\/v1\/clients","status":201/);
+    expect(fs.existsSync(socket)).toBe(false);
+    const list = await runCli(['client', 'list', '--json'], { env: { ...f.env, EPICEVENTS_KEEP_OPEN: '0' } });
+    expect(list.json<{ fullName: string }[]>().filter((c) => c.fullName === 'Queued Client')).toHaveLength(1);
+  }, 120_000);
+
+  it('should not send a command elsewhere once it reached one that does not answer (stopped), and serve again once it runs', async () => {
+    const f = folders('2m');
+    await seededAndLoggedIn(f);
+    const server = await listening(f.data);
+    stopped.push(server.pid);
+    const socket = path.join(f.data, 'server.sock');
+    process.kill(server.pid, 'SIGSTOP');
+    let hung;
+    try {
+      hung = await runCli(['whoami'], { env: f.env });
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    // The request was sent: exit 7 naming the process, not the folder opened behind its back.
+    expect({ code: hung.code, stdout: hung.stdout }).toEqual({ code: 7, stdout: '' });
+    expect(hung.stderr.trim().split('\n')).toEqual([
+      `error: cannot reach the epicevents server at unix:${socket}: no answer within 4 s (it is the process that keeps the embedded database open (its pid is in server.json beside the socket): if it hangs, end it, and the next command opens the database itself)`,
+    ]);
+    const again = await runCli(['whoami', '--json'], { env: f.env });
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(again.json()).toMatchObject({ server: `unix:${socket}` });
+    process.kill(server.pid, 'SIGTERM');
+  }, 120_000);
+
+  it('should never pass over a server someone started or named: exit 7 when it cannot be reached', async () => {
+    const f = folders('0');
+    await seededAndLoggedIn(f);
+    const port = await freePort();
+    // A `serve` someone started on the folder, whose file names an address where nothing answers.
+    const env = { EPICEVENTS_HOME: f.home, EPICEVENTS_DATA_DIR: f.data };
+    const server = await startServer({ env }, { env, startTimeoutMs: 60_000 });
+    try {
+      fs.writeFileSync(path.join(f.data, 'server.json'), JSON.stringify({ ...announced(f.data), url: `http://127.0.0.1:${port}` }));
+      const refused = await runCli(['whoami'], { env: f.env });
+      expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 7, stdout: '' });
+      expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: cannot reach the epicevents server at http://127\\.0\\.0\\.1:${port}: connection refused`))]);
+    } finally {
+      await server.stop();
+    }
+    // `login --server` naming nothing, with a kept-open process ready on the folder: not used either.
+    const keptOpen = { ...f.env, EPICEVENTS_KEEP_OPEN: '2m' };
+    expect((await runCli(['whoami'], { env: keptOpen })).code).toBe(0);
+    const ready = await listening(f.data);
+    stopped.push(ready.pid);
+    const login = await runCli(['login', '--server', `http://127.0.0.1:${port}`, '--email', 'bill.boquet@epic.events', '--password-stdin'], { env: keptOpen, stdin: `${DEMO_PASSWORD}\n` });
+    expect({ code: login.code, stdout: login.stdout }).toEqual({ code: 7, stdout: '' });
+    expect(login.stderr).toMatch(new RegExp(`^error: cannot reach the epicevents server at http://127\\.0\\.0\\.1:${port}: connection refused`));
+    process.kill(ready.pid, 'SIGTERM');
   }, 120_000);
 });
 

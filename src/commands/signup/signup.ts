@@ -15,6 +15,7 @@ import { completeNewTenant, type NewTenantInput } from '../shared/new-tenant';
 export const run: RunFunction<NewTenantInput & { server?: string }> = async (ctx, input) => {
   const server = await chooseServer(ctx.env, input.server);
   if (!server || server.source === 'embedded') {
+    server?.connection?.destroy();
     throw usageError('signup goes to an epicevents server: give --server URL (or set EPICEVENTS_SERVER)', 'a server takes sign-ups when started with `epicevents serve --allow-signup`');
   }
   const { values, password } = await completeNewTenant(ctx, input);
