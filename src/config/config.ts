@@ -198,19 +198,47 @@ const FOLDER_SETTINGS = 'EPICEVENTS_HOME (session) or EPICEVENTS_DATA_DIR (embed
  * already exists keeps its mode (it may be shared, like /tmp), but one that other users can write
  * is refused: they could replace the credentials or the database in it.
  */
-export function ensurePrivateDir(dir: string): void {
+export function ensurePrivateDir(dir: string): fs.Stats {
   inOwnFolder(() => fs.mkdirSync(dir, { recursive: true, mode: 0o700 }));
   const stat = inOwnFolder(() => fs.statSync(dir));
   if (!stat.isDirectory()) throw unavailable(`cannot use ${dir}: it is not a folder`, `set ${FOLDER_SETTINGS} to a folder of yours`);
-  // Windows has no such modes; its folders under the profile are private to the user already.
-  if (process.platform === 'win32') return;
-  const owner = process.getuid?.();
-  if ((stat.mode & 0o022) !== 0 || (owner !== undefined && stat.uid !== owner)) {
+  if (!onlyOwnerWrites(stat)) {
     throw unavailable(
       `${dir} can be written by other users, so epicevents does not keep credentials or data in it`,
       `if it is yours, run \`chmod 700 ${dir}\`; otherwise set ${FOLDER_SETTINGS} to a private folder of yours`,
     );
   }
+  return stat;
+}
+
+/** This user's, and no one else may write in it. Windows has no such modes; its folders under the profile are the user's already. */
+function onlyOwnerWrites(stat: fs.Stats): boolean {
+  if (process.platform === 'win32') return true;
+  const owner = process.getuid?.();
+  return (stat.mode & 0o022) === 0 && (owner === undefined || stat.uid === owner);
+}
+
+/**
+ * True when `dir` is a folder only this user may write, so that what is in it was put there by
+ * them (a file naming a server to send the session to, say). Nothing is created.
+ */
+export function isPrivateDir(dir: string): boolean {
+  try {
+    const stat = fs.statSync(dir);
+    return stat.isDirectory() && onlyOwnerWrites(stat);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The embedded database's folder: private as `ensurePrivateDir` has it, and closed to other users
+ * too (0700). The engine writes its files readable by others, so the folder is what keeps them
+ * from reading or changing the database; one of this user's that others may enter is closed.
+ */
+export function ensureDataDir(dir: string): void {
+  const stat = ensurePrivateDir(dir);
+  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) inOwnFolder(() => fs.chmodSync(dir, 0o700));
 }
 
 /**

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { folderLockName, processLockHeld } from './process-lock';
-import { readRegularFile, writePrivateFile } from './config';
+import { isPrivateDir, readRegularFile, writePrivateFile } from './config';
 
 /**
  * `serve` without DATABASE_URL keeps the embedded database open for as long as it runs, holding
@@ -71,6 +71,8 @@ export function announceEmbeddedServer(dataDir: string, address: { url: string }
  * runs). Before anything was sent, that is safe; a `serve` someone started is never passed over so.
  */
 export async function runningEmbeddedServer(dataDir: string): Promise<EmbeddedServerAddress | undefined> {
+  // The file names where the session goes: read only in a folder no one else may write.
+  if (!isPrivateDir(dataDir)) return undefined;
   const deadline = Date.now() + STARTING_WAIT_MS;
   for (;;) {
     const announced = readAnnouncement(dataDir);
@@ -79,11 +81,28 @@ export async function runningEmbeddedServer(dataDir: string): Promise<EmbeddedSe
     if (announced.socket || announced.url) {
       if (!(await processLockHeld(embeddedDatabaseLockName(dataDir)))) return undefined;
       if (announced.url) return { url: announced.url };
-      const connection = await connectTo(announced.socket as string);
-      return connection ? { socket: announced.socket as string, connection } : undefined;
+      const socket = ownSocket(dataDir);
+      const connection = socket ? await connectTo(socket) : undefined;
+      return socket && connection ? { socket, connection } : undefined;
     }
     if (!announced.keptOpen || Date.now() >= deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * The kept-open process's socket in the data folder, whatever path the file gives: only when it is
+ * a socket of this user's (not a symbolic link), so that the session goes nowhere else.
+ */
+function ownSocket(dataDir: string): string | undefined {
+  const socket = keptOpenSocket(dataDir);
+  if (!socket) return undefined;
+  try {
+    const stat = fs.lstatSync(socket);
+    const owner = process.getuid?.();
+    return stat.isSocket() && (owner === undefined || stat.uid === owner) ? socket : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -106,21 +125,28 @@ function connectTo(socket: string): Promise<net.Socket | undefined> {
 }
 
 /**
- * Asks the kept-open process named in the data folder, if any, to stop: a command that opens the
- * folder itself (`db …`, a command of another build) waits for its lock, which the process
- * releases once it has closed the database. A `serve` someone started is never stopped. True when
- * one was asked.
+ * Asks the kept-open process of the data folder, if one listens there, to stop: a command that
+ * opens the folder itself (`db …`, a command of another build) waits for its lock, which the process
+ * releases once it has closed the database. Asked over its socket (`POST /v1/kept-open/stop`), never
+ * by signalling the pid its file names, which may since be another process's. A `serve` someone
+ * started is never stopped. True when one was asked; the answer is not waited for.
  */
 export function stopKeptOpenServer(dataDir: string): boolean {
-  const announced = readAnnouncement(dataDir);
-  if (!announced?.keptOpen || announced.pid === process.pid) return false;
-  try {
-    process.kill(announced.pid, 'SIGTERM');
-    return true;
-  } catch {
-    return false; // gone already
-  }
+  if (!isPrivateDir(dataDir) || !readAnnouncement(dataDir)?.keptOpen) return false;
+  const socket = ownSocket(dataDir);
+  if (!socket) return false;
+  const request = net.connect(socket);
+  request.on('error', () => undefined); // stopped or stopping already: the lock is what is waited for
+  request.setTimeout(STOP_REQUEST_TIMEOUT_MS, () => request.destroy());
+  request.unref();
+  request.end(`POST ${STOP_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  request.on('data', () => request.destroy());
+  return true;
 }
+
+/** The kept-open process's route that makes it stop (src/server/serve.ts): on its socket only. */
+export const STOP_PATH = '/v1/kept-open/stop';
+const STOP_REQUEST_TIMEOUT_MS = 2_000;
 
 /** The kept-open process's socket, or undefined when the folder's path is too long for one. */
 export function keptOpenSocket(dataDir: string): string | undefined {
@@ -148,9 +174,11 @@ export async function startKeptOpenServer(dataDir: string, keepOpenSeconds: numb
     return; // the folder is not writable: the command said so already, or will next time
   }
   try {
+    // Not the starting command's session (the process verifies each request's own), nor where it went.
+    const kept = Object.entries(env).filter(([name]) => !NOT_PASSED_ON.includes(name));
     const child = spawn(process.execPath, [bin, 'serve', '--keep-open', `${keepOpenSeconds}s`], {
       cwd: dataDir,
-      env: { ...env, EPICEVENTS_DATA_DIR: dataDir },
+      env: { ...Object.fromEntries(kept), EPICEVENTS_DATA_DIR: dataDir },
       detached: true,
       stdio: ['ignore', 'ignore', log],
     });
@@ -160,6 +188,8 @@ export async function startKeptOpenServer(dataDir: string, keepOpenSeconds: numb
     fs.closeSync(log);
   }
 }
+
+const NOT_PASSED_ON = ['EPICEVENTS_TOKEN', 'EPICEVENTS_SERVER', 'EPICEVENTS_TENANT'];
 
 /** bin/epicevents.js of this installation, found from this file (in dist/bundle or dist/src/config). */
 function installedBin(): string | undefined {
@@ -181,10 +211,14 @@ function buildId(): string {
 
 function readAnnouncement(dataDir: string): Announcement | undefined {
   try {
-    const read = readRegularFile(path.join(dataDir, FILE_NAME));
+    const file = path.join(dataDir, FILE_NAME);
+    // The process writes the file itself: a symbolic link there is not its doing.
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) return undefined;
+    const read = readRegularFile(file);
     if (!read) return undefined;
     const announced = JSON.parse(read.content) as Partial<Announcement>;
-    return typeof announced.pid === 'number' ? (announced as Announcement) : undefined;
+    // A process id, not 0 or a negative number, which `kill` takes for a process group.
+    return Number.isSafeInteger(announced.pid) && (announced.pid as number) > 0 ? (announced as Announcement) : undefined;
   } catch {
     return undefined; // unreadable: as if absent, the command then waits for the lock as before
   }

@@ -11,7 +11,7 @@ export interface ProcessLock {
 export interface ProcessLockOptions {
   /** Give up (resolve undefined) after this long. */
   timeoutMs: number;
-  /** Called once, when the lock is first found taken. */
+  /** Called each time the lock is found taken: at the first try, then at every retry. */
   onWait?: () => void;
 }
 
@@ -51,17 +51,13 @@ export function folderLockName(purpose: string, dir: string): string {
 export async function acquireProcessLock(name: string, options: ProcessLockOptions): Promise<ProcessLock | undefined> {
   const address = lockAddress(name);
   const deadline = Date.now() + options.timeoutMs;
-  let waited = false;
   for (;;) {
     const server = await tryListen(address);
     if (server) {
       return { release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
     }
     if (Date.now() >= deadline) return undefined;
-    if (!waited) {
-      waited = true;
-      options.onWait?.();
-    }
+    options.onWait?.();
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS + Math.random() * RETRY_MS));
   }
 }

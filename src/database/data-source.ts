@@ -4,7 +4,7 @@ import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import fs from 'node:fs';
-import { ensurePrivateDir } from '../config/config';
+import { ensureDataDir } from '../config/config';
 import { preparedName } from './prepared-statements';
 
 export interface DatabaseTarget {
@@ -90,7 +90,7 @@ export function createDataSource(target: DatabaseTarget, sessionSetup: () => str
   // Loaded only for the embedded engine: PGlite is the heaviest module the CLI can pull in.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { pgliteDriver } = require('./pglite-pool') as typeof import('./pglite-pool');
-  ensurePrivateDir(target.dataDir);
+  ensureDataDir(target.dataDir);
   // PGlite cannot start in a folder reached through a symbolic link: it gets the real path.
   const dataDir = fs.realpathSync(target.dataDir);
   return withoutServerProbe(

@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { assertFolderWritable, ensurePrivateDir } from '../config/config';
+import { assertFolderWritable, ensureDataDir } from '../config/config';
 import { embeddedDatabaseLockName, stopKeptOpenServer } from '../config/embedded-server';
 import { acquireProcessLock, type ProcessLock } from '../config/process-lock';
 import { conflict, unavailable } from '../errors/cli-error';
@@ -394,13 +394,19 @@ async function publicTables(runner: QueryRunner): Promise<string[]> {
  */
 async function lockEmbedded(target: DatabaseTarget): Promise<ProcessLock> {
   // Created first, so that the lock names the folder whatever path leads to it.
-  ensurePrivateDir(target.dataDir);
+  ensureDataDir(target.dataDir);
+  let askedKeptOpen = false;
+  let told = false;
   const lock = await acquireProcessLock(embeddedDatabaseLockName(target.dataDir), {
     timeoutMs: EMBEDDED_LOCK_TIMEOUT_MS,
     // A process that only keeps the folder open for the next commands makes way (it closes the
-    // database at once): no need to tell the user about that wait.
+    // database at once): no need to tell the user about that wait. Asked at every retry, since one
+    // may start and take the lock while this command waits (commands run together).
     onWait: () => {
-      if (!stopKeptOpenServer(target.dataDir)) target.onWait?.();
+      if (stopKeptOpenServer(target.dataDir)) askedKeptOpen = true;
+      if (askedKeptOpen || told) return;
+      told = true;
+      target.onWait?.();
     },
   });
   if (!lock) {

@@ -4,7 +4,7 @@ import { type AddressInfo, type Socket } from 'node:net';
 import { type FastifyInstance } from 'fastify';
 import { type TokenSettings } from '../auth/session.service';
 import { type Config, SERVER_STATEMENT_TIMEOUT_MS } from '../config/config';
-import { announceEmbeddedServer, keptOpenSocket } from '../config/embedded-server';
+import { announceEmbeddedServer, keptOpenSocket, STOP_PATH } from '../config/embedded-server';
 import { Database } from '../database/database';
 import { unavailable } from '../errors/cli-error';
 import { buildApp } from './app';
@@ -47,6 +47,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await Database.openCurrent({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: SERVER_STATEMENT_TIMEOUT_MS, transactionPooler: config.transactionPooler, longLived: options.keepOpenSeconds === undefined, scope: {} }),
   );
   let app: FastifyInstance | undefined;
+  let stopAsked: Promise<'asked'> | undefined;
   try {
     app = await buildApp({
       database,
@@ -59,22 +60,25 @@ export async function serve(options: ServeOptions): Promise<void> {
       allowSignup: options.allowSignup,
     });
     if (options.keepOpenSeconds === undefined) await listen(app, options.host, options.port);
-    else await listenOnSocket(app, config.dataDir);
+    else {
+      stopAsked = stopRoute(app);
+      await listenOnSocket(app, config.dataDir);
+    }
   } catch (error) {
     await app?.close();
     await database.close();
     throw error;
   }
   const signal = stopSignal();
-  let stopping: Promise<NodeJS.Signals | 'idle'> = signal;
+  let stopping: Promise<NodeJS.Signals | 'idle' | 'asked' | 'socket gone'> = signal;
   let connections: OpenConnections | undefined;
   // The embedded database's lock is this process's now: direct commands of this machine come here
   // instead. Announced before the `listening on` line, so whoever waits for that line finds it.
   let withdraw: (() => void) | undefined;
   if (options.keepOpenSeconds !== undefined) {
     connections = new OpenConnections(app.server);
-    stopping = Promise.race([signal, connections.noneFor(options.keepOpenSeconds * 1000).then(() => 'idle' as const)]);
     const socket = app.server.address() as string;
+    stopping = Promise.race([signal, connections.noneFor(options.keepOpenSeconds * 1000).then(() => 'idle' as const), stopAsked as Promise<'asked'>, socketGone(socket)]);
     withdraw = announceEmbeddedServer(config.dataDir, { socket }, true);
     options.stdout.write(`listening on ${socket}\n`);
   } else {
@@ -96,6 +100,38 @@ export async function serve(options: ServeOptions): Promise<void> {
 }
 
 const ignoreSignal = () => undefined;
+
+const SOCKET_CHECK_MS = 250;
+
+/**
+ * Resolves once the kept-open process's socket is no longer the one it listens on (removed, or
+ * replaced): no command can reach it any more, and one that opens the folder itself cannot ask it
+ * to make way, so it stops, as on idle.
+ */
+function socketGone(socket: string): Promise<'socket gone'> {
+  const listening = fs.statSync(socket).ino;
+  return new Promise((resolve) => {
+    const check = setInterval(() => {
+      if (fs.lstatSync(socket, { throwIfNoEntry: false })?.ino === listening) return;
+      clearInterval(check);
+      resolve('socket gone');
+    }, SOCKET_CHECK_MS);
+    check.unref();
+  });
+}
+
+/**
+ * The kept-open process makes way when a command that opens the folder itself asks it to
+ * (`stopKeptOpenServer`). No token: the route is on its socket only, which only its user reaches.
+ */
+function stopRoute(app: FastifyInstance): Promise<'asked'> {
+  return new Promise((resolve) => {
+    app.post(STOP_PATH, { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+      resolve('asked');
+      return reply.code(202).send();
+    });
+  });
+}
 
 /** How long the kept-open process still accepts, once its socket is removed, what connected before. */
 const DRAIN_MS = 50;

@@ -38,7 +38,8 @@ describe('acquireProcessLock', () => {
     const started = Date.now();
     expect(await acquireProcessLock(name, { timeoutMs: 300, onWait })).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-    expect(onWait).toHaveBeenCalledTimes(1);
+    // At the first try and at every retry after it (every 50 to 100 ms).
+    expect(onWait.mock.calls.length).toBeGreaterThanOrEqual(2);
 
     const waiting = acquireProcessLock(name, { timeoutMs: 5000 });
     setTimeout(() => void first!.release(), 200);
