@@ -8,6 +8,7 @@ import { type Readable, type Writable } from 'node:stream';
 import { embeddedDatabaseLockName } from '../../src/config/embedded-server';
 import { acquireProcessLock, type ProcessLock } from '../../src/config/process-lock';
 import { processEnv, runCli, runCommandsAsProcesses } from '../support/cli';
+import { alive, type Announced, announced, listening, until } from '../support/kept-open';
 
 // What a hostile neighbour or a folder in a strange state can do to the process that keeps the
 // embedded database open between commands (server.json, server.sock, the folder's lock). Every
@@ -25,50 +26,10 @@ interface Folders {
   env: Record<string, string | undefined>;
 }
 
-interface Announced {
-  pid: number;
-  socket?: string;
-  url?: string;
-  keptOpen?: boolean;
-  build?: string;
-}
-
 const announcementFile = (f: Folders) => path.join(f.data, 'server.json');
-
-function announced(f: Folders): Announced | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(announcementFile(f), 'utf8')) as Announced;
-  } catch {
-    return undefined;
-  }
-}
 
 function announce(f: Folders, content: Announced): void {
   fs.writeFileSync(announcementFile(f), JSON.stringify(content));
-}
-
-/** Alive and not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const started: ChildProcess[] = [];
@@ -159,7 +120,7 @@ function startKeptOpen(f: Folders): ChildProcess {
 async function stopped(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await until('the kept-open process to stop', () => child.exitCode !== null || child.signalCode !== null);
-  const next = announced(victim);
+  const next = announced(victim.data);
   if (next?.keptOpen && alive(next.pid)) {
     process.kill(next.pid, 'SIGTERM');
     await until('the next kept-open process to stop', () => !alive(next.pid));
@@ -178,12 +139,12 @@ beforeAll(async () => {
   // The login starts a real kept-open process: the build it announces is the one forged files copy.
   const login = await runCli(['login', '--email', 'bill.boquet@epic.events', '--password-stdin'], { env: { ...victim.env, EPICEVENTS_KEEP_OPEN: '2m' }, stdin: `${DEMO_PASSWORD}\n` });
   expect(login.code).toBe(0);
-  const real = await until('the kept-open process to listen', () => { const a = announced(victim); return a?.socket && alive(a.pid) ? a : undefined; });
+  const real = await listening(victim.data);
   leftPids.push(real.pid);
   build = real.build!;
   process.kill(real.pid, 'SIGTERM');
   await until('the kept-open process to stop', () => !alive(real.pid));
-  expect(announced(victim)).toBeUndefined();
+  expect(announced(victim.data)).toBeUndefined();
 }, 120_000);
 
 afterEach(() => {
@@ -334,7 +295,7 @@ describe('a data folder path with control characters', () => {
     const login = await runCli(['login', '--email', 'bill.boquet@epic.events', '--password-stdin'], { env: { ...env, EPICEVENTS_KEEP_OPEN: '1m' }, stdin: `${DEMO_PASSWORD}\n` });
     expect(login.code).toBe(0);
     const f = { root, home: env.EPICEVENTS_HOME, data, env };
-    const server = await until('the kept-open process to listen', () => { const a = announced(f); return a?.socket && alive(a.pid) ? a : undefined; });
+    const server = await listening(f.data);
     leftPids.push(server.pid);
     try {
       const whoami = await runCli(['whoami'], { env });
@@ -457,7 +418,7 @@ describe('races with the kept-open process', () => {
     } finally {
       await lock.release();
     }
-    await until('the kept-open process to take the lock and listen', () => announced(victim)?.socket && announced(victim)!.pid === keptOpen!.pid);
+    await until('the kept-open process to take the lock and listen', () => announced(victim.data)?.socket && announced(victim.data)!.pid === keptOpen!.pid);
     command.child.kill('SIGCONT');
     const result = await command.done;
     await stopped(keptOpen);
@@ -468,7 +429,7 @@ describe('races with the kept-open process', () => {
   // or directly after it.
   it('should let commands that arrive while it stops all succeed', async () => {
     const keptOpen = startKeptOpen(victim);
-    await until('the kept-open process to listen', () => announced(victim)?.pid === keptOpen.pid && announced(victim)?.socket);
+    await until('the kept-open process to listen', () => announced(victim.data)?.pid === keptOpen.pid && announced(victim.data)?.socket);
     const commands = [1, 2, 3, 4].map(() => startCli(['client', 'list', '--json'], victim.env));
     keptOpen.kill('SIGTERM');
     const results = await Promise.all(commands.map((c) => c.done));
@@ -482,7 +443,7 @@ describe("the kept-open process's environment and log", () => {
   async function keptOpenStartedWithToken(token: string): Promise<number> {
     const list = await runCli(['client', 'list', '--json'], { env: { ...victim.env, EPICEVENTS_TOKEN: token, EPICEVENTS_KEEP_OPEN: '1m' } });
     expect(list.code).toBe(0);
-    const server = await until('the kept-open process to listen', () => { const a = announced(victim); return a?.socket && alive(a.pid) ? a : undefined; });
+    const server = await listening(victim.data);
     leftPids.push(server.pid);
     return server.pid;
   }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, runCommandsAsProcesses } from '../support/cli';
+import { alive, announced, listening, until } from '../support/kept-open';
 import { startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 
@@ -25,48 +26,6 @@ function folders(keepOpen: string | undefined): Folders {
   const data = path.join(root, 'data');
   return { home, data, env: { EPICEVENTS_HOME: home, EPICEVENTS_DATA_DIR: data, EPICEVENTS_KEEP_OPEN: keepOpen } };
 }
-
-interface Announced {
-  pid: number;
-  socket?: string;
-  keptOpen?: boolean;
-  build?: string;
-}
-
-function announced(data: string): Announced | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(data, 'server.json'), 'utf8')) as Announced;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Alive and not a zombie (an orphan that the machine's first process has not reaped yet). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc: kill(0) is the answer
-  }
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The kept-open process once it listens: its file names its socket. */
-const listening = (data: string) => until('the kept-open process to listen', () => { const a = announced(data); return a?.socket && alive(a.pid) ? a : undefined; });
 
 /** The demo data in a new embedded database, and its SALES account logged in: both commands open the folder themselves or go through the kept-open process. */
 async function seededAndLoggedIn(f: Folders): Promise<void> {
