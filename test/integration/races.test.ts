@@ -79,11 +79,12 @@ onServer('races on a server', () => {
     async () => {
       const rounds = 5;
       const violations: string[] = [];
-      for (let round = 0; round < rounds; round += 1) {
-        // Direct mode: a database without even the schema, which the inits create as they race. Server
-        // mode: a server of its own each round, on a migrated database (its administrator migrates it).
-        const raceDb = SERVER_MODE ? await createTestDatabase() : await createEmptyTestDatabase();
-        try {
+      // Direct mode: a database without even the schema, which the inits create as they race. Server
+      // mode: a server of its own each round, on a migrated database (its administrator migrates it).
+      // Every round's database is made first, all at once; the rounds then race one after the other.
+      const raceDbs = await Promise.all(Array.from({ length: rounds }, () => (SERVER_MODE ? createTestDatabase() : createEmptyTestDatabase())));
+      try {
+        for (const [round, raceDb] of raceDbs.entries()) {
           const results = await Promise.all(
             [1, 2, 3, 4].map((i) =>
               runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
@@ -96,9 +97,9 @@ onServer('races on a server', () => {
           if (JSON.stringify(codes(results)) !== '[0,6,6,6]' || n !== 1 || !noStackTrace(results)) {
             violations.push(`round ${round}: exits ${codes(results).join(',')}, ${n} employees: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
           }
-        } finally {
-          await raceDb.close();
         }
+      } finally {
+        await Promise.all(raceDbs.map((raceDb) => raceDb.close()));
       }
       record('init on an empty database', rounds, 4, 'one account created, the others exit 6', violations);
       expect(violations).toEqual([]);
