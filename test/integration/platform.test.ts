@@ -1,10 +1,10 @@
 import { SIGNUP_LIMITS } from '../../src/server/login-throttle';
 import { expectOneLineError } from '../support/assertions';
 import { type CliResult, runCli, tempHome } from '../support/cli';
-import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
-import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
+import { FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
+import { accessToken, type HttpResponse, httpRequest, servedDatabase, startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { serverUrl } from '../support/test-database';
 
 /**
  * Sign-up and the platform operator through a real `epicevents serve` on PostgreSQL: the CLI as a
@@ -34,19 +34,18 @@ interface CreatedJson {
 }
 
 (serverUrl() ? describe : describe.skip)('sign-up and the platform operator', () => {
-  let db: TestDatabase;
   /** With --allow-signup, behind a "proxy" (--trust-proxy): each HTTP test speaks from an address of its own. */
-  let server: RunningServer;
+  const served = servedDatabase({ args: ['--allow-signup', '--trust-proxy'] });
   /** An employee's session and the operator's, on one machine. */
   const home = tempHome();
   const clientEnv = (extra: Record<string, string | undefined> = {}) => ({ EPICEVENTS_HOME: home, DATABASE_URL: undefined, EPICEVENTS_JWT_SECRET: undefined, ...extra });
   const cli = (args: string[], stdin?: string): Promise<CliResult> => runCli(args, { env: clientEnv(), stdin, process: true });
   const platform = (args: string[], stdin?: string) => cli(['platform', ...args], stdin);
   /** Direct mode on the server's database: `platform init`. */
-  const direct = (args: string[], stdin?: string) => runCli(args, { env: { ...db.env, EPICEVENTS_HOME: tempHome() }, stdin, process: true });
+  const direct = (args: string[], stdin?: string) => runCli(args, { env: { ...served.db.env, EPICEVENTS_HOME: tempHome() }, stdin, process: true });
 
   let address = 0;
-  const signupFrom = (body: unknown, from = `10.0.0.${++address}`) => httpRequest(server.url, 'POST', '/v1/signup', { body, headers: { 'x-forwarded-for': from } });
+  const signupFrom = (body: unknown, from = `10.0.0.${++address}`) => httpRequest(served.server.url, 'POST', '/v1/signup', { body, headers: { 'x-forwarded-for': from } });
   const signupBody = (company: string, extra: Record<string, unknown> = {}) => ({
     company,
     email: `boss-${++address}@example.com`,
@@ -55,22 +54,13 @@ interface CreatedJson {
     password: PASSWORD,
     ...extra,
   });
-  const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(sql, params))[0].n;
+  const count = async (sql: string, params: unknown[] = []) => (await served.db.query<{ n: number }>(sql, params))[0].n;
   const tenantCount = () => count('SELECT count(*)::int AS n FROM tenants');
   const problem = (response: HttpResponse) => ({ status: response.status, code: response.json().code });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db, { args: ['--allow-signup', '--trust-proxy'] });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
-
   describe('signup', () => {
     it('should refuse sign-ups on a server started without --allow-signup (403 naming the flag, exit 4), creating nothing', async () => {
-      const closed = await startServer(db);
+      const closed = await startServer(served.db);
       try {
         const before = await tenantCount();
         const response = await httpRequest(closed.url, 'POST', '/v1/signup', { body: signupBody('Closed Shop') });
@@ -91,7 +81,7 @@ interface CreatedJson {
     });
 
     it('should create a tenant in TRIAL for 14 days on STARTER with its manager, answer {tenant, employee}, and log the CLI in to it', async () => {
-      const result = await cli(['signup', '--server', server.url, '--company', "L'Épicerie du Coin", '--email', 'ann@epicerie.example', '--first-name', 'Ann', '--last-name', 'Lee', '--password-stdin', '--json'], `${PASSWORD}\n`);
+      const result = await cli(['signup', '--server', served.server.url, '--company', "L'Épicerie du Coin", '--email', 'ann@epicerie.example', '--first-name', 'Ann', '--last-name', 'Lee', '--password-stdin', '--json'], `${PASSWORD}\n`);
       expect({ code: result.code, stderr: result.stderr.replace(/warning: .*plain text.*\n/, '') }).toEqual({ code: 0, stderr: '' });
       const { tenant, employee } = result.json<CreatedJson>();
       expect(Object.keys(result.json<object>()).sort()).toEqual(['employee', 'tenant']);
@@ -101,18 +91,18 @@ interface CreatedJson {
       expect(Date.parse(tenant.trialEndsAt as string) - Date.parse(tenant.createdAt)).toBe(14 * DAY_MS);
       expect(employee).toMatchObject({ email: 'ann@epicerie.example', role: 'MANAGEMENT' });
       // Its trial is the database's clock's.
-      const [row] = await db.query<{ exact: boolean }>(`SELECT trial_ends_at = created_at + interval '14 days' AS exact FROM tenants WHERE id = $1`, [tenant.id]);
+      const [row] = await served.db.query<{ exact: boolean }>(`SELECT trial_ends_at = created_at + interval '14 days' AS exact FROM tenants WHERE id = $1`, [tenant.id]);
       expect(row.exact).toBe(true);
 
       const whoami = await cli(['whoami', '--json']);
-      expect(whoami.json()).toMatchObject({ id: employee.id, tenant: 'lepicerie-du-coin', server: server.url, role: 'MANAGEMENT' });
+      expect(whoami.json()).toMatchObject({ id: employee.id, tenant: 'lepicerie-du-coin', server: served.server.url, role: 'MANAGEMENT' });
       const employees = await cli(['employee', 'list', '--json']);
       expect(employees.json<{ id: number }[]>().map((e) => e.id)).toEqual([employee.id]);
     });
 
     (tmuxAvailable ? it : it.skip)('should ask on a terminal for what is missing, as init does, checking each answer as it is typed', async () => {
       const terminalHome = tempHome();
-      const session = await startInTerminal(['signup', '--server', server.url], { EPICEVENTS_HOME: terminalHome });
+      const session = await startInTerminal(['signup', '--server', served.server.url], { EPICEVENTS_HOME: terminalHome });
       try {
         await session.waitFor(/Company's name/);
         session.send('Terminal Traders', 'Enter');
@@ -163,7 +153,7 @@ interface CreatedJson {
 
     it('should refuse bad input on the command line with exit 2 before sending anything', async () => {
       const before = await tenantCount();
-      const base = ['signup', '--server', server.url, '--company', 'Bad Flags', '--email', 'x@example.com', '--first-name', 'X', '--last-name', 'Y', '--password-stdin'];
+      const base = ['signup', '--server', served.server.url, '--company', 'Bad Flags', '--email', 'x@example.com', '--first-name', 'X', '--last-name', 'Y', '--password-stdin'];
       expectOneLineError(await cli(base.filter((arg) => arg !== '--company' && arg !== 'Bad Flags'), `${PASSWORD}\n`), 2, /missing --company/);
       expectOneLineError(await cli(base.map((arg) => (arg === 'x@example.com' ? 'nope' : arg)), `${PASSWORD}\n`), 2, /--email must be a valid email/);
       expectOneLineError(await cli([...base, '--plan', 'GOLD'], `${PASSWORD}\n`), 2, /--plan must be one of STARTER, PROFESSIONAL, ENTERPRISE/);
@@ -177,9 +167,9 @@ interface CreatedJson {
       const created = [one.json<CreatedJson>(), two.json<CreatedJson>()];
       expect(created.map((c) => c.tenant.slug).sort()).toEqual(['twin-events-sas', 'twin-events-sas-2']);
       for (const { tenant, employee } of created) {
-        const login = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: employee.email, password: PASSWORD, tenant: tenant.slug } });
+        const login = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { body: { email: employee.email, password: PASSWORD, tenant: tenant.slug } });
         expect(login.status).toBe(200);
-        const whoami = await httpRequest(server.url, 'GET', '/v1/auth/whoami', { token: login.json<{ accessToken: string }>().accessToken });
+        const whoami = await httpRequest(served.server.url, 'GET', '/v1/auth/whoami', { token: login.json<{ accessToken: string }>().accessToken });
         expect(whoami.json()).toMatchObject({ id: employee.id, tenant: tenant.slug });
       }
     });
@@ -212,31 +202,31 @@ interface CreatedJson {
       expect(init.json()).toMatchObject({ email: 'ops@example.com', name: 'Operations' });
       expectOneLineError(await direct(['platform', 'init', '--email', 'other@example.com', '--password-stdin'], `${PASSWORD}\n`), 6, /a platform operator exists already/);
       expect(await count('SELECT count(*)::int AS n FROM platform_operators')).toBe(1);
-      const [hash] = await db.query<{ password_hash: string }>('SELECT password_hash FROM platform_operators');
+      const [hash] = await served.db.query<{ password_hash: string }>('SELECT password_hash FROM platform_operators');
       expect(hash.password_hash).toMatch(/^\$argon2id\$/);
     });
 
     it('should log the operator in (a session apart from the employee\'s), and refuse a wrong password with exit 3', async () => {
-      expectOneLineError(await platform(['login', '--server', server.url, '--email', 'ops@example.com', '--password-stdin'], 'wrong-password-2026\n'), 3, /invalid email or password/);
-      const login = await platform(['login', '--server', server.url, '--email', 'OPS@example.com', '--password-stdin', '--json'], `${PASSWORD}\n`);
+      expectOneLineError(await platform(['login', '--server', served.server.url, '--email', 'ops@example.com', '--password-stdin'], 'wrong-password-2026\n'), 3, /invalid email or password/);
+      const login = await platform(['login', '--server', served.server.url, '--email', 'OPS@example.com', '--password-stdin', '--json'], `${PASSWORD}\n`);
       expect(login.code).toBe(0);
       expect(login.json()).toMatchObject({ email: 'ops@example.com' });
       // The employee logged in by `signup` above is still logged in, in its tenant.
       expect((await cli(['whoami', '--json'])).json()).toMatchObject({ tenant: 'lepicerie-du-coin' });
-      platformToken = (await httpRequest(server.url, 'POST', '/v1/platform/auth/login', { body: { email: 'ops@example.com', password: PASSWORD } })).json<{ accessToken: string }>().accessToken;
-      await insertEmployee(db, { role: 'MANAGEMENT', email: 'ada@default.example' });
-      employeeToken = (await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'ada@default.example', password: FACTORY_PASSWORD } })).json<{ accessToken: string }>().accessToken;
+      platformToken = (await httpRequest(served.server.url, 'POST', '/v1/platform/auth/login', { body: { email: 'ops@example.com', password: PASSWORD } })).json<{ accessToken: string }>().accessToken;
+      await insertEmployee(served.db, { role: 'MANAGEMENT', email: 'ada@default.example' });
+      employeeToken = await accessToken(served.server.url, 'ada@default.example');
     });
 
     it("should refuse a platform token on the employees' routes and an employee's token on the platform's (401)", async () => {
       for (const route of ['/v1/clients', '/v1/auth/whoami', '/v1/employees']) {
-        expect(problem(await httpRequest(server.url, 'GET', route, { token: platformToken }))).toEqual({ status: 401, code: 'unauthenticated' });
+        expect(problem(await httpRequest(served.server.url, 'GET', route, { token: platformToken }))).toEqual({ status: 401, code: 'unauthenticated' });
       }
       for (const route of ['/v1/platform/tenants', '/v1/platform/stats', '/v1/platform/tenants/default']) {
-        expect(problem(await httpRequest(server.url, 'GET', route, { token: employeeToken }))).toEqual({ status: 401, code: 'unauthenticated' });
+        expect(problem(await httpRequest(served.server.url, 'GET', route, { token: employeeToken }))).toEqual({ status: 401, code: 'unauthenticated' });
       }
-      expect(problem(await httpRequest(server.url, 'POST', '/v1/platform/tenants/default/suspend', { token: employeeToken }))).toEqual({ status: 401, code: 'unauthenticated' });
-      expect((await httpRequest(server.url, 'GET', '/v1/platform/tenants', { token: platformToken })).status).toBe(200);
+      expect(problem(await httpRequest(served.server.url, 'POST', '/v1/platform/tenants/default/suspend', { token: employeeToken }))).toEqual({ status: 401, code: 'unauthenticated' });
+      expect((await httpRequest(served.server.url, 'GET', '/v1/platform/tenants', { token: platformToken })).status).toBe(200);
     });
 
     it('should list every tenant with its counts and show one by slug or id (exit 5 for none)', async () => {
@@ -265,7 +255,7 @@ interface CreatedJson {
       const { tenant, employee } = created.json<CreatedJson>();
       expect(tenant).toMatchObject({ slug: 'globex', plan: 'ENTERPRISE', status: 'ACTIVE', trialEndsAt: null });
       expect(employee).toMatchObject({ email: 'kim@globex.example', role: 'MANAGEMENT' });
-      const login = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'kim@globex.example', password: PASSWORD, tenant: 'globex' } });
+      const login = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { body: { email: 'kim@globex.example', password: PASSWORD, tenant: 'globex' } });
       expect(login.status).toBe(200);
     });
 
@@ -283,7 +273,7 @@ interface CreatedJson {
       expectOneLineError(await platform(['tenant', 'resume', 'twin-events-sas-2']), 6, /a tenant cannot go from CANCELLED to ACTIVE/);
       expectOneLineError(await platform(['tenant', 'plan', 'twin-events-sas-2', 'ENTERPRISE']), 6, /CANCELLED: its plan cannot change/);
       expectOneLineError(await platform(['tenant', 'cancel', 'no-such-company']), 5, /not found/);
-      const [{ status, suspended, cancelled }] = await db.query<{ status: string; suspended: boolean; cancelled: boolean }>(
+      const [{ status, suspended, cancelled }] = await served.db.query<{ status: string; suspended: boolean; cancelled: boolean }>(
         `SELECT status, suspended_at IS NOT NULL AS suspended, cancelled_at IS NOT NULL AS cancelled FROM tenants WHERE slug = 'twin-events-sas-2'`,
       );
       expect({ status, suspended, cancelled }).toEqual({ status: 'CANCELLED', suspended: false, cancelled: true });
@@ -302,7 +292,7 @@ interface CreatedJson {
     });
 
     it('should write one platform audit row per action, in the database clock, and keep them append-only', async () => {
-      const rows = await db.query<{ action: string; n: number }>(`SELECT action, count(*)::int AS n FROM platform_audit_log GROUP BY action ORDER BY action`);
+      const rows = await served.db.query<{ action: string; n: number }>(`SELECT action, count(*)::int AS n FROM platform_audit_log GROUP BY action ORDER BY action`);
       expect(Object.fromEntries(rows.map((r) => [r.action, r.n]))).toEqual({
         'operator.init': 1,
         'session.login': 2,
@@ -313,30 +303,30 @@ interface CreatedJson {
         'tenant.resume': 1,
         'tenant.suspend': 1,
       });
-      const [suspend] = await db.query<{ slug: string; details: object }>(
+      const [suspend] = await served.db.query<{ slug: string; details: object }>(
         `SELECT t.slug, a.details FROM platform_audit_log a JOIN tenants t ON t.id = a.target_tenant_id WHERE a.action = 'tenant.suspend'`,
       );
       expect(suspend).toEqual({ slug: 'globex', details: { from: 'ACTIVE', to: 'SUSPENDED' } });
-      await expect(db.query(`UPDATE platform_audit_log SET action = 'x.y'`)).rejects.toThrow(/append-only/);
-      await expect(db.query(`DELETE FROM platform_audit_log`)).rejects.toThrow(/append-only/);
+      await expect(served.db.query(`UPDATE platform_audit_log SET action = 'x.y'`)).rejects.toThrow(/append-only/);
+      await expect(served.db.query(`DELETE FROM platform_audit_log`)).rejects.toThrow(/append-only/);
     });
 
     it('should count tenants by status and plan, and employees and clients per tenant', async () => {
       const globex = (await platform(['tenant', 'show', 'globex', '--json'])).json<TenantJson>();
-      await db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(globex.id)]);
+      await served.db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(globex.id)]);
       try {
-        const [{ id: sales }] = await db.query<{ id: number }>(
+        const [{ id: sales }] = await served.db.query<{ id: number }>(
           `INSERT INTO employees (first_name, last_name, email, role, password_hash) VALUES ('Sam', 'Sales', 'sam@globex.example', 'SALES', $1) RETURNING id`,
           [FACTORY_PASSWORD_HASH],
         );
         for (const n of [1, 2, 3]) {
-          await db.query(`INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('C', $1, '+33612345678', 'Co', $2)`, [`c${n}@globex.example`, sales]);
+          await served.db.query(`INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) VALUES ('C', $1, '+33612345678', 'Co', $2)`, [`c${n}@globex.example`, sales]);
         }
       } finally {
-        await db.query(`SELECT set_config('app.tenant_id', '1', false)`);
+        await served.db.query(`SELECT set_config('app.tenant_id', '1', false)`);
       }
       const stats = (await platform(['stats', '--json'])).json<{ tenants: number; byStatus: Record<string, number>; byPlan: Record<string, number>; perTenant: { slug: string; employees: number; clients: number }[] }>();
-      const truth = await db.query<{ status: string; plan: string }>('SELECT status, plan FROM tenants');
+      const truth = await served.db.query<{ status: string; plan: string }>('SELECT status, plan FROM tenants');
       expect(stats.tenants).toBe(truth.length);
       for (const status of ['TRIAL', 'ACTIVE', 'SUSPENDED', 'CANCELLED']) expect(stats.byStatus[status]).toBe(truth.filter((t) => t.status === status).length);
       for (const plan of ['STARTER', 'PROFESSIONAL', 'ENTERPRISE']) expect(stats.byPlan[plan]).toBe(truth.filter((t) => t.plan === plan).length);
@@ -346,16 +336,16 @@ interface CreatedJson {
       expect(human.stdout).toMatch(/globex\s*[|│]\s*2\s*[|│]\s*3/);
       // The request log names the operator a platform request acted for (no employee).
       const statsLine = (line: Record<string, unknown>) => line.msg === 'request' && line.route === '/v1/platform/stats';
-      const logged = (await server.waitForLogLines(statsLine, 1)).filter(statsLine).at(-1);
-      const [{ id: operatorId }] = await db.query<{ id: number }>('SELECT id::int AS id FROM platform_operators');
+      const logged = (await served.server.waitForLogLines(statsLine, 1)).filter(statsLine).at(-1);
+      const [{ id: operatorId }] = await served.db.query<{ id: number }>('SELECT id::int AS id FROM platform_operators');
       expect(logged).toMatchObject({ status: 200, actorId: null, operatorId });
     });
 
     it("should give the operator no way to a tenant's client: no route, and functions that answer numbers only", async () => {
-      const [{ id: client }] = await db.query<{ id: number }>(`SELECT id FROM clients ORDER BY id LIMIT 1`);
-      for (const route of ['/v1/clients', `/v1/clients/${client}`]) expect((await httpRequest(server.url, 'GET', route, { token: platformToken })).status).toBe(401);
-      expect((await httpRequest(server.url, 'GET', `/v1/platform/tenants/globex/clients`, { token: platformToken })).status).toBe(404);
-      const openapi = (await httpRequest(server.url, 'GET', '/v1/openapi.json')).json<{ paths: Record<string, unknown> }>();
+      const [{ id: client }] = await served.db.query<{ id: number }>(`SELECT id FROM clients ORDER BY id LIMIT 1`);
+      for (const route of ['/v1/clients', `/v1/clients/${client}`]) expect((await httpRequest(served.server.url, 'GET', route, { token: platformToken })).status).toBe(401);
+      expect((await httpRequest(served.server.url, 'GET', `/v1/platform/tenants/globex/clients`, { token: platformToken })).status).toBe(404);
+      const openapi = (await httpRequest(served.server.url, 'GET', '/v1/openapi.json')).json<{ paths: Record<string, unknown> }>();
       expect(Object.keys(openapi.paths).filter((path) => path.startsWith('/v1/platform/')).sort()).toEqual([
         '/v1/platform/auth/login',
         '/v1/platform/auth/logout',
@@ -370,7 +360,7 @@ interface CreatedJson {
       ]);
       // Every function the server's role may run that reads as its owner answers tenants or numbers:
       // no column of a client, contract, event or employee.
-      const results = await db.query<{ fn: string; result: string }>(`
+      const results = await served.db.query<{ fn: string; result: string }>(`
         SELECT p.oid::regprocedure::text AS fn, pg_get_function_result(p.oid) AS result FROM pg_proc p
          WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef AND has_function_privilege('epicevents_tenant_user', p.oid, 'EXECUTE')
            AND p.proname IN ('create_tenant', 'platform_tenants', 'set_tenant_status', 'set_tenant_plan', 'extend_tenant_trial', 'tenant_counts')
@@ -382,7 +372,7 @@ interface CreatedJson {
       // Their owner reads no column of employees that names or reaches a person: the counts come from
       // the usage counters; the last-manager trigger (migration LastActiveManager) reads a tenant's
       // roles and whether each is active, and nothing else.
-      const rights = await db.query<{ column_name: string; granted: boolean }>(
+      const rights = await served.db.query<{ column_name: string; granted: boolean }>(
         `SELECT column_name, has_column_privilege('epicevents_tenant_directory', 'employees', column_name, 'SELECT') AS granted
            FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'employees' ORDER BY column_name`,
       );
@@ -391,15 +381,15 @@ interface CreatedJson {
 
     it('should end the platform login on the server at logout: its token is refused, and the commands need a login again (exit 3)', async () => {
       const tokenOfCli = platformToken;
-      expect((await httpRequest(server.url, 'POST', '/v1/platform/auth/logout', { token: tokenOfCli })).status).toBe(200);
-      expect(problem(await httpRequest(server.url, 'GET', '/v1/platform/tenants', { token: tokenOfCli }))).toEqual({ status: 401, code: 'unauthenticated' });
+      expect((await httpRequest(served.server.url, 'POST', '/v1/platform/auth/logout', { token: tokenOfCli })).status).toBe(200);
+      expect(problem(await httpRequest(served.server.url, 'GET', '/v1/platform/tenants', { token: tokenOfCli }))).toEqual({ status: 401, code: 'unauthenticated' });
       const logout = await platform(['logout']);
       expect(logout.stdout).toMatch(/logged out of the platform/);
       expectOneLineError(await platform(['tenant', 'list']), 3, /not logged in as a platform operator/);
       expectOneLineError(await platform(['stats']), 3, /not logged in as a platform operator/);
       expect((await platform(['logout'])).stdout).toMatch(/not logged in as a platform operator; nothing to do/);
       expectOneLineError(await platform(['login', '--email', 'ops@example.com', '--password-stdin'], `${PASSWORD}\n`), 2, /missing --server/);
-      expectOneLineError(await platform(['login', '--server', server.url, '--password-stdin'], `${PASSWORD}\n`), 2, /missing --email/);
+      expectOneLineError(await platform(['login', '--server', served.server.url, '--password-stdin'], `${PASSWORD}\n`), 2, /missing --email/);
       // The employee's session on the same machine is untouched.
       expect((await cli(['whoami', '--json'])).json()).toMatchObject({ tenant: 'lepicerie-du-coin' });
     });

@@ -79,11 +79,12 @@ onServer('races on a server', () => {
     async () => {
       const rounds = 5;
       const violations: string[] = [];
-      for (let round = 0; round < rounds; round += 1) {
-        // Direct mode: a database without even the schema, which the inits create as they race. Server
-        // mode: a server of its own each round, on a migrated database (its administrator migrates it).
-        const raceDb = SERVER_MODE ? await createTestDatabase() : await createEmptyTestDatabase();
-        try {
+      // Direct mode: a database without even the schema, which the inits create as they race. Server
+      // mode: a server of its own each round, on a migrated database (its administrator migrates it).
+      // Every round's database is made first, all at once; the rounds then race one after the other.
+      const raceDbs = await Promise.all(Array.from({ length: rounds }, () => (SERVER_MODE ? createTestDatabase() : createEmptyTestDatabase())));
+      try {
+        for (const [round, raceDb] of raceDbs.entries()) {
           const results = await Promise.all(
             [1, 2, 3, 4].map((i) =>
               runCli(['init', '--first-name', 'M', '--last-name', String(i), '--email', `m${i}@epic.events`, '--password-stdin'], {
@@ -96,9 +97,9 @@ onServer('races on a server', () => {
           if (JSON.stringify(codes(results)) !== '[0,6,6,6]' || n !== 1 || !noStackTrace(results)) {
             violations.push(`round ${round}: exits ${codes(results).join(',')}, ${n} employees: ${results.map((r) => r.stderr.trim()).join(' | ')}`);
           }
-        } finally {
-          await raceDb.close();
         }
+      } finally {
+        await Promise.all(raceDbs.map((raceDb) => raceDb.close()));
       }
       record('init on an empty database', rounds, 4, 'one account created, the others exit 6', violations);
       expect(violations).toEqual([]);
@@ -329,8 +330,10 @@ onServer('races on a server', () => {
       const support = await insertEmployee(db, { role: 'SUPPORT', email: 'rita@epic.events' });
       // The access token's lifetime is the setting of whoever signs it: the CLI in direct mode, the server in server mode.
       const shortTokens = SERVER_MODE ? (await db.addServer!({ env: { EPICEVENTS_ACCESS_TTL: '1s' } })).env : { EPICEVENTS_ACCESS_TTL: '1s' };
+      // Each round's session (a login whose access token lives one second, copied to four
+      // machines) is made first, so that one wait lets every round's access token expire.
+      const sessions: { copies: TestUser[]; familyId: string }[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        // A session whose access token lives one second, copied to four machines.
         const original = userFor(db, support.email, shortTokens);
         await login(original, FACTORY_PASSWORD);
         const credentials = fs.readFileSync(path.join(original.home, 'credentials.json'));
@@ -339,11 +342,16 @@ onServer('races on a server', () => {
           fs.writeFileSync(path.join(copy.home, 'credentials.json'), credentials, { mode: 0o600 });
           return copy;
         });
-        await new Promise((resolve) => setTimeout(resolve, 2100));
         const [{ family_id: familyId }] = await db.query<{ family_id: string }>(
           'SELECT f.id AS family_id FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = $1 ORDER BY f.created_at DESC LIMIT 1',
           [support.email],
         );
+        sessions.push({ copies, familyId });
+      }
+      // A token issued in second S (its iat, whole seconds) with a 1 s lifetime is expired from S + 1 on.
+      const allExpiredAt = (Math.floor(Date.now() / 1000) + 1) * 1000;
+      while (Date.now() < allExpiredAt + 50) await new Promise((resolve) => setTimeout(resolve, allExpiredAt + 50 - Date.now()));
+      for (const [round, { copies, familyId }] of sessions.entries()) {
         const lock = await holdRowLock(db.url!, 'refresh_tokens', 'family_id = $1', [familyId]);
         const pending = copies.map((copy) => copy.run(['whoami', '--json'], { timeoutMs: 90_000 }));
         try {

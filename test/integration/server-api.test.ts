@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { signToken } from '../../src/auth/tokens';
 import { TEST_JWT_SECRET } from '../support/cli';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
-import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
+import { type HttpResponse, httpRequest, type RunningServer, startServer, servedDatabase } from '../support/server';
+import { createTestDatabase, DEFAULT_TENANT_ID, serverUrl } from '../support/test-database';
 
 /**
  * The API through a real `epicevents serve` process on a real PostgreSQL: raw HTTP, so every
@@ -45,20 +45,10 @@ interface SessionBody {
 
 // Raw SQL behind the server's back needs a second connection: a PostgreSQL server, not the embedded engine.
 (serverUrl() ? describe : describe.skip)('the API of epicevents serve', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const served = servedDatabase();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
-
-  const post = (route: string, body?: unknown, token?: string) => httpRequest(server.url, 'POST', route, { body, token });
-  const get = (route: string, token?: string) => httpRequest(server.url, 'GET', route, { token });
+  const post = (route: string, body?: unknown, token?: string) => httpRequest(served.server.url, 'POST', route, { body, token });
+  const get = (route: string, token?: string) => httpRequest(served.server.url, 'GET', route, { token });
 
   async function loginAs(email: string, password = FACTORY_PASSWORD): Promise<SessionBody> {
     const response = await post('/v1/auth/login', { email, password });
@@ -77,7 +67,7 @@ interface SessionBody {
       for (const refused of attempts.filter((response) => response.status !== 201)) {
         expect(expectProblem(refused, 409, 'conflict').detail).toBe('epicevents is already initialised');
       }
-      expect(await db.query('SELECT role FROM employees')).toEqual([{ role: 'MANAGEMENT' }]);
+      expect(await served.db.query('SELECT role FROM employees')).toEqual([{ role: 'MANAGEMENT' }]);
 
       const first = created[0].json<{ email: string }>();
       expect((await loginAs(first.email, 'Tr0ub4dor&3-horse-battery')).employee.role).toBe('MANAGEMENT');
@@ -101,7 +91,7 @@ interface SessionBody {
 
   describe('sessions', () => {
     it('should log in, answer whoami with the bearer token, and give the employee as the database has it', async () => {
-      const employee = await insertEmployee(db, { role: 'SUPPORT', email: 'kate@epic.events' });
+      const employee = await insertEmployee(served.db, { role: 'SUPPORT', email: 'kate@epic.events' });
       const session = await loginAs('KATE@epic.events');
       expect(session).toMatchObject({ employee: { id: employee.id, email: 'kate@epic.events', role: 'SUPPORT', mustChangePassword: false }, unreadNotifications: 0 });
       expect(new Date(session.accessExpiresAt).getTime()).toBeLessThan(new Date(session.refreshExpiresAt).getTime());
@@ -122,37 +112,37 @@ interface SessionBody {
       });
 
       // The role is the database's at each request, not the token's.
-      await db.query(`UPDATE employees SET role = 'SALES' WHERE id = $1`, [employee.id]);
+      await served.db.query(`UPDATE employees SET role = 'SALES' WHERE id = $1`, [employee.id]);
       expect((await get('/v1/auth/whoami', session.accessToken)).json()).toMatchObject({ role: 'SALES' });
-      await db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
+      await served.db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
       expect(expectProblem(await get('/v1/auth/whoami', session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
     });
 
     it('should refuse a deactivated employee at the next request of a list, whose statements each connection prepared already', async () => {
-      const employee = await insertEmployee(db, { email: 'prepared-reader@epic.events', role: 'MANAGEMENT' });
+      const employee = await insertEmployee(served.db, { email: 'prepared-reader@epic.events', role: 'MANAGEMENT' });
       const session = await loginAs('prepared-reader@epic.events');
       // Sequential requests reuse one connection: past five runs, PostgreSQL executes its prepared statements with their cached plan.
       for (let i = 0; i < 12; i += 1) expect((await get('/v1/clients?limit=1', session.accessToken)).status).toBe(200);
-      await db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
+      await served.db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
       expect(expectProblem(await get('/v1/clients?limit=1', session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
-      await db.query('UPDATE employees SET is_active = true WHERE id = $1', [employee.id]);
+      await served.db.query('UPDATE employees SET is_active = true WHERE id = $1', [employee.id]);
       expect((await get('/v1/clients?limit=1', session.accessToken)).status).toBe(200);
     });
 
     it("should check the token before the body, and refuse a deactivated employee's write in its transaction before anything is written", async () => {
-      const employee = await insertEmployee(db, { email: 'late-writer@epic.events', role: 'SALES' });
+      const employee = await insertEmployee(served.db, { email: 'late-writer@epic.events', role: 'SALES' });
       const session = await loginAs('late-writer@epic.events');
-      await db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
+      await served.db.query('UPDATE employees SET is_active = false WHERE id = $1', [employee.id]);
       const client = { fullName: 'Never Written', email: 'never-written@example.com', phone: '+33612345678', companyName: 'Nowhere' };
       expectProblem(await post('/v1/clients', { unknownMember: true }, 'not-a-token'), 401, 'unauthenticated');
       // The caller is re-read as the first statement of the route's transaction, after the request's validation.
       expectProblem(await post('/v1/clients', { unknownMember: true }, session.accessToken), 400, 'validation');
       expect(expectProblem(await post('/v1/clients', client, session.accessToken), 401, 'unauthenticated').detail).toBe('this account is deactivated');
-      expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE email = 'never-written@example.com'`))[0].n).toBe(0);
+      expect((await served.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE email = 'never-written@example.com'`))[0].n).toBe(0);
     });
 
     it('should refuse a wrong password and an unknown email with the same 401', async () => {
-      await insertEmployee(db, { email: 'wrong-password@epic.events' });
+      await insertEmployee(served.db, { email: 'wrong-password@epic.events' });
       const wrong = expectProblem(await post('/v1/auth/login', { email: 'wrong-password@epic.events', password: 'not-the-password' }), 401, 'unauthenticated');
       const unknown = expectProblem(await post('/v1/auth/login', { email: 'nobody@epic.events', password: 'not-the-password' }), 401, 'unauthenticated');
       expect(wrong.detail).toBe('invalid email or password');
@@ -160,7 +150,7 @@ interface SessionBody {
     });
 
     it('should rotate the refresh token, and revoke the whole login when a used one is presented again', async () => {
-      await insertEmployee(db, { email: 'rotate@epic.events' });
+      await insertEmployee(served.db, { email: 'rotate@epic.events' });
       const first = await loginAs('rotate@epic.events');
       const renewed = await post('/v1/auth/refresh', { refreshToken: first.refreshToken });
       expect(renewed.status).toBe(200);
@@ -176,7 +166,7 @@ interface SessionBody {
     });
 
     it('should end the login server-side on logout, so its access and refresh tokens stop working at once', async () => {
-      await insertEmployee(db, { email: 'logout@epic.events' });
+      await insertEmployee(served.db, { email: 'logout@epic.events' });
       const session = await loginAs('logout@epic.events');
       const other = await loginAs('logout@epic.events');
       const out = await post('/v1/auth/logout', undefined, session.accessToken);
@@ -188,7 +178,7 @@ interface SessionBody {
     });
 
     it('should change the password, end the other logins, and serve a pending change before anything else', async () => {
-      const employee = await insertEmployee(db, { email: 'change@epic.events', mustChangePassword: true });
+      const employee = await insertEmployee(served.db, { email: 'change@epic.events', mustChangePassword: true });
       const session = await loginAs('change@epic.events');
       const elsewhere = await loginAs('change@epic.events');
       expect(session.employee.mustChangePassword).toBe(true);
@@ -208,18 +198,18 @@ interface SessionBody {
     });
 
     it('should lock the account after 5 wrong passwords in a row, counted although each request failed', async () => {
-      const employee = await insertEmployee(db, { email: 'locked@epic.events' });
+      const employee = await insertEmployee(served.db, { email: 'locked@epic.events' });
       for (let attempt = 1; attempt <= 5; attempt += 1) {
         expectProblem(await post('/v1/auth/login', { email: 'locked@epic.events', password: `wrong-${attempt}` }), 401, 'unauthenticated');
       }
-      const [row] = await db.query<{ failed_login_count: number; locked_until: unknown }>('SELECT failed_login_count, locked_until FROM employees WHERE id = $1', [employee.id]);
+      const [row] = await served.db.query<{ failed_login_count: number; locked_until: unknown }>('SELECT failed_login_count, locked_until FROM employees WHERE id = $1', [employee.id]);
       expect(row.failed_login_count).toBe(5);
       expect(row.locked_until).not.toBeNull();
       // Even the right password is refused while the lock lasts.
       const locked = expectProblem(await post('/v1/auth/login', { email: 'locked@epic.events', password: FACTORY_PASSWORD }), 401, 'unauthenticated');
       expect(locked.detail).toMatch(/the account is locked for 15 more minutes/);
       // Each failure is audited in the account's tenant, by nobody (no one was logged in), and the lockout once.
-      const audit = await db.query<{ tenant_id: string; action: string; actor_id: number | null; reason: string | null }>(
+      const audit = await served.db.query<{ tenant_id: string; action: string; actor_id: number | null; reason: string | null }>(
         `SELECT tenant_id, action, actor_id, changes -> 'reason' ->> 'after' AS reason FROM audit_log WHERE entity_type = 'employee' AND entity_id = $1 ORDER BY id`,
         [employee.id],
       );
@@ -235,7 +225,7 @@ interface SessionBody {
   describe('refusals', () => {
     let manager: SessionBody;
     beforeAll(async () => {
-      await insertEmployee(db, { role: 'MANAGEMENT', email: 'refusals@epic.events' });
+      await insertEmployee(served.db, { role: 'MANAGEMENT', email: 'refusals@epic.events' });
       manager = await loginAs('refusals@epic.events');
     });
 
@@ -261,12 +251,12 @@ interface SessionBody {
     });
 
     it('should refuse malformed JSON, another content type, an unknown route and a body over 1 MiB with the right status', async () => {
-      const malformed = await httpRequest(server.url, 'POST', '/v1/auth/login', { rawBody: '{"email": "a@b.co", "password": ', headers: { 'content-type': 'application/json' } });
+      const malformed = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { rawBody: '{"email": "a@b.co", "password": ', headers: { 'content-type': 'application/json' } });
       expect(expectProblem(malformed, 400, 'validation').detail).toBe('the request body is not valid JSON');
 
-      const text = await httpRequest(server.url, 'POST', '/v1/auth/login', { rawBody: 'email=a@b.co', headers: { 'content-type': 'text/plain' } });
+      const text = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { rawBody: 'email=a@b.co', headers: { 'content-type': 'text/plain' } });
       expectProblem(text, 415, 'usage');
-      const form = await httpRequest(server.url, 'POST', '/v1/auth/login', { rawBody: 'email=a@b.co', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { rawBody: 'email=a@b.co', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expectProblem(form, 415, 'usage');
 
       const unknown = await get('/v1/nothing-here?token=abc', manager.accessToken);
@@ -274,9 +264,9 @@ interface SessionBody {
 
       const limit = 1024 * 1024;
       const padding = (size: number) => 'x'.repeat(size - JSON.stringify({ email: 'big@epic.events', password: '' }).length);
-      const justUnder = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'big@epic.events', password: padding(limit) } });
+      const justUnder = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { body: { email: 'big@epic.events', password: padding(limit) } });
       expectProblem(justUnder, 401, 'unauthenticated');
-      const over = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: 'big@epic.events', password: padding(limit + 1) } });
+      const over = await httpRequest(served.server.url, 'POST', '/v1/auth/login', { body: { email: 'big@epic.events', password: padding(limit + 1) } });
       expect(expectProblem(over, 413, 'usage').detail).toBe('the request body is larger than the limit of 1 MiB');
     });
 
@@ -292,7 +282,7 @@ interface SessionBody {
     });
 
     it('should refuse a search text over 150 characters with 400 naming the query parameter as a JSON pointer', async () => {
-      await insertEmployee(db, { email: 'long-search@epic.events', role: 'MANAGEMENT' });
+      await insertEmployee(served.db, { email: 'long-search@epic.events', role: 'MANAGEMENT' });
       const session = await loginAs('long-search@epic.events');
       const refused = expectProblem(await get(`/v1/clients?search=${'z'.repeat(151)}`, session.accessToken), 400, 'validation');
       expect(refused).toMatchObject({ pointer: '/search' });
@@ -303,7 +293,7 @@ interface SessionBody {
   describe('the login throttle', () => {
     let throttled: RunningServer;
     beforeAll(async () => {
-      throttled = await startServer(db);
+      throttled = await startServer(served.db);
     });
     afterAll(async () => {
       await throttled?.stop();
@@ -345,7 +335,7 @@ interface SessionBody {
         });
       });
       await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-      reporting = await startServer(db, { env: { SENTRY_DSN: `http://publickey@127.0.0.1:${(sink.address() as AddressInfo).port}/1` } });
+      reporting = await startServer(served.db, { env: { SENTRY_DSN: `http://publickey@127.0.0.1:${(sink.address() as AddressInfo).port}/1` } });
     });
     afterAll(async () => {
       await reporting?.stop();
@@ -359,15 +349,15 @@ interface SessionBody {
       });
 
     it('should answer 500 with only a request id, log it, and report it to Sentry with that id', async () => {
-      await insertEmployee(db, { email: 'bug@epic.events' });
+      await insertEmployee(served.db, { email: 'bug@epic.events' });
       const session = await loginAs('bug@epic.events');
       // Behind the server's back, the schema changes under a query it runs at every request.
-      await db.query('ALTER TABLE session_families RENAME COLUMN revoked_at TO revoked_at_moved');
+      await served.db.query('ALTER TABLE session_families RENAME COLUMN revoked_at TO revoked_at_moved');
       let response: HttpResponse;
       try {
         response = await httpRequest(reporting.url, 'GET', '/v1/auth/whoami', { token: session.accessToken });
       } finally {
-        await db.query('ALTER TABLE session_families RENAME COLUMN revoked_at_moved TO revoked_at');
+        await served.db.query('ALTER TABLE session_families RENAME COLUMN revoked_at_moved TO revoked_at');
       }
       const problem = expectProblem(response, 500, 'internal', [session.accessToken]);
       const requestId = response.headers['x-request-id'] as string;
@@ -393,8 +383,8 @@ interface SessionBody {
 
   describe('the request log', () => {
     it('should write one JSON line per request with its method, route, status, duration, request id and actor, and no secret', async () => {
-      const employee = await insertEmployee(db, { email: 'logged@epic.events' });
-      const before = server.logLines().length;
+      const employee = await insertEmployee(served.db, { email: 'logged@epic.events' });
+      const before = served.server.logLines().length;
       const session = await loginAs('logged@epic.events');
       const whoami = await get('/v1/auth/whoami', session.accessToken);
       const renewed = (await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).json<SessionBody>();
@@ -402,7 +392,7 @@ interface SessionBody {
       await post('/v1/auth/login', { email: 'logged@epic.events', password: 'a-wrong-password-123' });
 
       const isRequest = (line: Record<string, unknown>) => line.msg === 'request';
-      const lines = (await server.waitForLogLines(isRequest, server.logLines().slice(0, before).filter(isRequest).length + 5)).slice(before).filter(isRequest);
+      const lines = (await served.server.waitForLogLines(isRequest, served.server.logLines().slice(0, before).filter(isRequest).length + 5)).slice(before).filter(isRequest);
       expect(lines.map((line) => [line.method, line.route, line.status, line.actorId])).toEqual([
         ['POST', '/v1/auth/login', 200, employee.id],
         ['GET', '/v1/auth/whoami', 200, employee.id],
@@ -416,11 +406,11 @@ interface SessionBody {
         expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
       }
       expect(lines[1].requestId).toBe(whoami.headers['x-request-id']);
-      const everything = server.stderr();
-      for (const secret of [FACTORY_PASSWORD, 'Logged-passphrase-2026', 'a-wrong-password-123', session.accessToken, session.refreshToken, renewed.accessToken, renewed.refreshToken, TEST_JWT_SECRET, db.url as string]) {
+      const everything = served.server.stderr();
+      for (const secret of [FACTORY_PASSWORD, 'Logged-passphrase-2026', 'a-wrong-password-123', session.accessToken, session.refreshToken, renewed.accessToken, renewed.refreshToken, TEST_JWT_SECRET, served.db.url as string]) {
         expect(everything).not.toContain(secret);
       }
-      expect(server.stdout()).toBe(`listening on ${server.url}\n`);
+      expect(served.server.stdout()).toBe(`listening on ${served.server.url}\n`);
     });
   });
 });

@@ -9,7 +9,7 @@ import { expectOneLineError } from '../support/assertions';
 import { FACTORY_PASSWORD, insertEmployee } from '../support/factories';
 import { isRoot, makeReadOnly, mountsAvailable } from '../support/mounts';
 import { holdRowLock, waitForBlocked } from '../support/row-locks';
-import { httpRequest, type RunningServer, startServer } from '../support/server';
+import { httpRequest, servedDatabase, startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
@@ -43,29 +43,19 @@ function folderContents(dir: string): Record<string, string> {
 }
 
 onServer('an employee machine in server mode', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
+  const served = servedDatabase();
 
   it('should work with DATABASE_URL pointing nowhere and no JWT secret, remember the server until logout, and keep no database password or secret', async () => {
-    await insertEmployee(db, { role: 'SALES', email: 'sam@epic.events' });
-    const sam = employeeMachine(db, 'sam@epic.events');
+    await insertEmployee(served.db, { role: 'SALES', email: 'sam@epic.events' });
+    const sam = employeeMachine(served.db, 'sam@epic.events');
 
-    const login = await loginTo(sam, server.url);
+    const login = await loginTo(sam, served.server.url);
     expect({ code: login.code, stdout: login.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^logged in as .* \(SALES\)/) });
 
     // Remembered: no EPICEVENTS_SERVER from now on.
     const whoami = await sam.run(['whoami', '--json']);
     expect(whoami.code).toBe(0);
-    expect(whoami.json()).toMatchObject({ email: 'sam@epic.events', role: 'SALES', credentialStore: 'file', server: server.url });
+    expect(whoami.json()).toMatchObject({ email: 'sam@epic.events', role: 'SALES', credentialStore: 'file', server: served.server.url });
 
     const created = await sam.run(['client', 'create', '--full-name', 'Kevin Casey', '--email', 'kevin@startup.io', '--phone', '+33 6 12 34 56 78', '--company', 'Cool Startup', '--json']);
     expect(created.code).toBe(0);
@@ -76,7 +66,7 @@ onServer('an employee machine in server mode', () => {
     expect(Object.keys(files).sort()).toEqual(['credentials.json', 'server.json']);
     for (const content of Object.values(files)) {
       expect(content).not.toContain(TEST_JWT_SECRET);
-      expect(content).not.toContain(db.url as string);
+      expect(content).not.toContain(served.db.url as string);
       expect(content).not.toContain('postgres://');
     }
     expect(Object.keys(JSON.parse(files['credentials.json']) as object)).toEqual(['servers']);
@@ -85,46 +75,36 @@ onServer('an employee machine in server mode', () => {
     expect({ code: logout.code, stdout: logout.stdout }).toEqual({ code: 0, stdout: 'logged out\n' });
     expect(fs.readdirSync(sam.home)).toEqual([]);
     // The server ended the login too: its session family is revoked.
-    const [family] = await db.query<{ revoked_reason: string }>(`SELECT revoked_reason FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'sam@epic.events'`);
+    const [family] = await served.db.query<{ revoked_reason: string }>(`SELECT revoked_reason FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'sam@epic.events'`);
     expect(family.revoked_reason).toBe('logout');
   });
 
   it('should show no server in direct mode', async () => {
-    await insertEmployee(db, { role: 'SUPPORT', email: 'dina@epic.events' });
-    const dina = userFor(db, 'dina@epic.events');
+    await insertEmployee(served.db, { role: 'SUPPORT', email: 'dina@epic.events' });
+    const dina = userFor(served.db, 'dina@epic.events');
     await dina.run(['login', '--email', dina.email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` });
     const whoami = await dina.run(['whoami', '--json']);
     expect(whoami.json()).toMatchObject({ email: 'dina@epic.events', server: null });
   });
 
   it('should accept EPICEVENTS_TOKEN as in direct mode', async () => {
-    await insertEmployee(db, { role: 'MANAGEMENT', email: 'ci@epic.events' });
-    const ci = employeeMachine(db, 'ci@epic.events', { EPICEVENTS_SERVER: server.url });
+    await insertEmployee(served.db, { role: 'MANAGEMENT', email: 'ci@epic.events' });
+    const ci = employeeMachine(served.db, 'ci@epic.events', { EPICEVENTS_SERVER: served.server.url });
     const printed = await ci.run(['login', '--email', ci.email, '--password-stdin', '--print-token'], { stdin: `${FACTORY_PASSWORD}\n` });
     expect(printed.code).toBe(0);
     const whoami = await ci.run(['whoami', '--json'], { env: { EPICEVENTS_TOKEN: printed.stdout.trim() } });
-    expect(whoami.json()).toMatchObject({ email: 'ci@epic.events', credentialStore: 'environment', server: server.url });
+    expect(whoami.json()).toMatchObject({ email: 'ci@epic.events', credentialStore: 'environment', server: served.server.url });
     expect(fs.readdirSync(ci.home)).toEqual([]);
   });
 });
 
 onServer('init through the server', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const served = servedDatabase();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
-
-  const initialised = async () => (await httpRequest(server.url, 'GET', '/v1/init')).json<{ initialised: boolean }>().initialised;
+  const initialised = async () => (await httpRequest(served.server.url, 'GET', '/v1/init')).json<{ initialised: boolean }>().initialised;
 
   (tmuxAvailable ? it : it.skip)('should ask its questions and create the first manager while the server has no employee, then refuse at once, asking nothing', async () => {
-    const ada = employeeMachine(db, 'ada@epic.events', { EPICEVENTS_SERVER: server.url });
+    const ada = employeeMachine(served.db, 'ada@epic.events', { EPICEVENTS_SERVER: served.server.url });
     expect(await initialised()).toBe(false);
     const first = await startInTerminal(['init'], ada.env);
     try {
@@ -146,7 +126,7 @@ onServer('init through the server', () => {
     expect(await initialised()).toBe(true);
 
     // Before: the questions came first, and the refusal only after the person had answered them all.
-    const again = await startInTerminal(['init'], employeeMachine(db, 'eve@epic.events', { EPICEVENTS_SERVER: server.url }).env);
+    const again = await startInTerminal(['init'], employeeMachine(served.db, 'eve@epic.events', { EPICEVENTS_SERVER: served.server.url }).env);
     try {
       const screen = await again.waitFor(/already initialised/);
       expect(screen).not.toMatch(/First name/);
@@ -155,35 +135,25 @@ onServer('init through the server', () => {
     } finally {
       again.close();
     }
-    const employees = await db.query<{ email: string }>('SELECT email FROM employees');
+    const employees = await served.db.query<{ email: string }>('SELECT email FROM employees');
     expect(employees).toEqual([{ email: 'ada@epic.events' }]);
   });
 });
 
 onServer('client import progress through the server', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
+  const served = servedDatabase();
 
   it('should count the lines the server has imported, not the lines sent, on a terminal', async () => {
-    const { id } = await insertEmployee(db, { role: 'SALES', email: 'pam@epic.events' });
-    const pam = employeeMachine(db, 'pam@epic.events', { EPICEVENTS_SERVER: server.url });
-    expect((await loginTo(pam, server.url)).code).toBe(0);
+    const { id } = await insertEmployee(served.db, { role: 'SALES', email: 'pam@epic.events' });
+    const pam = employeeMachine(served.db, 'pam@epic.events', { EPICEVENTS_SERVER: served.server.url });
+    expect((await loginTo(pam, served.server.url)).code).toBe(0);
     const csv = path.join(pam.home, 'clients.csv');
     const rows = Array.from({ length: 2500 }, (_, i) => `Progress ${i},progress-${i}@example.com,+336${String(20_000_000 + i)},Co\n`);
     fs.writeFileSync(csv, `full_name,email,phone,company_name\n${rows.join('')}`);
 
     // The import waits for the employee's row (locked here) before its first batch: the whole file
     // is sent meanwhile, and nothing imported.
-    const lock = await holdRowLock(db.url as string, 'employees', 'id = $1', [id]);
+    const lock = await holdRowLock(served.db.url as string, 'employees', 'id = $1', [id]);
     const command = [process.execPath, BIN, 'client', 'import', csv].map((a) => `'${a}'`).join(' ');
     // script(1): stderr is a terminal, so the command draws its progress line.
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...pam.env, NO_COLOR: '1', EPICEVENTS_KEYCHAIN: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -191,7 +161,7 @@ onServer('client import progress through the server', () => {
     child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitForBlocked(db.url as string, 1);
+      await waitForBlocked(served.db.url as string, 1);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       // Before: "2,500 lines read…" while the server had imported none of them.
       expect(screen).not.toMatch(/[1-9][\d,]* lines/);
@@ -207,24 +177,14 @@ onServer('client import progress through the server', () => {
 });
 
 onServer('token renewal through the API', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // Access tokens shorter than the client's renewal margin: every command renews first.
-    server = await startServer(db, { env: { EPICEVENTS_ACCESS_TTL: '20s' } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
+  // Access tokens shorter than the client's renewal margin: every command renews first.
+  const served = servedDatabase({ env: { EPICEVENTS_ACCESS_TTL: '20s' } });
 
   it('should renew an expiring session through POST /v1/auth/refresh, one command at a time, without looking like a replay', async () => {
-    await insertEmployee(db, { role: 'SALES', email: 'rita@epic.events' });
-    const rita = employeeMachine(db, 'rita@epic.events');
-    expect((await loginTo(rita, server.url)).code).toBe(0);
-    const stored = () => (JSON.parse(fs.readFileSync(path.join(rita.home, 'credentials.json'), 'utf8')) as { servers: Record<string, { refreshToken: string }> }).servers[server.url];
+    await insertEmployee(served.db, { role: 'SALES', email: 'rita@epic.events' });
+    const rita = employeeMachine(served.db, 'rita@epic.events');
+    expect((await loginTo(rita, served.server.url)).code).toBe(0);
+    const stored = () => (JSON.parse(fs.readFileSync(path.join(rita.home, 'credentials.json'), 'utf8')) as { servers: Record<string, { refreshToken: string }> }).servers[served.server.url];
     const first = stored().refreshToken;
 
     const results = await Promise.all([1, 2, 3].map(() => rita.run(['whoami', '--json'])));
@@ -234,14 +194,14 @@ onServer('token renewal through the API', () => {
       [0, ''],
     ]);
     expect(stored().refreshToken).not.toBe(first);
-    const [family] = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'rita@epic.events'`);
+    const [family] = await served.db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'rita@epic.events'`);
     expect(family.revoked_at).toBeNull();
   });
 
   // Permission bits do not stop root: there the folder becomes a read-only bind mount.
   (!isRoot || mountsAvailable() ? it : it.skip)('should keep the login, not spend its refresh token, when the renewed pair could not be saved in a folder made read-only', async () => {
-    await insertEmployee(db, { role: 'SALES', email: 'ro@epic.events' });
-    const ro = employeeMachine(db, 'ro@epic.events', { EPICEVENTS_SERVER: server.url });
+    await insertEmployee(served.db, { role: 'SALES', email: 'ro@epic.events' });
+    const ro = employeeMachine(served.db, 'ro@epic.events', { EPICEVENTS_SERVER: served.server.url });
     expect((await ro.run(['login', '--email', ro.email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
     const file = path.join(ro.home, 'credentials.json');
     const before = fs.readFileSync(file, 'utf8');
@@ -259,7 +219,7 @@ onServer('token renewal through the API', () => {
     const after = await ro.run(['whoami', '--json']);
     expect({ code: after.code, stderr: after.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.readFileSync(file, 'utf8')).not.toBe(before);
-    const families = await db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'ro@epic.events'`);
+    const families = await served.db.query<{ revoked_at: Date | null }>(`SELECT f.revoked_at FROM session_families f JOIN employees e ON e.id = f.employee_id WHERE e.email = 'ro@epic.events'`);
     expect(families).toEqual([{ revoked_at: null }]);
   });
 });

@@ -6,8 +6,8 @@ import { type Action, PERMISSIONS, ruleFor } from '../../src/permissions/permiss
 import { FACTORY_PASSWORD, insertClient, insertContract, insertEmployee, insertEvent } from '../support/factories';
 import { changedTables, fingerprint } from '../support/fingerprint';
 import { holdRowLock, waitForBlocked } from '../support/row-locks';
-import { type HttpResponse, httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { accessToken, type HttpResponse, httpRequest, servedDatabase } from '../support/server';
+import { serverUrl } from '../support/test-database';
 
 /**
  * The resource routes through a real `epicevents serve` on a real PostgreSQL, over raw HTTP: every
@@ -28,8 +28,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
 
 // Raw SQL beside the server needs a second connection: a PostgreSQL server, not the embedded engine.
 (serverUrl() ? describe : describe.skip)('the resource routes of epicevents serve', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const served = servedDatabase();
   const tokens = new Map<number, string>();
   let manager: { id: number; token: string };
   let sales: { id: number; token: string };
@@ -37,29 +36,21 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
   let support: { id: number; token: string };
   let otherSupport: { id: number; token: string };
 
-  const call = (method: string, route: string, token: string, body?: unknown) => httpRequest(server.url, method, route, { token, body });
+  const call = (method: string, route: string, token: string, body?: unknown) => httpRequest(served.server.url, method, route, { token, body });
 
   async function employee(role: Role): Promise<{ id: number; token: string }> {
-    const row = await insertEmployee(db, { role });
-    const response = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: row.email, password: FACTORY_PASSWORD } });
-    expect(response.status).toBe(200);
-    const token = response.json<{ accessToken: string }>().accessToken;
+    const row = await insertEmployee(served.db, { role });
+    const token = await accessToken(served.server.url, row.email);
     tokens.set(row.id, token);
     return { id: row.id, token };
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
     manager = await employee('MANAGEMENT');
     sales = await employee('SALES');
     otherSales = await employee('SALES');
     support = await employee('SUPPORT');
     otherSupport = await employee('SUPPORT');
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
   });
 
   describe('clients', () => {
@@ -71,7 +62,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       expect(new Date(client.createdAt as string).toISOString()).toBe(client.createdAt);
       expect((await call('GET', `/v1/clients/${client.id}`, support.token)).json()).toEqual(client);
 
-      for (let n = 0; n < 4; n += 1) await insertClient(db, { salesContactId: sales.id, companyName: `Paged Co ${n}` });
+      for (let n = 0; n < 4; n += 1) await insertClient(served.db, { salesContactId: sales.id, companyName: `Paged Co ${n}` });
       const first = await call('GET', '/v1/clients?search=paged%20co&limit=3', sales.token);
       const page1 = first.json<{ items: Json[]; nextCursor: number | null }>();
       expect(page1.items.map((c) => c.companyName)).toEqual(['Paged Co 0', 'Paged Co 1', 'Paged Co 2']);
@@ -93,16 +84,16 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     });
 
     it("should refuse another salesperson's client (403) and an id that does not exist (404)", async () => {
-      const theirs = await insertClient(db, { salesContactId: otherSales.id });
+      const theirs = await insertClient(served.db, { salesContactId: otherSales.id });
       expectProblem(await call('PATCH', `/v1/clients/${theirs.id}`, sales.token, { companyName: 'Mine now' }), 403, 'forbidden');
       expectProblem(await call('PATCH', '/v1/clients/2147483647', sales.token, { companyName: 'Nobody' }), 404, 'not_found');
-      expect((await db.query('SELECT company_name FROM clients WHERE id = $1', [theirs.id]))[0]).toEqual({ company_name: theirs.companyName });
+      expect((await served.db.query('SELECT company_name FROM clients WHERE id = $1', [theirs.id]))[0]).toEqual({ company_name: theirs.companyName });
     });
   });
 
   describe('contracts', () => {
     it('should create, sign, take payments down to zero and no further, update, and delete an unsigned one', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
       const created = await call('POST', '/v1/contracts', manager.token, { clientId: client.id, totalAmount: '1500', amountDue: '1000.5' });
       expect(created.status).toBe(201);
       const contract = created.json();
@@ -117,7 +108,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       expect(updated.json()).toMatchObject({ totalAmount: '1600.00', amountDue: '100.00' });
       expectProblem(await call('PATCH', `/v1/contracts/${contract.id}`, manager.token, { totalAmount: '1700', expectedVersion: 1 }), 409, 'conflict');
 
-      const unsigned = await insertContract(db, { clientId: client.id, salesContactId: sales.id });
+      const unsigned = await insertContract(served.db, { clientId: client.id, salesContactId: sales.id });
       expect((await call('GET', `/v1/contracts?clientId=${client.id}&signed=false`, sales.token)).json<{ items: Json[] }>().items.map((c) => c.id)).toEqual([unsigned.id]);
       expect((await call('GET', `/v1/contracts?clientId=${client.id}&unpaid=true`, sales.token)).json<{ items: Json[] }>().items.map((c) => c.id)).toEqual([contract.id, unsigned.id]);
       expect((await call('DELETE', `/v1/contracts/${unsigned.id}`, manager.token)).json()).toMatchObject({ id: unsigned.id });
@@ -125,27 +116,27 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     });
 
     it('should lose no payment of 200 parallel clients and never take the amount due below zero', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
-      const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
+      const contract = await insertContract(served.db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
       const answers = await Promise.all(Array.from({ length: 200 }, () => call('POST', `/v1/contracts/${contract.id}/payments`, sales.token, { amount: '7.00' })));
       const accepted = answers.filter((answer) => answer.status === 200);
       for (const refused of answers.filter((answer) => answer.status !== 200)) expectProblem(refused, 409, 'conflict');
-      const [{ amount_due: due }] = await db.query<{ amount_due: string }>('SELECT amount_due::text AS amount_due FROM contracts WHERE id = $1', [contract.id]);
+      const [{ amount_due: due }] = await served.db.query<{ amount_due: string }>('SELECT amount_due::text AS amount_due FROM contracts WHERE id = $1', [contract.id]);
       expect(accepted).toHaveLength(142); // 142 × 7.00 = 994.00 ≤ 1000.00 < 143 × 7.00
       expect(due).toBe('6.00');
-      const [{ count }] = await db.query<{ count: string }>("SELECT count(*) FROM audit_log WHERE action = 'contract.pay' AND entity_id = $1", [contract.id]);
+      const [{ count }] = await served.db.query<{ count: string }>("SELECT count(*) FROM audit_log WHERE action = 'contract.pay' AND entity_id = $1", [contract.id]);
       expect(Number(count)).toBe(accepted.length);
     });
 
     it('should queue, not fail, payments that wait for a connection while every connection waits on the contract row', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
-      const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
-      const lock = await holdRowLock(db.url!, 'contracts', 'id = $1', [contract.id]);
+      const client = await insertClient(served.db, { salesContactId: sales.id });
+      const contract = await insertContract(served.db, { clientId: client.id, salesContactId: sales.id, totalAmount: '1000.00', isSigned: true });
+      const lock = await holdRowLock(served.db.url!, 'contracts', 'id = $1', [contract.id]);
       const pending = Array.from({ length: 30 }, () => call('POST', `/v1/contracts/${contract.id}/payments`, sales.token, { amount: '7.00' }));
       try {
         // The pool's 10 connections wait on the row; the other 20 requests wait for a connection,
         // longer than the 3 s a command waits to connect.
-        await waitForBlocked(db.url!, 10, 60_000);
+        await waitForBlocked(served.db.url!, 10, 60_000);
         await new Promise((resolve) => setTimeout(resolve, 4000));
       } finally {
         await lock.release();
@@ -157,8 +148,8 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
 
   describe('events', () => {
     it('should create, assign support (with the picker), update with a version, list by filters, and delete', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
-      const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
+      const contract = await insertContract(served.db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
       const created = await call('POST', '/v1/events', sales.token, {
         contractId: contract.id,
         name: 'Gala',
@@ -196,7 +187,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       expect(employee).toMatchObject({ role: 'SALES', mustChangePassword: true, phone: null });
       expect(oneTimePassword).toEqual(expect.any(String));
       expect((await call('PATCH', `/v1/employees/${employee.id}`, manager.token, { phone: '+33 6 12 34 56 78' })).json()).toMatchObject({ phone: '+33612345678' });
-      await insertClient(db, { salesContactId: employee.id as number });
+      await insertClient(served.db, { salesContactId: employee.id as number });
       const deactivated = (await call('POST', `/v1/employees/${employee.id}/deactivate`, manager.token)).json();
       expect(deactivated).toMatchObject({ employee: { isActive: false }, stillOwns: { clients: 1, contracts: 0, events: 0 } });
       expect((await call('POST', `/v1/employees/${employee.id}/reactivate`, manager.token)).json()).toMatchObject({ isActive: true });
@@ -209,10 +200,10 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     });
 
     it('should list notifications, mark one and then all read, show the audit trail to management and build each role\'s report', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
-      const contract = await insertContract(db, { clientId: client.id, salesContactId: sales.id });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
+      const contract = await insertContract(served.db, { clientId: client.id, salesContactId: sales.id });
       await call('POST', `/v1/contracts/${contract.id}/sign`, manager.token);
-      await insertEvent(db, { contractId: contract.id, supportContactId: support.id });
+      await insertEvent(served.db, { contractId: contract.id, supportContactId: support.id });
       const unread = (await call('GET', '/v1/notifications?unread=true', sales.token)).json<{ items: Json[]; nextCursor: null }>();
       const signedNotice = unread.items.find((n) => n.kind === 'contract_signed' && n.entityId === contract.id) as Json;
       expect(signedNotice).toMatchObject({ isRead: false, readAt: null });
@@ -237,8 +228,8 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     type Attempt = (caller: { id: number; role: Role }, own: boolean) => Promise<{ method: string; route: string; body?: Json; csv?: string }>;
     const salesOwner = (caller: { id: number; role: Role }, own: boolean) => (caller.role === 'SALES' && own ? caller.id : otherSales.id);
     const supportOwner = (caller: { id: number; role: Role }, own: boolean) => (caller.role === 'SUPPORT' && own ? caller.id : otherSupport.id);
-    const freshEmployee = () => insertEmployee(db, { role: 'SUPPORT' });
-    const signedContract = async (ownerId: number) => insertContract(db, { clientId: (await insertClient(db, { salesContactId: ownerId })).id, salesContactId: ownerId, isSigned: true });
+    const freshEmployee = () => insertEmployee(served.db, { role: 'SUPPORT' });
+    const signedContract = async (ownerId: number) => insertContract(served.db, { clientId: (await insertClient(served.db, { salesContactId: ownerId })).id, salesContactId: ownerId, isSigned: true });
     let n = 0;
     const ATTEMPTS: Record<Exclude<Action, 'database.revert'>, Attempt> = {
       'employee.read': async () => ({ method: 'GET', route: `/v1/employees/${manager.id}` }),
@@ -247,19 +238,19 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       'employee.deactivate': async () => ({ method: 'POST', route: `/v1/employees/${(await freshEmployee()).id}/deactivate` }),
       'employee.delete': async () => ({ method: 'DELETE', route: `/v1/employees/${(await freshEmployee()).id}` }),
       'employee.reset-password': async () => ({ method: 'POST', route: `/v1/employees/${(await freshEmployee()).id}/reset-password` }),
-      'client.read': async () => ({ method: 'GET', route: `/v1/clients/${(await insertClient(db, { salesContactId: sales.id })).id}` }),
+      'client.read': async () => ({ method: 'GET', route: `/v1/clients/${(await insertClient(served.db, { salesContactId: sales.id })).id}` }),
       'client.create': async () => ({ method: 'POST', route: '/v1/clients', body: { fullName: 'New Client', email: `new-client-${(n += 1)}@example.com`, phone: '+33612345678', companyName: 'New Co' } }),
-      'client.update': async (caller, own) => ({ method: 'PATCH', route: `/v1/clients/${(await insertClient(db, { salesContactId: salesOwner(caller, own) })).id}`, body: { companyName: 'Changed Co' } }),
-      'client.reassign': async () => ({ method: 'PATCH', route: `/v1/clients/${(await insertClient(db, { salesContactId: sales.id })).id}`, body: { salesContactId: otherSales.id } }),
-      'client.delete': async () => ({ method: 'DELETE', route: `/v1/clients/${(await insertClient(db, { salesContactId: sales.id })).id}` }),
+      'client.update': async (caller, own) => ({ method: 'PATCH', route: `/v1/clients/${(await insertClient(served.db, { salesContactId: salesOwner(caller, own) })).id}`, body: { companyName: 'Changed Co' } }),
+      'client.reassign': async () => ({ method: 'PATCH', route: `/v1/clients/${(await insertClient(served.db, { salesContactId: sales.id })).id}`, body: { salesContactId: otherSales.id } }),
+      'client.delete': async () => ({ method: 'DELETE', route: `/v1/clients/${(await insertClient(served.db, { salesContactId: sales.id })).id}` }),
       'contract.read': async () => ({ method: 'GET', route: `/v1/contracts/${(await signedContract(sales.id)).id}` }),
-      'contract.create': async () => ({ method: 'POST', route: '/v1/contracts', body: { clientId: (await insertClient(db, { salesContactId: sales.id })).id, totalAmount: '100' } }),
+      'contract.create': async () => ({ method: 'POST', route: '/v1/contracts', body: { clientId: (await insertClient(served.db, { salesContactId: sales.id })).id, totalAmount: '100' } }),
       'contract.update': async (caller, own) => ({ method: 'PATCH', route: `/v1/contracts/${(await signedContract(salesOwner(caller, own))).id}`, body: { totalAmount: '2000' } }),
       'contract.delete': async () => {
-        const client = await insertClient(db, { salesContactId: sales.id });
-        return { method: 'DELETE', route: `/v1/contracts/${(await insertContract(db, { clientId: client.id, salesContactId: sales.id })).id}` };
+        const client = await insertClient(served.db, { salesContactId: sales.id });
+        return { method: 'DELETE', route: `/v1/contracts/${(await insertContract(served.db, { clientId: client.id, salesContactId: sales.id })).id}` };
       },
-      'event.read': async () => ({ method: 'GET', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}` }),
+      'event.read': async () => ({ method: 'GET', route: `/v1/events/${(await insertEvent(served.db, { contractId: (await signedContract(sales.id)).id })).id}` }),
       'event.create': async (caller, own) => ({
         method: 'POST',
         route: '/v1/events',
@@ -267,11 +258,11 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       }),
       'event.update': async (caller, own) => ({
         method: 'PATCH',
-        route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id, supportContactId: supportOwner(caller, own) })).id}`,
+        route: `/v1/events/${(await insertEvent(served.db, { contractId: (await signedContract(sales.id)).id, supportContactId: supportOwner(caller, own) })).id}`,
         body: { notes: 'updated' },
       }),
-      'event.assign-support': async () => ({ method: 'PATCH', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}`, body: { supportContactId: support.id } }),
-      'event.delete': async () => ({ method: 'DELETE', route: `/v1/events/${(await insertEvent(db, { contractId: (await signedContract(sales.id)).id })).id}` }),
+      'event.assign-support': async () => ({ method: 'PATCH', route: `/v1/events/${(await insertEvent(served.db, { contractId: (await signedContract(sales.id)).id })).id}`, body: { supportContactId: support.id } }),
+      'event.delete': async () => ({ method: 'DELETE', route: `/v1/events/${(await insertEvent(served.db, { contractId: (await signedContract(sales.id)).id })).id}` }),
       'notification.read': async () => ({ method: 'GET', route: '/v1/notifications' }),
       'report.read': async () => ({ method: 'GET', route: '/v1/report' }),
       'csv.import': async () => ({ method: 'POST', route: '/v1/clients/import', csv: `full_name,email,phone,company_name\nNew Client,permission-import-${(n += 1)}@example.com,+33612345678,New Co\n` }),
@@ -304,7 +295,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
 
   describe('refused input', () => {
     it('should answer 400 naming the member by a JSON pointer and write nothing', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
       const contract = await signedContract();
       const cases: [string, string, Json | undefined, string][] = [
         ['GET', '/v1/clients/abc', undefined, '/id'],
@@ -321,22 +312,22 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
         ['POST', '/v1/events', { contractId: contract.id, name: 'x'.repeat(151), startAt: '2031-01-01T10:00Z', endAt: '2031-01-01T12:00Z', location: 'Paris', attendees: 1 }, '/name'],
         ['POST', '/v1/events', { contractId: contract.id, name: 'Late', startAt: '2031-01-01T10:00Z', endAt: '2031-01-01T09:00Z', location: 'Paris', attendees: 1 }, '/endAt'],
         ['POST', '/v1/events', { contractId: contract.id, name: 'Many', startAt: '2031-01-01T10:00Z', endAt: '2031-01-01T12:00Z', location: 'Paris', attendees: 'lots' }, '/attendees'],
-        ['PATCH', `/v1/events/${(await insertEvent(db, { contractId: contract.id })).id}`, { notes: 'y'.repeat(5001) }, '/notes'],
+        ['PATCH', `/v1/events/${(await insertEvent(served.db, { contractId: contract.id })).id}`, { notes: 'y'.repeat(5001) }, '/notes'],
       ];
-      const before = await fingerprint(db);
+      const before = await fingerprint(served.db);
       for (const [method, route, body, pointer] of cases) {
         const token = method === 'POST' && route === '/v1/contracts' ? manager.token : sales.token;
         const problem = expectProblem(await call(method, route, token, body), 400, 'validation');
         expect({ route, pointer: problem.pointer }).toEqual({ route, pointer });
       }
-      expect(changedTables(before, await fingerprint(db))).toEqual([]);
+      expect(changedTables(before, await fingerprint(served.db))).toEqual([]);
     });
 
     it('should point at the member at fault for every member of every body the API takes, one bad member at a time', async () => {
-      const client = await insertClient(db, { salesContactId: sales.id });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
       const contract = await signedContract();
-      const event = await insertEvent(db, { contractId: contract.id });
-      const target = await insertEmployee(db, { role: 'SUPPORT' });
+      const event = await insertEvent(served.db, { contractId: contract.id });
+      const target = await insertEmployee(served.db, { role: 'SUPPORT' });
       let n = 0;
       const unique = () => `walk-${(n += 1)}@example.com`;
       // A valid body for each route that creates, so that the one bad member is the only fault.
@@ -353,7 +344,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       // amount, date, role and password); any other member a value of the wrong type.
       const bad = (schema: JsonSchema) => (schema.type === 'string' ? 'bad\u0000value' : 'not-a-number-or-flag');
 
-      const before = await fingerprint(db);
+      const before = await fingerprint(served.db);
       let walked = 0;
       for (const [noun, methods] of Object.entries(ROUTES)) {
         for (const [method, route] of Object.entries(methods as Record<string, { method: string; path: string; schema: { body?: JsonSchema } }>)) {
@@ -383,7 +374,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
         const problem = expectProblem(await call('POST', route, token as string, body), 400, 'validation');
         expect({ route, pointer: problem.pointer }).toEqual({ route, pointer });
       }
-      expect(changedTables(before, await fingerprint(db))).toEqual([]);
+      expect(changedTables(before, await fingerprint(served.db))).toEqual([]);
     });
 
     it('should carry the message as parts naming fields, for a client that names them its own way', async () => {
@@ -397,7 +388,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     });
 
     it("should not tell a client the internals of a constraint the messages do not know", async () => {
-      await db.query("ALTER TABLE clients ADD CONSTRAINT test_secret_rule CHECK (company_name <> 'Forbidden Name Ltd')");
+      await served.db.query("ALTER TABLE clients ADD CONSTRAINT test_secret_rule CHECK (company_name <> 'Forbidden Name Ltd')");
       try {
         const problem = expectProblem(
           await call('POST', '/v1/clients', sales.token, { fullName: 'F N', email: 'forbidden@example.com', phone: '+33612345678', companyName: 'Forbidden Name Ltd' }),
@@ -407,20 +398,20 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
         expect(problem.detail).toBe('the database refused the change: it breaks a rule of the data');
         expect(JSON.stringify(problem)).not.toMatch(/test_secret_rule|violates|clients/);
       } finally {
-        await db.query('ALTER TABLE clients DROP CONSTRAINT test_secret_rule');
+        await served.db.query('ALTER TABLE clients DROP CONSTRAINT test_secret_rule');
       }
     });
 
     async function signedContract() {
-      const client = await insertClient(db, { salesContactId: sales.id });
-      return insertContract(db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
+      const client = await insertClient(served.db, { salesContactId: sales.id });
+      return insertContract(served.db, { clientId: client.id, salesContactId: sales.id, isSigned: true });
     }
   });
 
   describe('CSV', () => {
     it('should stream an export of a few thousand rows with the columns of export --csv', async () => {
       const owner = await employee('SALES');
-      await db.query(
+      await served.db.query(
         `INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id)
          SELECT 'Bulk ' || n, 'bulk-' || n || '@example.com', '+33612345678', CASE WHEN n = 7 THEN '=SUM(A1), "quoted"' ELSE 'Bulk Co' END, $1
          FROM generate_series(1, 3000) AS n`,
@@ -433,7 +424,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
       const lines = response.text.split('\r\n');
       expect(lines[0]).toBe('id,full_name,email,phone,company_name,sales_contact_id,sales_contact_name,created_at,updated_at');
       expect(lines).toHaveLength(3002); // header, 3000 rows, and the empty string after the last CRLF
-      const ids = await db.query<{ id: number }>('SELECT id FROM clients WHERE sales_contact_id = $1 ORDER BY id', [owner.id]);
+      const ids = await served.db.query<{ id: number }>('SELECT id FROM clients WHERE sales_contact_id = $1 ORDER BY id', [owner.id]);
       expect(lines.slice(1, -1).map((line) => Number(line.split(',')[0]))).toEqual(ids.map((row) => Number(row.id)));
       expect(lines.find((line) => line.includes('bulk-7@'))).toContain(`"'=SUM(A1), ""quoted"""`);
       expectProblem(await call('GET', '/v1/events/export?mine=true', manager.token), 400, 'usage');
@@ -458,11 +449,11 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
         rejectedLines: 1,
         refused: true,
       });
-      expect(await db.query('SELECT id FROM clients WHERE sales_contact_id = $1', [importer.id])).toEqual([]);
+      expect(await served.db.query('SELECT id FROM clients WHERE sales_contact_id = $1', [importer.id])).toEqual([]);
 
       const skipped = await upload('/v1/clients/import?skipInvalid=true', importer.token, csv);
       expect(skipped.json()).toMatchObject({ batches: [{ lines: 1000, rejected: [{ line: 12 }] }, { lines: 2000 }, { lines: 2500 }], lines: 2500, imported: 2499, rejectedLines: 1, refused: false });
-      const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM clients WHERE sales_contact_id = $1', [importer.id]);
+      const [{ count }] = await served.db.query<{ count: string }>('SELECT count(*) FROM clients WHERE sales_contact_id = $1', [importer.id]);
       expect(Number(count)).toBe(2499);
 
       expectProblem(await upload('/v1/clients/import', importer.token, 'name,mail\nx,y\n'), 400, 'validation');
@@ -470,9 +461,9 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
     });
 
     it('should refuse a file over 100 MiB with 413, whether it says its length or streams it', async () => {
-      const before = await fingerprint(db);
+      const before = await fingerprint(served.db);
       const declared = await new Promise<HttpResponse>((resolve, reject) => {
-        const request = http.request(new URL('/v1/clients/import', server.url), {
+        const request = http.request(new URL('/v1/clients/import', served.server.url), {
           method: 'POST',
           agent: false,
           headers: { authorization: `Bearer ${sales.token}`, 'content-type': 'text/csv', 'content-length': String(100 * 1024 * 1024 + 1) },
@@ -489,12 +480,12 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
         for (let mib = 0; mib <= 100; mib += 1) yield blank;
       })());
       expectProblem(streamed, 413, 'usage');
-      expect(changedTables(before, await fingerprint(db))).toEqual([]);
+      expect(changedTables(before, await fingerprint(served.db))).toEqual([]);
     });
 
     it('should close the connection when it refuses an import before reading its body, and answer the next request on a new one', async () => {
       // A raw socket: what the server sends, and whether it closes, with nothing in between.
-      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+      const socket = net.connect(Number(new URL(served.server.url).port), '127.0.0.1');
       let received = '';
       socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -528,7 +519,7 @@ function expectProblem(response: HttpResponse, status: number, code: string): Js
   /** POSTs a CSV body, chunked (streamed) when given as chunks. */
   function upload(route: string, token: string, csv: string | Iterable<string | Buffer>): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const request = http.request(new URL(route, server.url), { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' } });
+      const request = http.request(new URL(route, served.server.url), { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' } });
       request.on('response', (response) => collect(response).then(resolve, reject));
       request.on('error', reject);
       const chunks = typeof csv === 'string' ? [csv] : csv;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH, insertEmployee } from '../support/factories';
 import { runCli, tempHome } from '../support/cli';
-import { type HttpResponse, httpRequest, type RunningServer } from '../support/server';
+import { accessToken, type HttpResponse, httpRequest, type RunningServer } from '../support/server';
 import { isolationDeployments } from '../support/pooled-server';
 import { DEFAULT_TENANT_ID, serverUrl, type TestDatabase } from '../support/test-database';
 
@@ -33,11 +33,7 @@ describe.each(isolationDeployments('epicevents_tenants'))('two tenants on one se
   const request = (method: string, route: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => httpRequest(server.url, method, route, options);
   const login = (email: string, tenant?: string, password = FACTORY_PASSWORD) => request('POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) } });
 
-  async function tokenOf(email: string, tenant?: string): Promise<string> {
-    const response = await login(email, tenant);
-    expect(response.status).toBe(200);
-    return response.json<SessionBody>().accessToken;
-  }
+  const tokenOf = (email: string, tenant?: string) => accessToken(server.url, email, { tenant });
 
   /** Rows of tenant B, written by the superuser connection with B's id as the session's tenant. */
   async function inB<T>(sql: string, params: unknown[]): Promise<T> {

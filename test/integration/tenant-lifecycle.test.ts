@@ -1,7 +1,7 @@
 import { type CliResult } from '../support/cli';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH } from '../support/factories';
-import { httpRequest, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
+import { accessToken, httpRequest, servedDatabase } from '../support/server';
+import { NOWHERE_DATABASE_URL, serverUrl } from '../support/test-database';
 import { type TestUser, userFor } from '../support/users';
 
 /**
@@ -56,26 +56,25 @@ const MANAGER = 'ann@company.example';
 const SALES = 'sam@company.example';
 
 (serverUrl() ? describe : describe.skip)('plans and lifecycle', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const served = servedDatabase();
   const tenantIds = new Map<string, number>();
 
   /** A tenant with a manager and a SALES employee (factory password), made as the administrator would. */
   async function makeTenant(tenant: TenantCase, mode: Mode): Promise<string> {
     const slug = `${tenant.slug}-${mode}`;
-    const [{ id }] = await db.query<{ id: number }>(
+    const [{ id }] = await served.db.query<{ id: number }>(
       `INSERT INTO tenants (slug, name, plan, status, trial_ends_at) VALUES ($1::text, $1::text, $2, $3, ${tenant.trialEndsAt}) RETURNING id::int AS id`,
       [slug, tenant.plan, tenant.status],
     );
     tenantIds.set(slug, id);
-    await db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(id)]);
+    await served.db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(id)]);
     try {
-      await db.query(
+      await served.db.query(
         `INSERT INTO employees (first_name, last_name, email, role, password_hash) VALUES ('Ann', 'Manager', $1, 'MANAGEMENT', $3), ('Sam', 'Sales', $2, 'SALES', $3)`,
         [MANAGER, SALES, FACTORY_PASSWORD_HASH],
       );
     } finally {
-      await db.query(`SELECT set_config('app.tenant_id', '1', false)`);
+      await served.db.query(`SELECT set_config('app.tenant_id', '1', false)`);
     }
     return slug;
   }
@@ -85,23 +84,13 @@ const SALES = 'sam@company.example';
     const env: Record<string, string> =
       mode === 'direct'
         ? { EPICEVENTS_TENANT: slug }
-        : { EPICEVENTS_SERVER: server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
-    const user = userFor(db, email, env);
+        : { EPICEVENTS_SERVER: served.server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+    const user = userFor(served.db, email, env);
     const login = await user.run(['login', '--email', email, '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` });
     // Logging in works in every state: then only whoami, logout and tenant show do.
     expect({ slug, mode, ...outcome(login) }).toEqual({ slug, mode, code: 0, stderr: '' });
     return user;
   }
-
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
 
   describe.each(MODES)('in %s mode', (mode) => {
     it.each(STATES)('should serve or refuse each kind of command for a tenant in $status (trial ends $trialEndsAt)', async (tenant) => {
@@ -129,7 +118,7 @@ const SALES = 'sam@company.example';
       if (tenant.slug === 'trial-ended') expect(human.stdout).toMatch(/trial\s+ended .*: choose a plan/);
       expect(outcome(await ann.run(['logout']))).toEqual({ code: 0, stderr: '' });
       // Nothing a refusal stopped was written.
-      const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1`, [tenantIds.get(slug)]);
+      const [{ n }] = await served.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1`, [tenantIds.get(slug)]);
       expect({ slug, employees: n }).toEqual({ slug, employees: tenant.refusal ? 2 : 3 });
     });
 
@@ -149,7 +138,7 @@ const SALES = 'sam@company.example';
       }
       // The CRM itself is in every plan.
       expect(outcome(await ann.run(['client', 'list']))).toEqual({ code: 0, stderr: '' });
-      const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE tenant_id = $1`, [tenantIds.get(slug)]);
+      const [{ n }] = await served.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE tenant_id = $1`, [tenantIds.get(slug)]);
       expect(n).toBe(0);
     });
 
@@ -192,17 +181,13 @@ const SALES = 'sam@company.example';
   });
 
   describe('through the API', () => {
-    const login = async (slug: string) => {
-      const response = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email: MANAGER, password: FACTORY_PASSWORD, tenant: slug } });
-      expect(response.status).toBe(200);
-      return response.json<{ accessToken: string }>().accessToken;
-    };
+    const login = (slug: string) => accessToken(served.server.url, MANAGER, { tenant: slug });
 
     it('should answer 403 with the refusal as a problem document, and serve whoami, the tenant and logout', async () => {
       const slug = await makeTenant({ slug: 'api-suspended', plan: 'ENTERPRISE', status: 'SUSPENDED', trialEndsAt: 'NULL' }, 'server');
       const token = await login(slug);
       for (const [method, route] of [['GET', '/v1/clients'], ['GET', '/v1/notifications'], ['POST', '/v1/notifications/read-all'], ['GET', '/v1/report']] as const) {
-        const response = await httpRequest(server.url, method, route, { token });
+        const response = await httpRequest(served.server.url, method, route, { token });
         expect({ route, status: response.status, code: response.json().code, detail: response.json().detail }).toEqual({
           route,
           status: 403,
@@ -210,29 +195,29 @@ const SALES = 'sam@company.example';
           detail: REFUSALS.suspended,
         });
       }
-      expect((await httpRequest(server.url, 'GET', '/v1/auth/whoami', { token })).status).toBe(200);
-      const tenant = await httpRequest(server.url, 'GET', '/v1/tenant', { token });
+      expect((await httpRequest(served.server.url, 'GET', '/v1/auth/whoami', { token })).status).toBe(200);
+      const tenant = await httpRequest(served.server.url, 'GET', '/v1/tenant', { token });
       expect({ status: tenant.status, body: tenant.json() }).toMatchObject({ status: 200, body: { slug, status: 'SUSPENDED', plan: 'ENTERPRISE' } });
-      expect((await httpRequest(server.url, 'POST', '/v1/auth/logout', { token })).status).toBe(200);
+      expect((await httpRequest(served.server.url, 'POST', '/v1/auth/logout', { token })).status).toBe(200);
     });
 
     it('should end a trial by the database clock: the same token is served, then refused once trial_ends_at has passed', async () => {
       const slug = await makeTenant({ slug: 'api-trial', plan: 'ENTERPRISE', status: 'TRIAL', trialEndsAt: "now() + interval '1 hour'" }, 'server');
       const token = await login(slug);
-      expect((await httpRequest(server.url, 'GET', '/v1/clients', { token })).status).toBe(200);
-      await db.query(`UPDATE tenants SET trial_ends_at = now() - interval '1 second' WHERE slug = $1`, [slug]);
-      const refused = await httpRequest(server.url, 'GET', '/v1/clients', { token });
+      expect((await httpRequest(served.server.url, 'GET', '/v1/clients', { token })).status).toBe(200);
+      await served.db.query(`UPDATE tenants SET trial_ends_at = now() - interval '1 second' WHERE slug = $1`, [slug]);
+      const refused = await httpRequest(served.server.url, 'GET', '/v1/clients', { token });
       expect({ status: refused.status, detail: refused.json().detail }).toEqual({ status: 403, detail: REFUSALS.trialEnded });
       // The trial becomes ACTIVE (a plan chosen): served again, with the same token.
-      await db.query(`UPDATE tenants SET status = 'ACTIVE' WHERE slug = $1`, [slug]);
-      expect((await httpRequest(server.url, 'GET', '/v1/clients', { token })).status).toBe(200);
+      await served.db.query(`UPDATE tenants SET status = 'ACTIVE' WHERE slug = $1`, [slug]);
+      expect((await httpRequest(served.server.url, 'GET', '/v1/clients', { token })).status).toBe(200);
     });
 
     it('should refuse a module the plan lacks with 403, the CSV export route included', async () => {
       const slug = await makeTenant({ slug: 'api-starter', plan: 'STARTER', status: 'ACTIVE', trialEndsAt: 'NULL' }, 'server');
       const token = await login(slug);
       for (const route of ['/v1/report', '/v1/audit', '/v1/clients/export']) {
-        const response = await httpRequest(server.url, 'GET', route, { token });
+        const response = await httpRequest(served.server.url, 'GET', route, { token });
         expect({ route, status: response.status, detail: response.json().detail }).toEqual({
           route,
           status: 403,

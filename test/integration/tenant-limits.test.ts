@@ -4,8 +4,8 @@ import { PLAN_LIMIT_SQLSTATE } from '../../src/database/tenant-scope';
 import { planLimitMessage } from '../../src/domain/plans';
 import { type CliResult } from '../support/cli';
 import { FACTORY_PASSWORD, FACTORY_PASSWORD_HASH } from '../support/factories';
-import { httpRequest, type HttpResponse, type RunningServer, startServer } from '../support/server';
-import { createTestDatabase, DEFAULT_TENANT_ID, NOWHERE_DATABASE_URL, serverUrl, type TestDatabase } from '../support/test-database';
+import { accessToken, httpRequest, type HttpResponse, servedDatabase } from '../support/server';
+import { DEFAULT_TENANT_ID, NOWHERE_DATABASE_URL, serverUrl } from '../support/test-database';
 import { userFor } from '../support/users';
 
 /**
@@ -20,24 +20,23 @@ const CLIENTS_FULL = planLimitMessage('STARTER', 'clients', 1000);
 const PARALLEL = 10;
 
 (serverUrl() ? describe : describe.skip)('plan limits', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const served = servedDatabase();
   let slugs = 0;
 
   /** A new tenant on `plan`; its rows are then written by `inTenant`. */
   async function makeTenant(plan: string): Promise<{ id: number; slug: string }> {
     const slug = `limits-${++slugs}`;
-    const [{ id }] = await db.query<{ id: number }>(`INSERT INTO tenants (slug, name, plan, status) VALUES ($1::text, $1::text, $2, 'ACTIVE') RETURNING id::int AS id`, [slug, plan]);
+    const [{ id }] = await served.db.query<{ id: number }>(`INSERT INTO tenants (slug, name, plan, status) VALUES ($1::text, $1::text, $2, 'ACTIVE') RETURNING id::int AS id`, [slug, plan]);
     return { id, slug };
   }
 
   /** SQL as the superuser in `tenant` (the tenant_id columns' default reads the setting). */
   async function inTenant<T>(tenant: number, sql: string, params: unknown[] = []): Promise<T[]> {
-    await db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(tenant)]);
+    await served.db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(tenant)]);
     try {
-      return await db.query<T>(sql, params);
+      return await served.db.query<T>(sql, params);
     } finally {
-      await db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(DEFAULT_TENANT_ID)]);
+      await served.db.query(`SELECT set_config('app.tenant_id', $1, false)`, [String(DEFAULT_TENANT_ID)]);
     }
   }
 
@@ -56,7 +55,7 @@ const PARALLEL = 10;
 
   /** The counters and the real counts of a tenant, as the superuser sees them. */
   async function usage(tenant: number) {
-    const [row] = await db.query<Record<string, number>>(
+    const [row] = await served.db.query<Record<string, number>>(
       `SELECT u.active_employees AS counted_employees, (SELECT count(*)::int FROM employees e WHERE e.tenant_id = $1 AND e.is_active) AS employees,
               u.clients AS counted_clients, (SELECT count(*)::int FROM clients c WHERE c.tenant_id = $1) AS clients
          FROM tenant_usage u WHERE u.tenant_id = $1`,
@@ -67,7 +66,7 @@ const PARALLEL = 10;
 
   /** A connection as the tenant role: the application role's rights, held to row security. */
   async function tenantRoleConnection(): Promise<Client> {
-    const client = new Client({ connectionString: db.url });
+    const client = new Client({ connectionString: served.db.url });
     await client.connect();
     await client.query(`SET ROLE ${TENANT_USER_ROLE}`);
     return client;
@@ -90,21 +89,8 @@ const PARALLEL = 10;
     );
   }
 
-  const login = async (slug: string, email: string) => {
-    const response = await httpRequest(server.url, 'POST', '/v1/auth/login', { body: { email, password: FACTORY_PASSWORD, tenant: slug } });
-    expect(response.status).toBe(200);
-    return response.json<{ accessToken: string }>().accessToken;
-  };
+  const login = (slug: string, email: string) => accessToken(served.server.url, email, { tenant: slug });
   const problem = (response: HttpResponse) => ({ status: response.status, detail: response.status >= 400 ? response.json().detail : undefined });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.close();
-  });
 
   describe('as SQL', () => {
     let connections: Client[] = [];
@@ -171,8 +157,8 @@ const PARALLEL = 10;
       await inTenant(id, `DELETE FROM employees WHERE id = $1`, [staff[1].id]);
       expect(await usage(id)).toEqual({ counted_employees: 2, employees: 2, counted_clients: 3, clients: 3 });
       // TRUNCATE empties the table for every tenant, and so every tenant's counter.
-      await db.query('TRUNCATE clients CASCADE');
-      const [{ agree }] = await db.query<{ agree: boolean }>(
+      await served.db.query('TRUNCATE clients CASCADE');
+      const [{ agree }] = await served.db.query<{ agree: boolean }>(
         `SELECT bool_and(u.clients = 0 AND u.active_employees = (SELECT count(*) FROM employees e WHERE e.tenant_id = u.tenant_id AND e.is_active)) AS agree FROM tenant_usage u`,
       );
       expect(agree).toBe(true);
@@ -187,7 +173,7 @@ const PARALLEL = 10;
       const token = await login(slug, 'boss@x.example');
       const answers = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          httpRequest(server.url, 'POST', '/v1/employees', { token, body: { firstName: 'New', lastName: `Hire${i}`, email: `hire${i}@x.example`, role: 'SUPPORT' } }),
+          httpRequest(served.server.url, 'POST', '/v1/employees', { token, body: { firstName: 'New', lastName: `Hire${i}`, email: `hire${i}@x.example`, role: 'SUPPORT' } }),
         ),
       );
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
@@ -202,14 +188,14 @@ const PARALLEL = 10;
       const token = await login(slug, 'seller@x.example');
       const answers = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          httpRequest(server.url, 'POST', '/v1/clients', { token, body: { fullName: 'Race Client', email: `race${i}@client.example`, phone: '+33612345678', companyName: 'Co' } }),
+          httpRequest(served.server.url, 'POST', '/v1/clients', { token, body: { fullName: 'Race Client', email: `race${i}@client.example`, phone: '+33612345678', companyName: 'Co' } }),
         ),
       );
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
       expect(answers.filter((a) => a.status !== 201).map(problem)).toEqual(Array(PARALLEL - 1).fill({ status: 409, detail: CLIENTS_FULL }));
       expect(await usage(id)).toMatchObject({ counted_clients: 1000, clients: 1000 });
       // At the limit: refused before any work, with the same sentence.
-      const more = await httpRequest(server.url, 'POST', '/v1/clients', { token, body: { fullName: 'One More', email: 'more@client.example', phone: '+33612345678', companyName: 'Co' } });
+      const more = await httpRequest(served.server.url, 'POST', '/v1/clients', { token, body: { fullName: 'One More', email: 'more@client.example', phone: '+33612345678', companyName: 'Co' } });
       expect(problem(more)).toEqual({ status: 409, detail: CLIENTS_FULL });
     });
 
@@ -217,15 +203,15 @@ const PARALLEL = 10;
       const { id, slug } = await makeTenant('PROFESSIONAL');
       await addEmployees(id, 'MANAGEMENT', ['chief@x.example']);
       const sales = await addEmployees(id, 'SALES', ['e1@x.example', 'e2@x.example', 'e3@x.example', 'e4@x.example', 'e5@x.example', 'e6@x.example']);
-      await db.query(`UPDATE tenants SET plan = 'STARTER' WHERE id = $1`, [id]);
+      await served.db.query(`UPDATE tenants SET plan = 'STARTER' WHERE id = $1`, [id]);
       expect(await usage(id)).toMatchObject({ counted_employees: 7, employees: 7 });
       const token = await login(slug, 'chief@x.example');
       const [first, second] = sales.map((s) => s.id);
-      expect(problem(await httpRequest(server.url, 'POST', `/v1/employees/${first}/deactivate`, { token }))).toEqual({ status: 200, detail: undefined });
-      expect(problem(await httpRequest(server.url, 'DELETE', `/v1/employees/${second}`, { token }))).toEqual({ status: 200, detail: undefined });
+      expect(problem(await httpRequest(served.server.url, 'POST', `/v1/employees/${first}/deactivate`, { token }))).toEqual({ status: 200, detail: undefined });
+      expect(problem(await httpRequest(served.server.url, 'DELETE', `/v1/employees/${second}`, { token }))).toEqual({ status: 200, detail: undefined });
       // Still 5 active: at the limit, so neither back nor new.
-      expect(problem(await httpRequest(server.url, 'POST', `/v1/employees/${first}/reactivate`, { token }))).toEqual({ status: 409, detail: EMPLOYEES_FULL });
-      const hire = await httpRequest(server.url, 'POST', '/v1/employees', { token, body: { firstName: 'No', lastName: 'Room', email: 'noroom@x.example', role: 'SALES' } });
+      expect(problem(await httpRequest(served.server.url, 'POST', `/v1/employees/${first}/reactivate`, { token }))).toEqual({ status: 409, detail: EMPLOYEES_FULL });
+      const hire = await httpRequest(served.server.url, 'POST', '/v1/employees', { token, body: { firstName: 'No', lastName: 'Room', email: 'noroom@x.example', role: 'SALES' } });
       expect(problem(hire)).toEqual({ status: 409, detail: EMPLOYEES_FULL });
       expect(await usage(id)).toMatchObject({ counted_employees: 5, employees: 5 });
     });
@@ -234,10 +220,10 @@ const PARALLEL = 10;
   describe('an import that would pass the limit', () => {
     // A plan's limit of clients made small in this test database, so a file of a few lines passes it.
     beforeAll(async () => {
-      await db.query(`UPDATE plans SET max_clients = 10 WHERE code = 'PROFESSIONAL'`);
+      await served.db.query(`UPDATE plans SET max_clients = 10 WHERE code = 'PROFESSIONAL'`);
     });
     afterAll(async () => {
-      await db.query(`UPDATE plans SET max_clients = 100000 WHERE code = 'PROFESSIONAL'`);
+      await served.db.query(`UPDATE plans SET max_clients = 100000 WHERE code = 'PROFESSIONAL'`);
     });
     const csv = (from: number, count: number) =>
       `full_name,email,phone,company_name\n${Array.from({ length: count }, (_, i) => `Imported ${from + i},imported${from + i}@x.example,+33612345678,Co\n`).join('')}`;
@@ -249,8 +235,8 @@ const PARALLEL = 10;
       const env: Record<string, string> =
         mode === 'direct'
           ? { EPICEVENTS_TENANT: slug }
-          : { EPICEVENTS_SERVER: server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
-      const sam = userFor(db, 'importer@x.example', env);
+          : { EPICEVENTS_SERVER: served.server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+      const sam = userFor(served.db, 'importer@x.example', env);
       expect((await sam.run(['login', '--email', 'importer@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
       const expectRefused = (result: CliResult) => {
         expect({ code: result.code, stderr: result.stderr.trim().split('\n').pop() }).toEqual({ code: 6, stderr: `error: ${planLimitMessage('PROFESSIONAL', 'clients', 10)}` });
@@ -264,22 +250,22 @@ const PARALLEL = 10;
     });
 
     it.each(['direct', 'server'])('should refuse a file that reaches the limit in a later batch, after the first was inserted, and keep none of it (%s mode)', async (mode) => {
-      await db.query(`UPDATE plans SET max_clients = 1500 WHERE code = 'PROFESSIONAL'`);
+      await served.db.query(`UPDATE plans SET max_clients = 1500 WHERE code = 'PROFESSIONAL'`);
       try {
         const { id, slug } = await makeTenant('PROFESSIONAL');
         await addEmployees(id, 'SALES', ['batches@x.example']);
         const env: Record<string, string> =
           mode === 'direct'
             ? { EPICEVENTS_TENANT: slug }
-            : { EPICEVENTS_SERVER: server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
-        const sam = userFor(db, 'batches@x.example', env);
+            : { EPICEVENTS_SERVER: served.server.url, EPICEVENTS_TENANT: slug, DATABASE_URL: NOWHERE_DATABASE_URL, EPICEVENTS_JWT_SECRET: '' };
+        const sam = userFor(served.db, 'batches@x.example', env);
         expect((await sam.run(['login', '--email', 'batches@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
         // 2 000 lines: the first batch of 1 000 is in, the second passes 1 500.
         const result = await sam.run(['client', 'import', '-'], { stdin: csv(1, 2000) });
         expect({ code: result.code, last: result.stderr.trim().split('\n').pop() }).toEqual({ code: 6, last: `error: ${planLimitMessage('PROFESSIONAL', 'clients', 1500)}` });
         expect(await usage(id)).toMatchObject({ counted_clients: 0, clients: 0 });
       } finally {
-        await db.query(`UPDATE plans SET max_clients = 10 WHERE code = 'PROFESSIONAL'`);
+        await served.db.query(`UPDATE plans SET max_clients = 10 WHERE code = 'PROFESSIONAL'`);
       }
     });
   });
@@ -290,8 +276,8 @@ const PARALLEL = 10;
       const [{ id: owner }] = await addEmployees(id, 'SALES', ['counted@x.example', 'counted2@x.example']);
       await addClients(id, owner, 7);
       await inTenant(DEFAULT_TENANT_ID, `INSERT INTO employees (first_name, last_name, email, role, password_hash) VALUES ('Ada', 'Admin', 'admin@x.example', 'MANAGEMENT', $1)`, [FACTORY_PASSWORD_HASH]);
-      const before = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
-      const admin = userFor(db, 'admin@x.example');
+      const before = await served.db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
+      const admin = userFor(served.db, 'admin@x.example');
       expect((await admin.run(['login', '--email', 'admin@x.example', '--password-stdin'], { stdin: `${FACTORY_PASSWORD}\n` })).code).toBe(0);
       // The migrations after TenantLimits (Platform and LastActiveManager read or write its counters): revert them all.
       const reverted: string[] = [];
@@ -302,7 +288,7 @@ const PARALLEL = 10;
       }
       expect(reverted).toEqual(['SignedContractByTenant1796400000000', 'LastActiveManager1796300000000', 'Platform1796200000000', 'TenantLimits1796100000000']);
       expect((await admin.run(['db', 'migrate'])).code).toBe(0);
-      const after = await db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
+      const after = await served.db.query(`SELECT * FROM tenant_usage ORDER BY tenant_id`);
       expect(after).toEqual(before);
       expect(after.find((row) => Number(row.tenant_id) === id)).toMatchObject({ active_employees: 2, clients: 7 });
     });

@@ -10,9 +10,15 @@ export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown[]>;
 }
 
-/** The password behind FACTORY_PASSWORD_HASH (argon2id, m=19456, t=2, p=1), precomputed to keep tests fast. */
+/**
+ * The password behind FACTORY_PASSWORD_HASH, precomputed. Fixture accounts only: argon2id with
+ * cheap parameters (m=1024, t=1, p=1). A verification reads its parameters from the hash, so
+ * every login of a fixture costs a few milliseconds instead of the production hash's 50-80, and
+ * the suites log fixtures in hundreds of times. Hashes the application makes (init, employee
+ * create, password change) still use ARGON2_OPTIONS.
+ */
 export const FACTORY_PASSWORD = 'Factory-Password-2026';
-export const FACTORY_PASSWORD_HASH = '$argon2id$v=19$m=19456,p=1,t=2$BHON9ZWc8k9LjXUOnUHpCw$viAK+lvRgXb1g3ydTCCPQxQZRYrAcBcoON13SiB59O8';
+export const FACTORY_PASSWORD_HASH = '$argon2id$v=19$m=1024,p=1,t=1$o2s8KC0aaro2sLfQskwW/w$EN6gx7tLlpke6NVq0GCakuGuwU3YK3mO65GAMZC+zzk';
 
 let sequence = 0;
 const next = () => `${process.pid}-${++sequence}`;

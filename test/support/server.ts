@@ -4,7 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { processEnv, tempHome } from './cli';
-import { releaseEmbedded, type TestDatabase } from './test-database';
+import { FACTORY_PASSWORD } from './factories';
+import { createTestDatabase, releaseEmbedded, type TestDatabase } from './test-database';
 
 /**
  * A real `epicevents serve` process (the built binary) on a free port, against a test database:
@@ -125,6 +126,49 @@ export async function startServer(db: Pick<TestDatabase, 'env' | 'url'>, options
       reject(new Error(`epicevents serve ended (${code ?? signal}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
     });
   });
+}
+
+/** A test database and the real `epicevents serve` over it that the tests of one describe share. */
+export interface ServedDatabase {
+  readonly db: TestDatabase;
+  readonly server: RunningServer;
+}
+
+/**
+ * Registers the hooks of the enclosing describe (or file): before its tests, a test database of
+ * its own and a real `epicevents serve` over it (with `options`); after them, the server stopped
+ * and the database dropped. The fields are there from beforeAll on.
+ */
+export function servedDatabase(options?: ServerOptions): ServedDatabase {
+  let db: TestDatabase | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer(db, options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the served database is made in beforeAll: use it in a test or a later hook');
+    return value;
+  };
+  return {
+    get db() {
+      return ready(db);
+    },
+    get server() {
+      return ready(server);
+    },
+  };
+}
+
+/** An access token of `email` from POST /v1/auth/login (the factories' password unless given); throws with the answer unless 200. */
+export async function accessToken(serverUrl: string, email: string, { password = FACTORY_PASSWORD, tenant }: { password?: string; tenant?: string } = {}): Promise<string> {
+  const response = await httpRequest(serverUrl, 'POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) } });
+  if (response.status !== 200) throw new Error(`login of ${email}${tenant ? ` in ${tenant}` : ''} answered ${response.status}: ${response.text}`);
+  return response.json<{ accessToken: string }>().accessToken;
 }
 
 export interface HttpResponse {
