@@ -214,8 +214,13 @@ export function ensurePrivateDir(dir: string): fs.Stats {
 /** This user's, and no one else may write in it. Windows has no such modes; its folders under the profile are the user's already. */
 function onlyOwnerWrites(stat: fs.Stats): boolean {
   if (process.platform === 'win32') return true;
+  return (stat.mode & 0o022) === 0 && ownedByThisUser(stat);
+}
+
+/** Owned by the user this process runs as (where the platform has user ids). */
+export function ownedByThisUser(stat: fs.Stats): boolean {
   const owner = process.getuid?.();
-  return (stat.mode & 0o022) === 0 && (owner === undefined || stat.uid === owner);
+  return owner === undefined || stat.uid === owner;
 }
 
 /**

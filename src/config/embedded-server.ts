@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { folderLockName, processLockHeld } from './process-lock';
-import { isPrivateDir, readRegularFile, writePrivateFile } from './config';
+import { isPrivateDir, ownedByThisUser, readRegularFile, writePrivateFile } from './config';
 
 /**
  * `serve` without DATABASE_URL keeps the embedded database open for as long as it runs, holding
@@ -99,8 +99,7 @@ function ownSocket(dataDir: string): string | undefined {
   if (!socket) return undefined;
   try {
     const stat = fs.lstatSync(socket);
-    const owner = process.getuid?.();
-    return stat.isSocket() && (owner === undefined || stat.uid === owner) ? socket : undefined;
+    return stat.isSocket() && ownedByThisUser(stat) ? socket : undefined;
   } catch {
     return undefined;
   }

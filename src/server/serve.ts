@@ -109,7 +109,7 @@ const SOCKET_CHECK_MS = 250;
  * to make way, so it stops, as on idle.
  */
 function socketGone(socket: string): Promise<'socket gone'> {
-  const listening = fs.statSync(socket).ino;
+  const listening = fs.lstatSync(socket).ino;
   return new Promise((resolve) => {
     const check = setInterval(() => {
       if (fs.lstatSync(socket, { throwIfNoEntry: false })?.ino === listening) return;
