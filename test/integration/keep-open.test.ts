@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, runCommandsAsProcesses } from '../support/cli';
-import { alive, announced, listening, until } from '../support/kept-open';
+import { alive, type Announced, announced, listening, until } from '../support/kept-open';
 import { startServer } from '../support/server';
 import { startInTerminal, tmuxAvailable } from '../support/terminal';
 
@@ -75,12 +75,18 @@ afterAll(() => {
   }
 });
 
+/** The kept-open process of `f` once it listens, killed after the suite if a test leaves it running. */
+async function serving(f: Folders): Promise<Announced> {
+  const server = await listening(f.data);
+  stopped.push(server.pid);
+  return server;
+}
+
 describe('the embedded database kept open between commands', () => {
   it('should serve the next commands on its socket after a command opened the folder, and stop by itself once idle', async () => {
     const f = folders('6s');
     await seededAndLoggedIn(f);
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     expect(server).toMatchObject({ keptOpen: true, socket: path.join(f.data, 'server.sock') });
     // Only this user may reach it: the socket and the folder it is in are theirs alone.
     expect(fs.statSync(path.join(f.data, 'server.sock')).mode & 0o777).toBe(0o600);
@@ -155,8 +161,7 @@ describe('the embedded database kept open between commands', () => {
     expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
     const list = await runCli(['client', 'list', '--json'], { env: f.env });
     expect(list.json<{ fullName: string }[]>().map((c) => c.fullName).filter((name) => name.startsWith('Client ')).sort()).toEqual(['Client 1', 'Client 2', 'Client 3', 'Client 4']);
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     process.kill(server.pid, 'SIGTERM');
   }, 120_000);
 
@@ -171,8 +176,7 @@ describe('the embedded database kept open between commands', () => {
     } finally {
       terminal.close();
     }
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     // Five minutes: the command line it was started with says so.
     expect(fs.readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['serve', '--keep-open', '300s']));
     process.kill(server.pid, 'SIGTERM');
@@ -194,8 +198,7 @@ describe('a kept-open process that cannot be reached', () => {
     await seededAndLoggedIn(f);
     const socket = path.join(f.data, 'server.sock');
     for (const breakSocket of [() => fs.rmSync(socket), () => (fs.rmSync(socket), deadSocket(socket))]) {
-      const server = await listening(f.data);
-      stopped.push(server.pid);
+      const server = await serving(f);
       breakSocket();
       // Nothing was sent: direct mode, which waits for the folder while the process, which cannot
       // be reached or asked any more, notices its socket is gone and stops.
@@ -207,8 +210,7 @@ describe('a kept-open process that cannot be reached', () => {
       const next = await listening(f.data);
       expect(next.pid).not.toBe(server.pid);
     }
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     const served = await runCli(['whoami', '--json'], { env: f.env });
     expect(served.json()).toMatchObject({ server: `unix:${socket}` });
     process.kill(server.pid, 'SIGTERM');
@@ -244,8 +246,7 @@ describe('a kept-open process that cannot be reached', () => {
   it('should serve to its end a command that connected before it was asked to stop', async () => {
     const f = folders('2m');
     await seededAndLoggedIn(f);
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     const socket = path.join(f.data, 'server.sock');
     // Stopped, it accepts nothing: the command's connection waits in the socket's queue, its request sent.
     process.kill(server.pid, 'SIGSTOP');
@@ -269,8 +270,7 @@ describe('a kept-open process that cannot be reached', () => {
   it('should not send a command elsewhere once it reached one that does not answer (stopped), and serve again once it runs', async () => {
     const f = folders('2m');
     await seededAndLoggedIn(f);
-    const server = await listening(f.data);
-    stopped.push(server.pid);
+    const server = await serving(f);
     const socket = path.join(f.data, 'server.sock');
     process.kill(server.pid, 'SIGSTOP');
     let hung;
